@@ -1,0 +1,1 @@
+"""Business doctypes: each package has model, schema, service, api and jobs modules as it needs."""

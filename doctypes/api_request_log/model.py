@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import peewee
+
+from traciqo_rpc.db import TenantModel
+
+
+class ApiRequestLog(TenantModel):
+    api_key_id = peewee.IntegerField()
+    method = peewee.CharField(max_length=255)
+    http_method = peewee.CharField(max_length=8)
+    status = peewee.SmallIntegerField()
+    duration_ms = peewee.FloatField()
+    request_id = peewee.CharField(max_length=64)
+    created_at = peewee.DateTimeField()
+
+    class Meta:
+        indexes = ((("workspace_id", "is_sandbox", "created_at"), False),)

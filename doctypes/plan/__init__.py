@@ -1,0 +1,1 @@
+"""Plans: what a workspace may do (API access, code limit, rate limit)."""

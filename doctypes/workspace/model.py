@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import peewee
+
+from traciqo_rpc.db import BaseModel, utcnow
+
+ACTIVE, FROZEN = "active", "frozen"
+
+
+class Workspace(BaseModel):
+    name = peewee.CharField(unique=True, max_length=140)
+    plan = peewee.CharField(max_length=40, index=True)
+    status = peewee.CharField(max_length=16, default=ACTIVE)
+    created_at = peewee.DateTimeField(default=utcnow)

@@ -1,0 +1,20 @@
+"""traciqo-rpc: the framework. Doctypes import these names; nothing here imports doctypes."""
+
+from __future__ import annotations
+
+from . import db, errors
+from .context import RequestContext, current_context
+from .jobs import enqueue_after_commit
+from .registry import background_job, whitelist
+from .results import FileResult
+
+__all__ = [
+    "FileResult",
+    "RequestContext",
+    "background_job",
+    "current_context",
+    "db",
+    "enqueue_after_commit",
+    "errors",
+    "whitelist",
+]

@@ -1,0 +1,62 @@
+"""create_app(settings) -> Starlette: routes, middleware, start-up checks."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import AsyncIterator
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import errors, health, runtime
+from .dispatch import method_endpoint
+from .logs import configure_logging
+from .middleware import RequestIdMiddleware
+from .rendering import error_response
+from .settings import Settings
+
+_HTTP_ERRORS = {404: errors.DoesNotExistError, 405: errors.MethodNotAllowed, 400: errors.InvalidRequest}
+
+
+def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
+    """Build the runtime (resolving every hook; a bad one stops start-up) and the ASGI app."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings)
+    rt = runtime.build(settings, hooks)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        rt.start_background()
+        try:
+            yield
+        finally:
+            rt.stop_background()
+
+    async def traciqo_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, errors.TraciqoError)
+        return error_response(exc, settings.developer_mode)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        error_class = _HTTP_ERRORS.get(exc.status_code, errors.TraciqoError)
+        error = error_class(f"{request.method} {request.url.path}: {exc.detail}")
+        return error_response(error, settings.developer_mode, exc.headers)
+
+    app = Starlette(
+        routes=[
+            Route("/api/method/{path:path}", method_endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            Route("/healthz", health.healthz, methods=["GET"]),
+            Route("/readyz", health.readyz, methods=["GET"]),
+        ],
+        middleware=[Middleware(RequestIdMiddleware, developer_mode=settings.developer_mode)],
+        exception_handlers={errors.TraciqoError: traciqo_error, HTTPException: http_error},
+        lifespan=lifespan,
+    )
+    app.state.runtime = rt
+    return app

@@ -1,0 +1,65 @@
+"""Merging query string, form and JSON arguments, the way Frappe clients send them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from marshmallow import Schema, fields
+from starlette.datastructures import FormData, QueryParams
+from starlette.requests import Request
+
+from .errors import InvalidRequest
+
+_STRUCTURED = (fields.List, fields.Dict, fields.Nested, fields.Tuple)
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def read_body(request: Request) -> tuple[dict[str, Any], FormData | None]:
+    """The JSON object or form of the body; 400 for anything unparseable."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.method in ("GET", "HEAD"):
+        return {}, None
+    if content_type in _FORM_TYPES:
+        try:
+            return {}, await request.form()
+        except Exception as exc:  # malformed multipart
+            raise InvalidRequest(f"Malformed form body: {exc}") from None
+    body = await request.body()
+    if not body.strip():
+        return {}, None
+    if content_type in ("application/json", "") or content_type.endswith("+json"):
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidRequest("Request body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise InvalidRequest("JSON body must be an object of named arguments")
+        return data, None
+    raise InvalidRequest(f"Unsupported content type {content_type!r}: send JSON or a form")
+
+
+def merge(schema: Schema, query: QueryParams, form: FormData | None, json_body: dict[str, Any]) -> dict[str, Any]:
+    """Query string first, then form, then JSON: a name in the body wins over the query string."""
+    merged: dict[str, Any] = {}
+    for source in (query, form):
+        if source is None:
+            continue
+        for key in source.keys():
+            merged[key] = _coerce(schema.fields.get(key), source.getlist(key))
+    merged.update(json_body)
+    return merged
+
+
+def _coerce(field: fields.Field | None, values: list[Any]) -> Any:
+    """Repeated keys become lists; a list/dict argument may arrive JSON-encoded in one value."""
+    if isinstance(field, _STRUCTURED) and len(values) == 1 and isinstance(values[0], str):
+        text = values[0].strip()
+        if text[:1] in ("[", "{"):
+            try:
+                return json.loads(text)
+            except ValueError:
+                return values[0]
+    if isinstance(field, fields.List):
+        return values
+    return values[0] if len(values) == 1 else values

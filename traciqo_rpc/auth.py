@@ -1,0 +1,145 @@
+"""API key authentication: the three header forms, constant-time secret check, a short cache.
+
+Verified principals are cached per (key, secret digest) for a couple of seconds so the hot
+path does no database work. Any credential, workspace or plan change bumps a generation
+counter in Redis after commit; every request reads it in the same round trip as its rate
+limit, so a rotated secret is refused at once by every process.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from . import errors
+from .context import RequestContext
+from .principal import Principal
+
+GENERATION_KEY = "traciqo:auth:generation"
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    api_key: str
+    secret: str
+    force_sandbox: bool
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_secret() -> str:
+    """32+ random bytes, URL-safe; shown once, stored only as a SHA-256 hash."""
+    return secrets.token_urlsafe(32)
+
+
+def parse_credentials(headers: Mapping[str, str]) -> Credentials | None:
+    """Credentials from X-Traciqo-API-Key/Secret, `Authorization: token k:s` or Basic; None if absent."""
+    force = _parse_sandbox_flag(headers.get("x-traciqo-sandbox"))
+    key = headers.get("x-traciqo-api-key")
+    secret = headers.get("x-traciqo-api-secret")
+    if key is not None or secret is not None:
+        if not key or not secret:
+            raise errors.AuthenticationError("Send both X-Traciqo-API-Key and X-Traciqo-API-Secret")
+        return Credentials(key.strip(), secret.strip(), force)
+    authorization = headers.get("authorization")
+    if not authorization:
+        return None
+    scheme, _, value = authorization.strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme == "token":
+        pair = value.strip()
+    elif scheme == "basic":
+        try:
+            pair = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise errors.AuthenticationError("Malformed Basic credentials") from None
+    else:
+        raise errors.AuthenticationError("Unsupported Authorization scheme: use 'token <key>:<secret>' or Basic")
+    key, sep, secret = pair.partition(":")
+    if not sep or not key or not secret:
+        raise errors.AuthenticationError("Credentials must be '<api_key>:<api_secret>'")
+    return Credentials(key, secret, force)
+
+
+def _parse_sandbox_flag(value: str | None) -> bool:
+    if value is None:
+        return False
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise errors.InvalidRequest("X-Traciqo-Sandbox must be true or false")
+
+
+PrincipalLoader = Callable[[str], "Principal | None"]
+
+
+class Authenticator:
+    """Verifies credentials against the principal loader (hooks.principal_loader), with a TTL cache."""
+
+    def __init__(self, loader: PrincipalLoader, cache_seconds: float) -> None:
+        self._loader = loader
+        self._ttl = cache_seconds
+        self._cache: dict[tuple[str, str], tuple[Principal, float, int | None]] = {}
+        self._lock = threading.Lock()
+
+    def cached(self, creds: Credentials) -> tuple[Principal, int | None] | None:
+        """A verified principal and the generation it was loaded at, if cached and fresh."""
+        entry = self._cache.get((creds.api_key, hash_secret(creds.secret)))
+        if entry is None or time.monotonic() > entry[1]:
+            return None
+        return entry[0], entry[2]
+
+    def verify(self, creds: Credentials, generation: int | None) -> Principal:
+        """Load the key and compare the secret in constant time; caches the result."""
+        digest = hash_secret(creds.secret)
+        principal = self._loader(creds.api_key)
+        # Compare even when the key is unknown, so timing does not reveal which keys exist.
+        expected = principal.secret_hash if principal else hash_secret(secrets.token_hex(16))
+        if not hmac.compare_digest(expected, digest) or principal is None:
+            raise errors.AuthenticationError()
+        with self._lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[(creds.api_key, digest)] = (principal, time.monotonic() + self._ttl, generation)
+        return principal
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def permit(principal: Principal, creds: Credentials) -> Principal:
+    """Apply the sandbox header and refuse frozen workspaces or plans without API access."""
+    if not principal.workspace_active:
+        raise errors.WorkspaceInactive(f"Workspace {principal.workspace_name} is inactive")
+    if not principal.api_access:
+        raise errors.ApiAccessNotInPlan(f"The {principal.plan} plan does not include API access")
+    return principal.forced_to_sandbox() if creds.force_sandbox else principal
+
+
+def invalidate_credentials(ctx: RequestContext) -> None:
+    """After commit, make every process drop cached principals (rotation, freeze, plan change)."""
+    from . import runtime
+
+    def bump() -> None:
+        rt = runtime.get()
+        rt.authenticator.clear()
+        try:
+            rt.redis.incr(GENERATION_KEY)
+        except Exception:  # Redis down: other processes fall back to the cache TTL
+            runtime.log.warning("could not bump the credentials generation; caches expire within the TTL")
+
+    ctx.on_commit(bump)

@@ -1,0 +1,65 @@
+"""One ContextVar request context, set by the dispatcher, the job runner and the CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from .principal import Principal
+
+
+@dataclass
+class RequestContext:
+    """Who is calling, in which workspace and environment, plus work deferred to after commit."""
+
+    request_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    principal: Principal | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    after_commit: list[Callable[[], Any]] = field(default_factory=list)
+
+    @property
+    def workspace_id(self) -> int | None:
+        return self.principal.workspace_id if self.principal else None
+
+    @property
+    def is_sandbox(self) -> bool:
+        return bool(self.principal and self.principal.is_sandbox)
+
+    @property
+    def environment(self) -> str:
+        return "sandbox" if self.is_sandbox else "live"
+
+    def require_principal(self) -> Principal:
+        if self.principal is None:
+            from .errors import GuestNotAllowed
+
+            raise GuestNotAllowed()
+        return self.principal
+
+    def on_commit(self, action: Callable[[], Any]) -> None:
+        """Run `action` only once the current transaction has committed."""
+        self.after_commit.append(action)
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("traciqo_request_context", default=None)
+
+
+def current_context() -> RequestContext:
+    """The active request context; fails loudly outside a request, job or CLI command."""
+    ctx = _current.get()
+    if ctx is None:
+        raise RuntimeError("No traciqo request context is active")
+    return ctx
+
+
+@contextlib.contextmanager
+def use_context(ctx: RequestContext) -> Iterator[RequestContext]:
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)

@@ -1,0 +1,117 @@
+"""Database: one peewee proxy, SQLite or PostgreSQL from a URL, transactions, additive migrate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+from urllib.parse import parse_qsl, urlparse
+
+import peewee
+from playhouse.migrate import SchemaMigrator, migrate as apply_migrations
+from playhouse.pool import PooledPostgresqlDatabase
+
+from .context import RequestContext
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "busy_timeout": 15000,
+    "cache_size": -32000,
+    "temp_store": "memory",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: both backends store it unchanged."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def open_database(url: str, max_connections: int = 32) -> peewee.Database:
+    """A peewee database for `sqlite:///path` or `postgresql://user:pass@host:port/name`."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else parsed.path
+        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    if parsed.scheme in ("postgres", "postgresql"):
+        options: dict[str, Any] = dict(parse_qsl(parsed.query))
+        return PooledPostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=parsed.username,
+            password=parsed.password,
+            host=parsed.hostname,
+            port=parsed.port,
+            max_connections=max_connections,
+            stale_timeout=300,
+            timeout=30,
+            **options,
+        )
+    raise ValueError(f"Unsupported database URL scheme {parsed.scheme!r} (use sqlite:/// or postgresql://)")
+
+
+def bind(db: peewee.Database) -> None:
+    database.initialize(db)
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+def transaction(writes: bool = True) -> Any:
+    """One transaction; on SQLite a writer takes the lock up front to avoid upgrade deadlocks."""
+    if writes and is_sqlite():
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class TenantModel(BaseModel):
+    """Tenant data: every row belongs to one workspace and one environment."""
+
+    workspace_id = peewee.IntegerField(index=True)
+    is_sandbox = peewee.BooleanField(default=False)
+
+    @classmethod
+    def scoped(cls, ctx: RequestContext, *fields: Any) -> peewee.ModelSelect:
+        """The only way to read tenant rows: filtered to the caller's workspace and environment."""
+        principal = ctx.require_principal()
+        return cls.select(*fields).where(
+            (cls.workspace_id == principal.workspace_id) & (cls.is_sandbox == principal.is_sandbox)
+        )
+
+    @classmethod
+    def scope_values(cls, ctx: RequestContext) -> dict[str, Any]:
+        """Column values that place a new row in the caller's workspace and environment."""
+        principal = ctx.require_principal()
+        return {"workspace_id": principal.workspace_id, "is_sandbox": principal.is_sandbox}
+
+
+def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
+    """Create missing tables, columns and indexes; never drops or rewrites. Safe to re-run."""
+    db = database.obj
+    models = peewee.sort_models(list(models))
+    changes: list[str] = []
+    with db.atomic():
+        existing = set(db.get_tables())
+        migrator = SchemaMigrator.from_database(db)
+        for model in models:
+            table = model._meta.table_name
+            if table not in existing:
+                changes.append(f"create table {table}")
+                continue
+            present = {c.name for c in db.get_columns(table)}
+            for fld in model._meta.sorted_fields:
+                if fld.column_name not in present:
+                    if not fld.null and fld.default is None:
+                        raise RuntimeError(f"{table}.{fld.column_name}: a new column needs a default or null=True")
+                    apply_migrations(migrator.add_column(table, fld.column_name, fld))
+                    changes.append(f"add column {table}.{fld.column_name}")
+        db.create_tables(models, safe=True)
+    return changes

@@ -1,0 +1,195 @@
+"""/api/method/<dotted.path>: resolve, authenticate, permit, limit, validate, call, wrap, log.
+
+Only this module (and app.py) touches Starlette's Request; whitelisted functions receive the
+request context and validated arguments and return plain data or a FileResult.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import marshmallow
+import peewee
+import redis
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import errors
+from .arguments import merge, read_body
+from .auth import GENERATION_KEY, Credentials, parse_credentials, permit
+from .context import RequestContext
+from .db import utcnow
+from .principal import Principal
+from .registry import MethodSpec
+from .rendering import error_response, json_response
+from .results import FileResult
+from .runtime import Runtime
+
+log = logging.getLogger("traciqo.dispatch")
+
+
+@dataclass(frozen=True)
+class CallMeta:
+    request_id: str
+    http_method: str
+    headers: Mapping[str, str]
+    ip: str | None
+    user_agent: str | None
+
+
+async def method_endpoint(request: Request) -> Response:
+    rt: Runtime = request.app.state.runtime
+    path = request.path_params["path"]
+    spec = rt.registry.method(path)
+    if spec is None:
+        # Looked up, never imported: an unknown path (os.system included) is simply absent.
+        raise errors.MethodNotFound(f"Method {path} not found")
+    if request.method not in spec.methods:
+        raise errors.MethodNotAllowed(
+            f"{path} accepts {spec.allow_header}", headers={"Allow": spec.allow_header}
+        )
+    json_body, form = await read_body(request)
+    raw_args = merge(spec.schema, request.query_params, form, json_body)
+    meta = CallMeta(
+        request_id=request.state.request_id,
+        http_method=request.method,
+        headers=request.headers,
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+    response, workspace = await run_in_threadpool(invoke, rt, spec, meta, raw_args)
+    request.state.workspace = workspace
+    return response
+
+
+def invoke(rt: Runtime, spec: MethodSpec, meta: CallMeta, raw_args: dict[str, Any]) -> tuple[Response, str | None]:
+    """The synchronous part, run in a worker thread: everything that may touch the database."""
+    started = time.perf_counter()
+    ctx = RequestContext(request_id=meta.request_id, ip=meta.ip, user_agent=meta.user_agent)
+    headers: dict[str, str] = {}
+    status = 200
+    try:
+        creds = parse_credentials(meta.headers)
+        if creds is not None:
+            ctx.principal = admit(rt, creds, headers)
+        elif not spec.allow_guest:
+            raise errors.GuestNotAllowed()
+        args = load_arguments(spec, raw_args)
+        result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), writes=spec.writes)
+        response = success_response(result, headers)
+    except errors.TraciqoError as exc:
+        status = exc.status
+        response = error_response(exc, rt.settings.developer_mode, headers)
+    except peewee.IntegrityError as exc:
+        status = 409
+        conflict = errors.DuplicateEntryError("The change conflicts with existing data")
+        conflict.__cause__ = exc
+        response = error_response(conflict, rt.settings.developer_mode, headers)
+    except Exception as exc:
+        log.exception("unhandled error in %s (request %s)", spec.path, meta.request_id)
+        status = 500
+        internal = errors.TraciqoError(f"Internal error; quote request id {meta.request_id}")
+        internal.__cause__ = exc
+        response = error_response(internal, rt.settings.developer_mode, headers)
+    principal = ctx.principal
+    if principal is not None and rt.settings.request_log:
+        rt.request_log.record(
+            {
+                "workspace_id": principal.workspace_id,
+                "is_sandbox": principal.is_sandbox,
+                "api_key_id": principal.api_key_id,
+                "method": spec.path,
+                "http_method": meta.http_method,
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "request_id": meta.request_id,
+                "created_at": utcnow(),
+            }
+        )
+    return response, principal.workspace_name if principal else None
+
+
+def admit(rt: Runtime, creds: Credentials, headers: dict[str, str]) -> Principal:
+    """Authenticate, permit and rate-limit; fills `headers` with the X-RateLimit-* values.
+
+    One Redis round trip on the hot path carries both the credentials generation and the
+    rate-limit window. Redis down means the limit is not enforced (logged), never a 500.
+    """
+    now = time.time()
+    limiter = rt.rate_limiter
+    cached = rt.authenticator.cached(creds)
+    principal: Principal | None = None
+    window: list[Any] | None = None
+    try:
+        if cached is not None:
+            pipe = rt.redis.pipeline(transaction=False)
+            pipe.get(GENERATION_KEY)
+            limiter.queue_commands(pipe, cached[0].api_key_id, now)
+            replies = pipe.execute()
+            generation, window = int(replies[0] or 0), replies[1:]
+            if generation == cached[1]:
+                principal = cached[0]
+        if principal is None:
+            if cached is None:
+                generation = int(rt.redis.get(GENERATION_KEY) or 0)
+            principal = rt.authenticator.verify(creds, generation)
+            if window is None:
+                pipe = rt.redis.pipeline(transaction=False)
+                limiter.queue_commands(pipe, principal.api_key_id, now)
+                window = pipe.execute()
+    except redis.RedisError:
+        _warn_redis_down()
+        principal = principal or rt.authenticator.verify(creds, None)
+        window = None
+    principal = permit(principal, creds)
+    if window is not None and principal.rate_limit_per_minute > 0:
+        decision = limiter.decide(window, principal.rate_limit_per_minute, now)
+        headers.update(decision.headers())
+        if not decision.allowed:
+            raise errors.RateLimitExceeded(
+                f"Rate limit of {decision.limit} requests per minute exceeded; retry in {decision.retry_after} s"
+            )
+    return principal
+
+
+def load_arguments(spec: MethodSpec, raw_args: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return spec.schema.load(raw_args)
+    except marshmallow.ValidationError as exc:
+        messages = exc.normalized_messages()
+        summary = "; ".join(f"{name}: {_first(problem)}" for name, problem in messages.items())
+        raise errors.ValidationError(f"Invalid arguments: {summary}", field_errors=messages) from None
+
+
+def _first(problem: Any) -> str:
+    if isinstance(problem, list) and problem:
+        return _first(problem[0])
+    if isinstance(problem, dict) and problem:
+        key, value = next(iter(problem.items()))
+        return f"{key}: {_first(value)}"
+    return str(problem)
+
+
+def success_response(result: Any, headers: dict[str, str]) -> Response:
+    if isinstance(result, FileResult):
+        file_headers = dict(headers)
+        if result.filename:
+            file_headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+        if result.max_age is not None:
+            file_headers["Cache-Control"] = f"private, max-age={result.max_age}"
+        return Response(result.content, media_type=result.media_type, headers=file_headers)
+    return json_response({"message": result}, headers=headers)
+
+
+_last_redis_warning = 0.0
+
+
+def _warn_redis_down() -> None:
+    global _last_redis_warning
+    if time.monotonic() - _last_redis_warning > 10:
+        _last_redis_warning = time.monotonic()
+        log.warning("Redis unreachable: rate limits are not enforced until it returns")

@@ -1,0 +1,134 @@
+"""The exception family: each class carries its HTTP status and stable error code.
+
+Classes are named by condition; the base class gives the status (see ARCHITECTURE.md §3).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+
+class TraciqoError(Exception):
+    """Base of every error a client may see; unexpected exceptions render as `internal`."""
+
+    status: int = 500
+    error_code: str = "internal"
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        field_errors: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message or self.default_message())
+        self.message = message or self.default_message()
+        self.field_errors = dict(field_errors) if field_errors else None
+        self.headers = dict(headers or {})
+
+    def default_message(self) -> str:
+        return "Internal server error"
+
+    def to_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "exc_type": type(self).__name__,
+            "exception": self.message,
+            "error_code": self.error_code,
+        }
+        if self.field_errors:
+            body["field_errors"] = self.field_errors
+        # Frappe's shape: a JSON list of JSON-encoded {"message": ...} objects.
+        body["_server_messages"] = json.dumps([json.dumps({"message": self.message})])
+        return body
+
+
+class InvalidRequest(TraciqoError):
+    status, error_code = 400, "invalid_request"
+
+    def default_message(self) -> str:
+        return "Malformed request"
+
+
+class AuthenticationError(TraciqoError):
+    status, error_code = 401, "invalid_token"
+
+    def default_message(self) -> str:
+        return "Invalid API key or secret"
+
+
+class PermissionError(TraciqoError):  # noqa: A001 - Frappe's name, part of the contract
+    status, error_code = 403, "no_permission"
+
+    def default_message(self) -> str:
+        return "Not permitted"
+
+
+class GuestNotAllowed(PermissionError):
+    def default_message(self) -> str:
+        return "This method needs an API key: send X-Traciqo-API-Key and X-Traciqo-API-Secret"
+
+
+class ApiAccessNotInPlan(PermissionError):
+    pass
+
+
+class SandboxForbidden(PermissionError):
+    pass
+
+
+class WorkspaceInactive(PermissionError):
+    error_code = "inactive"
+
+    def default_message(self) -> str:
+        return "Workspace is inactive"
+
+
+class DoesNotExistError(TraciqoError):
+    status, error_code = 404, "no_content"
+
+    def default_message(self) -> str:
+        return "The requested entity could not be found"
+
+
+class MethodNotFound(DoesNotExistError):
+    pass
+
+
+class MethodNotAllowed(TraciqoError):
+    status, error_code = 405, "method_not_allowed"
+
+    def default_message(self) -> str:
+        return "Method not allowed"
+
+
+class DuplicateEntryError(TraciqoError):
+    status, error_code = 409, "duplicated"
+
+    def default_message(self) -> str:
+        return "Entity already exists"
+
+
+class ValidationError(TraciqoError):
+    status, error_code = 417, "validation_error"
+
+    def default_message(self) -> str:
+        return "Invalid arguments"
+
+
+class LimitExceeded(ValidationError):
+    error_code = "limit_exceeded"
+
+
+class RateLimitExceeded(TraciqoError):
+    status, error_code = 429, "rate_limit"
+
+    def default_message(self) -> str:
+        return "Rate limit exceeded"
+
+
+class ServiceUnavailable(TraciqoError):
+    status, error_code = 503, "unavailable"
+
+    def default_message(self) -> str:
+        return "Service unavailable"

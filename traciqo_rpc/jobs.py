@@ -1,0 +1,148 @@
+"""Background jobs on RQ: enqueue after commit, the job runner, and the embedded worker.
+
+With TRACIQO_REDIS_URL the jobs go to a real Redis and `traciqo-rpc worker` processes run
+them. Without it, the same RQ code paths run over an in-process fakeredis server with a
+worker thread, so `make run` needs nothing installed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Callable, Mapping, Sequence
+
+import redis
+from rq import Queue, SimpleWorker
+from rq.scheduler import RQScheduler
+from rq.timeouts import TimerDeathPenalty
+
+from . import runtime
+from .context import RequestContext, use_context
+from .principal import Principal
+from .registry import job_path
+
+log = logging.getLogger("traciqo.jobs")
+
+QUEUE_NAMES = ("default",)
+
+
+def connect_redis(url: str | None) -> redis.Redis:
+    """A real Redis client for `url`, or an in-process fakeredis server when unset."""
+    if url:
+        return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30)
+    import fakeredis
+
+    return fakeredis.FakeRedis(server=fakeredis.FakeServer())
+
+
+def queue(connection: redis.Redis, name: str = "default") -> Queue:
+    return Queue(name, connection=connection)
+
+
+def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Queue `func(*args, **kwargs)` once the current transaction commits; dropped on rollback."""
+    path = job_path(func)
+    principal = ctx.principal
+    scope = (principal.workspace_id, principal.is_sandbox) if principal else None
+    request_id = ctx.request_id
+
+    def push() -> None:
+        rt = runtime.get()
+        try:
+            queue(rt.redis).enqueue(run_job, path, scope, request_id, list(args), kwargs)
+        except redis.RedisError:
+            # The caller's data is committed; durable work keeps its own outbox row.
+            log.warning("could not enqueue %s (request %s): Redis unavailable", path, request_id)
+
+    ctx.on_commit(push)
+
+
+def run_job(path: str, scope: Sequence[Any] | None, request_id: str, args: list, kwargs: Mapping) -> Any:
+    """RQ entry point: look the job up in the frozen registry and run it in one transaction."""
+    rt = runtime.get()
+    func = rt.registry.jobs.get(path)
+    if func is None:
+        raise LookupError(f"unknown job {path!r}")
+    ctx = RequestContext(request_id=request_id)
+    if scope is not None:
+        ctx.principal = Principal.system(int(scope[0]), bool(scope[1]))
+    return rt.run_in_transaction(ctx, lambda: func(ctx, *args, **kwargs))
+
+
+class ThreadWorker(SimpleWorker):
+    """RQ's SimpleWorker made safe for a non-main thread (no signals, timer-based timeouts)."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        pass
+
+
+class EmbeddedWorker:
+    """Runs an RQ worker, RQ's scheduled-job mover and the periodic ticker in daemon threads."""
+
+    def __init__(self, connection: redis.Redis, ticker: "PeriodicTicker | None" = None) -> None:
+        self.connection = connection
+        self.ticker = ticker
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.worker = ThreadWorker([queue(connection, n) for n in QUEUE_NAMES], connection=connection)
+
+    def start(self) -> None:
+        self._spawn(self._work, "traciqo-worker")
+        self._spawn(self._schedule, "traciqo-scheduler")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            try:
+                # Short bursts so a stop request is noticed quickly.
+                self.worker.work(burst=True, logging_level="WARNING")
+            except Exception:  # pragma: no cover - logged, then the loop goes on
+                log.exception("embedded worker failed")
+            self._stop.wait(0.05)
+
+    def _schedule(self) -> None:
+        scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.connection)
+        scheduler._connection = self.connection  # share the in-process server, not a copy
+        while not self._stop.is_set():
+            try:
+                scheduler.acquire_locks()
+                scheduler.enqueue_scheduled_jobs()
+                if self.ticker:
+                    self.ticker.tick()
+            except Exception:  # pragma: no cover
+                log.exception("embedded scheduler failed")
+            self._stop.wait(0.5)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+class PeriodicTicker:
+    """Enqueues the scheduled jobs named in hooks, each at most once per interval cluster-wide.
+
+    A Redis `SET NX EX` per job and interval makes several workers safe: only one enqueues.
+    """
+
+    def __init__(self, connection: redis.Redis, schedule: Mapping[Callable[..., Any], int]) -> None:
+        self.connection = connection
+        self.schedule = dict(schedule)
+
+    def tick(self, now: float | None = None) -> list[str]:
+        now = time.time() if now is None else now
+        fired = []
+        for func, interval in self.schedule.items():
+            path = job_path(func)
+            slot = int(now // interval)
+            if self.connection.set(f"traciqo:tick:{path}:{slot}", 1, nx=True, ex=interval * 2):
+                queue(self.connection).enqueue(run_job, path, None, f"tick-{slot}", [], {})
+                fired.append(path)
+        return fired

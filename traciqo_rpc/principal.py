@@ -1,0 +1,31 @@
+"""The authenticated caller: a snapshot of one API key, its workspace and its plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Principal:
+    api_key_id: int
+    api_key: str
+    secret_hash: str
+    workspace_id: int
+    workspace_name: str
+    is_sandbox: bool
+    workspace_active: bool
+    plan: str
+    api_access: bool
+    rate_limit_per_minute: int
+
+    @property
+    def environment(self) -> str:
+        return "sandbox" if self.is_sandbox else "live"
+
+    @classmethod
+    def system(cls, workspace_id: int, is_sandbox: bool) -> "Principal":
+        """The system acting on a workspace's behalf (jobs, CLI): no key, no limits."""
+        return cls(0, "system", "", workspace_id, "", is_sandbox, True, "", True, 0)
+
+    def forced_to_sandbox(self) -> "Principal":
+        return self if self.is_sandbox else replace(self, is_sandbox=True)

@@ -1,0 +1,112 @@
+"""@whitelist records method specs on functions; the app collects them into a frozen registry."""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from marshmallow import Schema
+
+_SPEC_ATTR = "__traciqo_method__"
+_JOB_ATTR = "__traciqo_job__"
+
+
+class _NoArguments(Schema):
+    """Schema for methods that take no arguments: any argument is unknown."""
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    path: str
+    func: Callable[..., Any]
+    methods: frozenset[str]
+    allow_guest: bool
+    schema: Schema
+    writes: bool
+
+    @property
+    def allow_header(self) -> str:
+        return ", ".join(sorted(self.methods))
+
+
+def whitelist(
+    methods: Iterable[str] = ("GET", "POST"),
+    allow_guest: bool = False,
+    schema: type[Schema] | Schema | None = None,
+    writes: bool | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Expose a function at /api/method/<module>.<name>.
+
+    Args:
+        methods: HTTP verbs accepted; another verb answers 405 with Allow.
+        allow_guest: callable without credentials.
+        schema: marshmallow schema for the arguments (unknown fields are refused).
+        writes: opens a write transaction; defaults to True unless the method is GET-only.
+    """
+    verbs = frozenset(m.upper() for m in methods)
+    if writes is None:
+        writes = verbs != {"GET"}
+    if schema is None:
+        schema_obj: Schema = _NoArguments()
+    elif isinstance(schema, Schema):
+        schema_obj = schema
+    else:
+        schema_obj = schema()
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        spec = MethodSpec(
+            path=f"{func.__module__}.{func.__name__}",
+            func=func,
+            methods=verbs,
+            allow_guest=allow_guest,
+            schema=schema_obj,
+            writes=writes,
+        )
+        setattr(func, _SPEC_ATTR, spec)
+        return func
+
+    return decorate
+
+
+def background_job(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a function as a job the runner may execute (jobs take ids, never objects)."""
+    setattr(func, _JOB_ATTR, f"{func.__module__}.{func.__name__}")
+    return func
+
+
+def job_path(func: Callable[..., Any]) -> str:
+    path = getattr(func, _JOB_ATTR, None)
+    if path is None:
+        raise TypeError(f"{func!r} is not decorated with @background_job")
+    return path
+
+
+@dataclass(frozen=True)
+class Registry:
+    methods: Mapping[str, MethodSpec]
+    jobs: Mapping[str, Callable[..., Any]]
+
+    def method(self, path: str) -> MethodSpec | None:
+        return self.methods.get(path)
+
+
+def collect(modules: Iterable[types.ModuleType], aliases: Mapping[str, str]) -> Registry:
+    """Build the frozen registry from the whitelisted functions defined in `modules`."""
+    methods: dict[str, MethodSpec] = {}
+    jobs: dict[str, Callable[..., Any]] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if getattr(value, "__module__", None) != module.__name__:
+                continue
+            spec = getattr(value, _SPEC_ATTR, None)
+            if isinstance(spec, MethodSpec):
+                methods[spec.path] = spec
+            job = getattr(value, _JOB_ATTR, None)
+            if isinstance(job, str):
+                jobs[job] = value
+    for alias, target in aliases.items():
+        if target not in methods:
+            raise LookupError(f"method alias {alias!r} points to {target!r}, which is not whitelisted")
+        methods[alias] = methods[target]
+    return Registry(methods=types.MappingProxyType(methods), jobs=types.MappingProxyType(jobs))

@@ -1,0 +1,92 @@
+"""The assembled process: settings, wiring, registry, database, Redis and background threads.
+
+Built once per process by the web app, the worker or the CLI; jobs reach it through `get()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import peewee
+import redis
+
+from . import db, jobs, registry, wiring
+from .auth import Authenticator
+from .context import RequestContext, use_context
+from .ratelimit import RateLimiter
+from .settings import Settings
+from .usage import RequestLogBuffer
+
+log = logging.getLogger("traciqo")
+
+_installed: "Runtime | None" = None
+
+
+class Runtime:
+    def __init__(self, settings: Settings, wired: wiring.Wiring) -> None:
+        self.settings = settings
+        self.wiring = wired
+        self.registry = registry.collect(wired.modules, wired.method_aliases)
+        for func in wired.scheduled_jobs:
+            if registry.job_path(func) not in self.registry.jobs:
+                raise wiring.HookError(f"hooks.scheduled_jobs: {func!r} is not a job of a listed doctype")
+        self.database: peewee.Database = db.open_database(settings.database_url, max_connections=settings.threads + 8)
+        db.bind(self.database)
+        self.redis: redis.Redis = jobs.connect_redis(settings.redis_url)
+        self.embedded_queue = settings.redis_url is None
+        self.authenticator = Authenticator(wired.principal_loader, settings.auth_cache_seconds)
+        self.rate_limiter = RateLimiter()
+        self.request_log = RequestLogBuffer(wired.request_log_writer)
+        self.ticker = jobs.PeriodicTicker(self.redis, wired.scheduled_jobs)
+        self._embedded_worker: jobs.EmbeddedWorker | None = None
+
+    def run_in_transaction(self, ctx: RequestContext, call: Callable[[], Any], writes: bool = True) -> Any:
+        """Run `call` in one transaction with `ctx` set; after-commit actions run only on commit."""
+        with use_context(ctx):
+            ctx.after_commit.clear()
+            with db.transaction(writes):
+                result = call()
+            actions, ctx.after_commit[:] = list(ctx.after_commit), []
+            for action in actions:
+                try:
+                    action()
+                except Exception:
+                    log.exception("after-commit action failed (request %s)", ctx.request_id)
+        return result
+
+    def start_background(self) -> None:
+        """Usage log flusher always; the in-process worker only in the embedded mode."""
+        self.request_log.start()
+        if self.embedded_queue:
+            self._embedded_worker = jobs.EmbeddedWorker(self.redis, self.ticker)
+            self._embedded_worker.start()
+
+    def stop_background(self) -> None:
+        if self._embedded_worker:
+            self._embedded_worker.stop()
+            self._embedded_worker = None
+        self.request_log.stop()
+
+    def migrate(self) -> list[str]:
+        return db.migrate(self.wiring.models)
+
+    def load_fixtures(self) -> dict[str, int]:
+        from .fixtures import load_all
+
+        return load_all(self)
+
+
+def build(settings: Settings | None = None, hooks: Any = None) -> Runtime:
+    """Assemble and install the process runtime (replacing any earlier one)."""
+    global _installed
+    if _installed is not None:
+        _installed.stop_background()
+    _installed = Runtime(settings or Settings.from_env(), wiring.load(hooks))
+    return _installed
+
+
+def get() -> Runtime:
+    if _installed is None:
+        raise RuntimeError("traciqo runtime not built: call traciqo_rpc.runtime.build() first")
+    return _installed

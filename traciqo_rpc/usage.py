@@ -1,0 +1,61 @@
+"""Request logging for usage stats, off the hot path: buffered in memory, written in batches."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from typing import Any, Callable
+
+from . import db
+
+log = logging.getLogger("traciqo.usage")
+
+
+class RequestLogBuffer:
+    """Collects one dict per API call; a background thread writes them with one insert per batch.
+
+    A crash loses at most the last flush interval of usage rows, never business data.
+    """
+
+    def __init__(self, writer: Callable[[list[dict[str, Any]]], None], interval: float = 1.0) -> None:
+        self._writer = writer
+        self._interval = interval
+        self._pending: deque[dict[str, Any]] = deque()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._flush_lock = threading.Lock()
+
+    def record(self, row: dict[str, Any]) -> None:
+        self._pending.append(row)
+
+    def flush(self) -> int:
+        """Write everything recorded so far; returns the number of rows written."""
+        with self._flush_lock:
+            rows = []
+            while self._pending:
+                rows.append(self._pending.popleft())
+            if not rows:
+                return 0
+            try:
+                for start in range(0, len(rows), 1000):
+                    with db.transaction():
+                        self._writer(rows[start:start + 1000])
+            except Exception:
+                log.exception("could not write %d request log rows", len(rows))
+                return 0
+            return len(rows)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="traciqo-usage", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.flush()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self.flush()
