@@ -108,7 +108,7 @@ class EmbeddedWorker:
             self._stop.wait(0.05)
 
     def _schedule(self) -> None:
-        scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.connection)
+        scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.connection, logging_level="WARNING")
         scheduler._connection = self.connection  # share the in-process server, not a copy
         while not self._stop.is_set():
             try:

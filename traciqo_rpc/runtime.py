@@ -68,6 +68,15 @@ class Runtime:
             self._embedded_worker = None
         self.request_log.stop()
 
+    def close(self) -> None:
+        """Stop background threads and close database connections (tests, shutdown)."""
+        self.stop_background()
+        close_all = getattr(self.database, "close_all", None)
+        if close_all:
+            close_all()
+        elif not self.database.is_closed():
+            self.database.close()
+
     def migrate(self) -> list[str]:
         return db.migrate(self.wiring.models)
 
@@ -81,7 +90,7 @@ def build(settings: Settings | None = None, hooks: Any = None) -> Runtime:
     """Assemble and install the process runtime (replacing any earlier one)."""
     global _installed
     if _installed is not None:
-        _installed.stop_background()
+        _installed.close()
     _installed = Runtime(settings or Settings.from_env(), wiring.load(hooks))
     return _installed
 

@@ -1,0 +1,41 @@
+"""Small helpers shared by tests."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.runtime import Runtime
+
+
+def call(rt: Runtime, func: Callable[[RequestContext], Any]) -> Any:
+    """Run service code the way the CLI does: one transaction, after-commit actions applied."""
+    ctx = RequestContext(request_id="test")
+    return rt.run_in_transaction(ctx, lambda: func(ctx))
+
+
+def key_headers(keys: dict, environment: str = "live", form: str = "headers") -> dict[str, str]:
+    """Credentials for `environment` of a workspace made by make_workspace, in one of three forms."""
+    import base64
+
+    pair = keys[environment]
+    if form == "headers":
+        return {"X-Traciqo-API-Key": pair["api_key"], "X-Traciqo-API-Secret": pair["api_secret"]}
+    if form == "token":
+        return {"Authorization": f"token {pair['api_key']}:{pair['api_secret']}"}
+    if form == "basic":
+        raw = base64.b64encode(f"{pair['api_key']}:{pair['api_secret']}".encode()).decode()
+        return {"Authorization": f"Basic {raw}"}
+    raise ValueError(form)
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05) -> Any:
+    """Poll until `predicate()` is truthy (background work); fails the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

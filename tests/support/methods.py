@@ -1,0 +1,51 @@
+"""Whitelisted methods that exist only in tests, to exercise the dispatcher's general paths."""
+
+from __future__ import annotations
+
+import peewee
+from marshmallow import Schema, fields, validate
+
+from traciqo_rpc import RequestContext, background_job, enqueue_after_commit, errors, whitelist
+from traciqo_rpc.db import BaseModel
+
+
+class JobMark(BaseModel):
+    """A row a test job writes, so a test can see that the job ran."""
+
+    label = peewee.CharField()
+
+
+class EchoArgs(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
+    tags = fields.List(fields.String(), load_default=list)
+    options = fields.Dict(load_default=dict)
+
+
+@whitelist(methods=["GET", "POST"], schema=EchoArgs, allow_guest=True)
+def echo(ctx: RequestContext, name: str, count: int, tags: list, options: dict) -> dict:
+    return {"name": name, "count": count, "tags": tags, "options": options}
+
+
+@whitelist(methods=["POST"], allow_guest=True)
+def boom(ctx: RequestContext) -> None:
+    raise RuntimeError("secret internals")
+
+
+class LabelArgs(Schema):
+    label = fields.String(required=True)
+    fail = fields.Boolean(load_default=False)
+
+
+@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True)
+def mark_later(ctx: RequestContext, label: str, fail: bool) -> str:
+    """Queues a job after commit; with fail=True the transaction rolls back and the job is dropped."""
+    enqueue_after_commit(ctx, write_mark, label)
+    if fail:
+        raise errors.ValidationError("asked to fail")
+    return "queued"
+
+
+@background_job
+def write_mark(ctx: RequestContext, label: str) -> None:
+    JobMark.create(label=label)
