@@ -27,10 +27,13 @@ class Runtime:
     def __init__(self, settings: Settings, wired: wiring.Wiring) -> None:
         self.settings = settings
         self.wiring = wired
-        self.registry = registry.collect(wired.modules, wired.method_aliases)
+        try:
+            self.registry = registry.collect(wired.modules, wired.method_aliases)
+        except LookupError as exc:
+            raise wiring.HookError(f"hooks.method_aliases: {exc}") from None
         for func in wired.scheduled_jobs:
-            if registry.job_path(func) not in self.registry.jobs:
-                raise wiring.HookError(f"hooks.scheduled_jobs: {func!r} is not a job of a listed doctype")
+            if getattr(func, "__traciqo_job__", None) not in self.registry.jobs:
+                raise wiring.HookError(f"hooks.scheduled_jobs: {func.__module__}.{func.__name__} is not a job of a listed doctype")
         self.database: peewee.Database = db.open_database(settings.database_url, max_connections=settings.threads + 8)
         db.bind(self.database)
         self.redis: redis.Redis = jobs.connect_redis(settings.redis_url)
