@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import os
 import types
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 import hooks as project_hooks
+from tests.support.helpers import call
 from traciqo_rpc import db
 from traciqo_rpc.app import create_app
-from tests.support.helpers import call
 from traciqo_rpc.runtime import Runtime
 from traciqo_rpc.settings import Settings
 

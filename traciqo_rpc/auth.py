@@ -15,8 +15,8 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 from . import errors
 from .context import RequestContext

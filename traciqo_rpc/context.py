@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .principal import Principal
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
 import peewee
-from playhouse.migrate import SchemaMigrator, migrate as apply_migrations
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as apply_migrations
 from playhouse.pool import PooledPostgresqlDatabase
 
 from .context import RequestContext

@@ -6,7 +6,8 @@ Classes are named by condition; the base class gives the status (see ARCHITECTUR
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 class TraciqoError(Exception):

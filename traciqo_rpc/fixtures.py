@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .runtime import Runtime
 
 
-def load_all(rt: "Runtime") -> dict[str, int]:
+def load_all(rt: Runtime) -> dict[str, int]:
     """Load every fixture file; returns records handled per file."""
     counts = {}
     for filename, loader in rt.wiring.fixtures.items():

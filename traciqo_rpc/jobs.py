@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import redis
 from rq import Queue, SimpleWorker
@@ -18,7 +19,7 @@ from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 
 from . import runtime
-from .context import RequestContext, use_context
+from .context import RequestContext
 from .principal import Principal
 from .registry import job_path
 
@@ -82,7 +83,7 @@ class ThreadWorker(SimpleWorker):
 class EmbeddedWorker:
     """Runs an RQ worker, RQ's scheduled-job mover and the periodic ticker in daemon threads."""
 
-    def __init__(self, connection: redis.Redis, ticker: "PeriodicTicker | None" = None) -> None:
+    def __init__(self, connection: redis.Redis, ticker: PeriodicTicker | None = None) -> None:
         self.connection = connection
         self.ticker = ticker
         self._stop = threading.Event()

@@ -23,9 +23,9 @@ class Principal:
         return "sandbox" if self.is_sandbox else "live"
 
     @classmethod
-    def system(cls, workspace_id: int, is_sandbox: bool) -> "Principal":
+    def system(cls, workspace_id: int, is_sandbox: bool) -> Principal:
         """The system acting on a workspace's behalf (jobs, CLI): no key, no limits."""
         return cls(0, "system", "", workspace_id, "", is_sandbox, True, "", True, 0)
 
-    def forced_to_sandbox(self) -> "Principal":
+    def forced_to_sandbox(self) -> Principal:
         return self if self.is_sandbox else replace(self, is_sandbox=True)

@@ -7,7 +7,8 @@ import decimal
 import json
 import traceback
 import uuid
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from starlette.responses import Response
 

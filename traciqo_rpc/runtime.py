@@ -6,7 +6,8 @@ Built once per process by the web app, the worker or the CLI; jobs reach it thro
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import peewee
 import redis
@@ -20,7 +21,7 @@ from .usage import RequestLogBuffer
 
 log = logging.getLogger("traciqo")
 
-_installed: "Runtime | None" = None
+_installed: Runtime | None = None
 
 
 class Runtime:

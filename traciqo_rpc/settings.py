@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -38,7 +38,7 @@ class Settings:
     smtp: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read TRACIQO_* once; everything else gets a Settings object passed in."""
         env = os.environ if environ is None else environ
         defaults = cls()
@@ -65,7 +65,7 @@ class Settings:
             smtp={k[len("TRACIQO_SMTP_"):].lower(): v for k, v in env.items() if k.startswith("TRACIQO_SMTP_")},
         )
 
-    def with_changes(self, **changes) -> "Settings":
+    def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
 
     def resolved_secret_key(self) -> str:

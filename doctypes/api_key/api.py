@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from traciqo_rpc import RequestContext, whitelist
-
 from doctypes.api_request_log.service import usage_summary
+from traciqo_rpc import RequestContext, whitelist
 
 from . import service
 from .schema import UsageArgs

@@ -5,14 +5,13 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from doctypes.plan.model import Plan
+from doctypes.workspace.model import ACTIVE, Workspace
 from traciqo_rpc import errors
 from traciqo_rpc.auth import hash_secret, invalidate_credentials, new_secret
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 from traciqo_rpc.principal import Principal
-
-from doctypes.plan.model import Plan
-from doctypes.workspace.model import ACTIVE, Workspace
 
 from .model import ApiKey
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from doctypes.api_key import service as api_keys
+from doctypes.plan.service import get_plan
 from traciqo_rpc import errors
 from traciqo_rpc.auth import invalidate_credentials
 from traciqo_rpc.context import RequestContext
-
-from doctypes.api_key import service as api_keys
-from doctypes.plan.service import get_plan
 
 from .model import ACTIVE, FROZEN, Workspace
 

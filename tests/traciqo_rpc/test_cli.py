@@ -1,0 +1,93 @@
+"""The CLI, run as a user would: the installed console script, from a scratch directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """Run `traciqo-rpc ...` in tmp_path with a SQLite file and data folder relative to it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}
+    env["TRACIQO_LOG_LEVEL"] = "WARNING"
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run([SCRIPT, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{args} exited {result.returncode}: {result.stderr}")
+        return result
+
+    run("migrate")
+    run("fixtures")
+    return run
+
+
+def test_relative_paths_are_relative_to_the_working_directory(cli, tmp_path):
+    assert (tmp_path / "traciqo.db").exists()
+
+
+def test_workspace_create_json_shape(cli):
+    created = json.loads(cli("workspace", "create", "--name", "Acme Ltd", "--plan", "pro", "--json").stdout)
+    assert set(created) == {"workspace", "plan", "live", "sandbox"}
+    assert (created["workspace"], created["plan"]) == ("Acme Ltd", "pro")
+    for env, prefix in (("live", "tq_live_"), ("sandbox", "tq_test_")):
+        assert set(created[env]) == {"api_key", "api_secret"}
+        assert created[env]["api_key"].startswith(prefix)
+
+
+def test_workspace_create_refusals(cli):
+    cli("workspace", "create", "--name", "dup")
+    again = cli("workspace", "create", "--name", "dup", check=False)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    unknown = cli("workspace", "create", "--name", "x", "--plan", "platinum", check=False)
+    assert unknown.returncode == 1 and "platinum" in unknown.stderr
+
+
+def test_freeze_unfreeze_and_set_plan(cli):
+    cli("workspace", "create", "--name", "cold")
+    assert "frozen" in cli("workspace", "freeze", "--name", "cold").stdout
+    assert "active" in cli("workspace", "unfreeze", "--name", "cold").stdout
+    assert "enterprise" in cli("workspace", "set-plan", "--name", "cold", "--plan", "enterprise").stdout
+    missing = cli("workspace", "freeze", "--name", "nobody", check=False)
+    assert missing.returncode == 1
+
+
+def test_rotate_secret(cli):
+    created = json.loads(cli("workspace", "create", "--name", "r", "--json").stdout)
+    rotated = json.loads(cli("workspace", "rotate-secret", "--name", "r", "--environment", "sandbox", "--json").stdout)
+    assert rotated["api_key"] == created["sandbox"]["api_key"]
+    assert rotated["api_secret"] != created["sandbox"]["api_secret"]
+
+
+def test_demo_keys_are_printed_once_and_kept_private(cli, tmp_path):
+    first = cli("demo").stdout
+    keys = json.loads((tmp_path / "data" / "demo-keys.json").read_text())
+    assert keys["live"]["api_secret"] in first
+    assert stat.S_IMODE((tmp_path / "data" / "demo-keys.json").stat().st_mode) == 0o600
+    second = cli("demo").stdout
+    assert keys["live"]["api_secret"] not in second
+    assert "demo-keys.json" in second and "rotate-secret" in second
+
+
+def test_migrate_is_safe_to_rerun_on_data(cli):
+    cli("workspace", "create", "--name", "keep")
+    assert "up to date" in cli("migrate").stdout
+    assert "up to date" in cli("migrate").stdout
+    assert cli("fixtures").returncode == 0
+    assert cli("workspace", "create", "--name", "keep", check=False).returncode == 1  # still there
+
+
+def test_worker_refuses_without_redis(cli):
+    result = cli("worker", check=False)
+    assert result.returncode == 2
+    assert "TRACIQO_REDIS_URL" in result.stderr

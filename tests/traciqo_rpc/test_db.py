@@ -1,0 +1,55 @@
+"""Additive migrations and the tenant scoping helper."""
+
+from __future__ import annotations
+
+import peewee
+import pytest
+
+from traciqo_rpc import db
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.principal import Principal
+
+
+def test_migrate_adds_new_columns_and_keeps_rows(rt):
+    class Gadget(db.BaseModel):
+        name = peewee.CharField()
+
+    db.migrate([Gadget])
+    Gadget.create(name="kept")
+
+    class Gadget(db.BaseModel):  # noqa: F811 - the next version of the model
+        name = peewee.CharField()
+        colour = peewee.CharField(default="blue")
+        size = peewee.IntegerField(null=True, index=True)
+
+    assert db.migrate([Gadget]) == ["add column gadget.colour", "add column gadget.size"]
+    assert db.migrate([Gadget]) == []
+    row = Gadget.get()
+    assert (row.name, row.colour, row.size) == ("kept", "blue", None)
+    db.database.drop_tables([Gadget])
+
+
+def test_migrate_refuses_required_column_without_default(rt):
+    class Widget(db.BaseModel):
+        name = peewee.CharField()
+
+    db.migrate([Widget])
+
+    class Widget(db.BaseModel):  # noqa: F811
+        name = peewee.CharField()
+        weight = peewee.IntegerField()
+
+    with pytest.raises(RuntimeError, match="needs a default"):
+        db.migrate([Widget])
+    db.database.drop_tables([Widget])
+
+
+def test_scoped_needs_a_principal(rt):
+    from doctypes.api_key.model import ApiKey
+    from traciqo_rpc.errors import GuestNotAllowed
+
+    with pytest.raises(GuestNotAllowed):
+        ApiKey.scoped(RequestContext())
+    ctx = RequestContext(principal=Principal.system(workspace_id=42, is_sandbox=True))
+    sql, params = ApiKey.scoped(ctx).sql()
+    assert 42 in params and True in params

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from traciqo_rpc.logs import JsonFormatter
+from traciqo_rpc.settings import Settings
+
+
+def test_settings_from_env():
+    settings = Settings.from_env({
+        "TRACIQO_DATABASE_URL": "postgresql://u:p@db/x",
+        "TRACIQO_REDIS_URL": "redis://r:6379/0",
+        "TRACIQO_BASE_URL": "https://verify.example.com/",
+        "TRACIQO_DEVELOPER_MODE": "1",
+        "TRACIQO_LOG_JSON": "true",
+        "TRACIQO_REQUEST_LOG": "0",
+        "TRACIQO_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8, 10.0.0.0/8",
+        "TRACIQO_WEBHOOK_RETRY_SCHEDULE": "0,1,2",
+        "TRACIQO_SMTP_HOST": "mail",
+        "UNRELATED": "x",
+    })
+    assert settings.database_url == "postgresql://u:p@db/x"
+    assert settings.redis_url == "redis://r:6379/0"
+    assert settings.base_url == "https://verify.example.com"
+    assert settings.developer_mode and settings.log_json and not settings.request_log
+    assert settings.webhook_allow_cidrs == ("127.0.0.0/8", "10.0.0.0/8")
+    assert settings.webhook_retry_schedule == (0, 1, 2)
+    assert settings.smtp == {"host": "mail"}
+
+
+def test_settings_defaults():
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite:///traciqo.db"
+    assert settings.redis_url is None
+    assert settings.default_rate_limit == 100
+
+
+def test_generated_secret_key_is_stored_privately(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    key = settings.resolved_secret_key()
+    assert len(key) >= 32
+    assert settings.resolved_secret_key() == key
+    assert (Path(tmp_path / "data" / "secret_key").stat().st_mode & 0o777) == 0o600
+
+
+def test_access_log_line(client, caplog):
+    with caplog.at_level(logging.INFO, logger="traciqo.access"):
+        response = client.get("/api/method/traciqo_rpc.api.ping")
+    record = next(r for r in caplog.records if r.name == "traciqo.access")
+    line = record.getMessage()
+    assert line.startswith("GET /api/method/traciqo_rpc.api.ping 200 ")
+    assert f"rid={response.headers['x-request-id']}" in line
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["status"] == 200 and entry["request_id"] == response.headers["x-request-id"]
+    assert entry["path"] == "/api/method/traciqo_rpc.api.ping"
