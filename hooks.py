@@ -24,6 +24,9 @@ fixtures = {
     "plans.json": "doctypes.plan.service.load_fixtures",
 }
 
+# Functions that add `traciqo-rpc` subcommands: register(subparsers).
+cli_commands = ["doctypes.workspace.cli.register"]
+
 # How the framework finds an API key's principal, and where usage rows go.
 principal_loader = "doctypes.api_key.service.load_principal"
 request_log_writer = "doctypes.api_request_log.service.write_batch"

@@ -75,6 +75,10 @@ class Runtime:
     def close(self) -> None:
         """Stop background threads and close database connections (tests, shutdown)."""
         self.stop_background()
+        self.release_connections()
+
+    def release_connections(self) -> None:
+        """Close every pooled connection (all threads), or this thread's SQLite connection."""
         close_all = getattr(self.database, "close_all", None)
         if close_all:
             close_all()

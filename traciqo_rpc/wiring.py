@@ -11,7 +11,7 @@ from typing import Any
 
 import peewee
 
-DOCTYPE_PARTS = ("model", "service", "api", "jobs")
+DOCTYPE_PARTS = ("model", "service", "api", "jobs")  # cli modules load only through hooks.cli_commands
 
 
 class HookError(RuntimeError):
@@ -43,6 +43,7 @@ class Wiring:
     fixtures: Mapping[str, Callable[..., Any]]
     principal_loader: Callable[..., Any]
     request_log_writer: Callable[..., Any]
+    cli_commands: tuple[Callable[..., Any], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -99,4 +100,5 @@ def load(hooks: types.ModuleType | None = None) -> Wiring:
         fixtures=fixtures,
         principal_loader=resolve(hooks.principal_loader, "principal_loader"),
         request_log_writer=resolve(hooks.request_log_writer, "request_log_writer"),
+        cli_commands=tuple(resolve(path, "cli_commands") for path in getattr(hooks, "cli_commands", [])),
     )
