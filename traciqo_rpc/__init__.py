@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from . import db, errors
 from .context import RequestContext, current_context
+from .events import publish
 from .jobs import enqueue_after_commit
+from .pages import HtmlResult
 from .registry import background_job, whitelist
 from .results import FileResult
 
 __all__ = [
     "FileResult",
+    "HtmlResult",
     "RequestContext",
     "background_job",
     "current_context",
     "db",
     "enqueue_after_commit",
     "errors",
+    "publish",
     "whitelist",
 ]

@@ -17,6 +17,7 @@ from . import errors, health, runtime
 from .dispatch import method_endpoint
 from .logs import configure_logging
 from .middleware import RequestIdMiddleware
+from .pages import page_endpoint
 from .rendering import error_response
 from .settings import Settings
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
             Route("/api/method/{path:path}", method_endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             Route("/healthz", health.healthz, methods=["GET"]),
             Route("/readyz", health.readyz, methods=["GET"]),
+            *(Route(path, page_endpoint(func), methods=["GET"]) for path, func in rt.wiring.page_routes.items()),
         ],
         middleware=[Middleware(RequestIdMiddleware, developer_mode=settings.developer_mode)],
         exception_handlers={errors.TraciqoError: traciqo_error, HTTPException: http_error},

@@ -25,6 +25,7 @@ from .auth import GENERATION_KEY, Credentials, parse_credentials, permit
 from .context import RequestContext
 from .db import utcnow
 from .principal import Principal
+from .ratelimit import Decision
 from .registry import MethodSpec
 from .rendering import error_response, json_response
 from .results import FileResult
@@ -79,6 +80,8 @@ def invoke(rt: Runtime, spec: MethodSpec, meta: CallMeta, raw_args: dict[str, An
             ctx.principal = admit(rt, creds, headers)
         elif not spec.allow_guest:
             raise errors.GuestNotAllowed()
+        elif spec.guest_rate_limit and meta.ip:
+            limit_guest(rt, meta.ip, spec.guest_rate_limit, headers)
         args = load_arguments(spec, raw_args)
         result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), writes=spec.writes)
         response = success_response(result, headers)
@@ -148,13 +151,29 @@ def admit(rt: Runtime, creds: Credentials, headers: dict[str, str]) -> Principal
         window = None
     principal = permit(principal, creds)
     if window is not None and principal.rate_limit_per_minute > 0:
-        decision = limiter.decide(window, principal.rate_limit_per_minute, now)
-        headers.update(decision.headers())
-        if not decision.allowed:
-            raise errors.RateLimitExceeded(
-                f"Rate limit of {decision.limit} requests per minute exceeded; retry in {decision.retry_after} s"
-            )
+        enforce(limiter.decide(window, principal.rate_limit_per_minute, now), headers)
     return principal
+
+
+def limit_guest(rt: Runtime, ip: str, limit: int, headers: dict[str, str]) -> None:
+    """Guest calls (public verification) are limited per client IP."""
+    now = time.time()
+    try:
+        pipe = rt.redis.pipeline(transaction=False)
+        rt.rate_limiter.queue_commands(pipe, f"ip:{ip}", now)
+        window = pipe.execute()
+    except redis.RedisError:
+        _warn_redis_down()
+        return
+    enforce(rt.rate_limiter.decide(window, limit, now), headers)
+
+
+def enforce(decision: Decision, headers: dict[str, str]) -> None:
+    headers.update(decision.headers())
+    if not decision.allowed:
+        raise errors.RateLimitExceeded(
+            f"Rate limit of {decision.limit} requests per minute exceeded; retry in {decision.retry_after} s"
+        )
 
 
 def load_arguments(spec: MethodSpec, raw_args: dict[str, Any]) -> dict[str, Any]:

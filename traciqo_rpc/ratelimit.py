@@ -35,7 +35,7 @@ class RateLimiter:
     def __init__(self, window: int = WINDOW_SECONDS) -> None:
         self.window = window
 
-    def queue_commands(self, pipe: Any, key_id: int, now: float) -> None:
+    def queue_commands(self, pipe: Any, key_id: int | str, now: float) -> None:
         slot = int(now // self.window)
         current = f"traciqo:rl:{key_id}:{slot}"
         pipe.incr(current)

@@ -25,6 +25,7 @@ class MethodSpec:
     allow_guest: bool
     schema: Schema
     writes: bool
+    guest_rate_limit: int = 0
 
     @property
     def allow_header(self) -> str:
@@ -36,6 +37,7 @@ def whitelist(
     allow_guest: bool = False,
     schema: type[Schema] | Schema | None = None,
     writes: bool | None = None,
+    guest_rate_limit: int = 0,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -44,6 +46,7 @@ def whitelist(
         allow_guest: callable without credentials.
         schema: marshmallow schema for the arguments (unknown fields are refused).
         writes: opens a write transaction; defaults to True unless the method is GET-only.
+        guest_rate_limit: requests per minute per client IP for calls without credentials.
     """
     verbs = frozenset(m.upper() for m in methods)
     if writes is None:
@@ -63,6 +66,7 @@ def whitelist(
             allow_guest=allow_guest,
             schema=schema_obj,
             writes=writes,
+            guest_rate_limit=guest_rate_limit,
         )
         setattr(func, _SPEC_ATTR, spec)
         return func

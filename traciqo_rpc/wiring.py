@@ -44,7 +44,8 @@ class Wiring:
     principal_loader: Callable[..., Any]
     request_log_writer: Callable[..., Any]
     cli_commands: tuple[Callable[..., Any], ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    page_routes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    event_writer: Callable[..., Any] | None = None
 
 
 def _doctype_modules(name: str) -> list[types.ModuleType]:
@@ -101,4 +102,6 @@ def load(hooks: types.ModuleType | None = None) -> Wiring:
         principal_loader=resolve(hooks.principal_loader, "principal_loader"),
         request_log_writer=resolve(hooks.request_log_writer, "request_log_writer"),
         cli_commands=tuple(resolve(path, "cli_commands") for path in getattr(hooks, "cli_commands", [])),
+        page_routes={route: resolve(path, "page_routes") for route, path in getattr(hooks, "page_routes", {}).items()},
+        event_writer=resolve(hooks.event_writer, "event_writer") if getattr(hooks, "event_writer", None) else None,
     )

@@ -1,0 +1,72 @@
+"""Public HTML pages (verification, tracking): routes from hooks.page_routes.
+
+A page function receives the request context, the path parameters and the query string
+as plain data, and returns an HtmlResult; like methods, it never sees Starlette.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from . import errors
+from .context import RequestContext
+
+log = logging.getLogger("traciqo.pages")
+
+PageFunction = Callable[..., "HtmlResult"]
+
+
+@dataclass(frozen=True)
+class HtmlResult:
+    body: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def error_page(status: int, title: str, message: str) -> HtmlResult:
+    return HtmlResult(
+        f"<!doctype html><html lang=en><meta charset=utf-8>"
+        f"<meta name=viewport content='width=device-width,initial-scale=1'><title>{html.escape(title)}</title>"
+        f"<body style='font-family:system-ui;margin:2rem'><h1>{html.escape(title)}</h1>"
+        f"<p>{html.escape(message)}</p></body></html>",
+        status=status,
+    )
+
+
+def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
+    """Adapt a page function to a Starlette endpoint (GET; run in a worker thread, one transaction)."""
+
+    async def endpoint(request: Request) -> Response:
+        rt = request.app.state.runtime
+        ctx = RequestContext(
+            request_id=request.state.request_id,
+            ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+        )
+        params = dict(request.path_params)
+        query = dict(request.query_params)
+        headers = {"accept-language": request.headers.get("accept-language", "")}
+
+        def render() -> HtmlResult:
+            try:
+                return rt.run_in_transaction(ctx, lambda: func(ctx, params, query, headers))
+            except errors.TraciqoError as exc:
+                return error_page(exc.status, "Sorry", exc.message)
+            except Exception:
+                log.exception("page %s failed (request %s)", request.url.path, ctx.request_id)
+                return error_page(500, "Something went wrong", f"Please try again. Request id {ctx.request_id}.")
+
+        result = await run_in_threadpool(render)
+        page_headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                        "Referrer-Policy": "no-referrer", **result.headers}
+        return HTMLResponse(result.body, status_code=result.status, headers=page_headers)
+
+    return endpoint
