@@ -6,13 +6,25 @@ app_name = "traciqo_rpc"
 method_modules = ["traciqo_rpc.api"]
 
 # Doctype packages under doctypes/: their model, service, api and jobs modules are loaded.
-doctypes = ["plan", "workspace", "api_key", "api_request_log"]
+doctypes = ["plan", "workspace", "api_key", "api_request_log", "event", "product", "party", "auth_code", "scan"]
 
 # Other dotted paths that existing clients call -> our canonical path.
-method_aliases: dict[str, str] = {}
+method_aliases = {
+    "verilink_qr.verilink_qr.api.create_code": "doctypes.auth_code.api.create_code",
+}
 
 # "<doctype>:<change>" -> event name, written to the outbox in the same transaction.
-doc_events: dict[str, str] = {}
+doc_events = {
+    "auth_code:created": "Code Created",
+    "scan:captured": "Scan Captured",
+}
+event_writer = "doctypes.event.service.write_event"
+
+# Public HTML pages: route -> page function.
+page_routes = {
+    "/v/{code}": "doctypes.auth_code.page.verification_page",
+    "/01/{gtin}/21/{code}": "doctypes.auth_code.page.digital_link_page",
+}
 
 # Job -> interval in seconds; enqueued by the worker's scheduler (once per interval cluster-wide).
 scheduled_jobs = {
@@ -25,7 +37,7 @@ fixtures = {
 }
 
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).
-cli_commands = ["doctypes.workspace.cli.register"]
+cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register"]
 
 # How the framework finds an API key's principal, and where usage rows go.
 principal_loader = "doctypes.api_key.service.load_principal"

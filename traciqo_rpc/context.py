@@ -41,6 +41,19 @@ class RequestContext:
             raise GuestNotAllowed()
         return self.principal
 
+    def acting_for(self, workspace_id: int, is_sandbox: bool) -> RequestContext:
+        """The same request acting inside one workspace (a guest scan writing the owner's rows).
+
+        Shares the after-commit list, so events queued through it still wait for the commit.
+        """
+        return RequestContext(
+            request_id=self.request_id,
+            principal=Principal.system(workspace_id, is_sandbox),
+            ip=self.ip,
+            user_agent=self.user_agent,
+            after_commit=self.after_commit,
+        )
+
     def on_commit(self, action: Callable[[], Any]) -> None:
         """Run `action` only once the current transaction has committed."""
         self.after_commit.append(action)

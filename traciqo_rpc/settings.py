@@ -33,6 +33,8 @@ class Settings:
     # Worker threads per web process for the synchronous method calls (caps DB connections too).
     threads: int = 16
     auth_cache_seconds: float = 2.0
+    # A code verified more often than this is reported as a likely cloned label.
+    max_scans_before_suspicious: int = 10
     webhook_allow_cidrs: tuple[str, ...] = ()
     webhook_retry_schedule: tuple[int, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
     smtp: Mapping[str, str] = field(default_factory=dict)
@@ -56,6 +58,9 @@ class Settings:
             default_rate_limit=int(env.get("TRACIQO_RATE_LIMIT") or defaults.default_rate_limit),
             threads=int(env.get("TRACIQO_THREADS") or defaults.threads),
             auth_cache_seconds=float(env.get("TRACIQO_AUTH_CACHE_SECONDS") or defaults.auth_cache_seconds),
+            max_scans_before_suspicious=int(
+                env.get("TRACIQO_MAX_SCANS") or defaults.max_scans_before_suspicious
+            ),
             webhook_allow_cidrs=tuple(
                 c.strip() for c in (env.get("TRACIQO_WEBHOOK_ALLOW_CIDRS") or "").split(",") if c.strip()
             ),

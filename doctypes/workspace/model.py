@@ -12,3 +12,7 @@ class Workspace(BaseModel):
     plan = peewee.CharField(max_length=40, index=True)
     status = peewee.CharField(max_length=16, default=ACTIVE)
     created_at = peewee.DateTimeField(default=utcnow)
+    # First characters of every authentication code; set when the first codes are issued.
+    code_prefix = peewee.CharField(max_length=4, default="")
+    # Live codes issued so far, checked against the plan's code_limit in one conditional UPDATE.
+    live_codes_issued = peewee.IntegerField(default=0)

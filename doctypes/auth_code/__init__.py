@@ -1,0 +1,1 @@
+"""Authentication codes: issued in batches, printed as QR labels, verified by consumers."""

@@ -1,0 +1,86 @@
+"""Authentication code methods (Traciqo's create_code, plus look-up, QR labels and export)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from doctypes.scan import service as scans
+from traciqo_rpc import FileResult, RequestContext, whitelist
+
+from . import qr, service
+from .codes import normalise
+from .schema import (
+    BatchArgs,
+    CodeArgs,
+    CreateCodeArgs,
+    ListBatchesArgs,
+    ListCodesArgs,
+    QrArgs,
+    VerifyArgs,
+    VoidCodeArgs,
+)
+
+
+@whitelist(methods=["POST"], schema=CreateCodeArgs)
+def create_code(ctx: RequestContext, batch_name: str, quantity: int, product_id: str | None,
+                is_sandbox: bool) -> dict[str, Any]:
+    """Issue a batch of codes; live codes count against the plan (sandbox ones never do)."""
+    if is_sandbox and not ctx.is_sandbox:
+        ctx.principal = ctx.require_principal().forced_to_sandbox()
+    return service.issue_codes(ctx, batch_name, quantity, product_id)
+
+
+@whitelist(methods=["GET"], schema=CodeArgs)
+def get_code(ctx: RequestContext, code: str) -> dict[str, Any]:
+    return service.get_code(ctx, code)
+
+
+@whitelist(methods=["GET"], schema=ListCodesArgs)
+def list_codes(ctx: RequestContext, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
+    """Codes, oldest first, filtered by batch, product or status."""
+    return service.list_codes(ctx, limit, offset, **filters)
+
+
+@whitelist(methods=["GET"], schema=ListBatchesArgs)
+def list_batches(ctx: RequestContext, limit: int, offset: int, product_id: str | None = None) -> dict[str, Any]:
+    return service.list_batches(ctx, limit, offset, product_id)
+
+
+@whitelist(methods=["GET"], schema=BatchArgs)
+def get_batch(ctx: RequestContext, batch: str) -> dict[str, Any]:
+    """A batch with its counts of active, withdrawn and scanned codes."""
+    return service.get_batch(ctx, batch)
+
+
+@whitelist(methods=["POST"], schema=VoidCodeArgs)
+def void_code(ctx: RequestContext, code: str, reason: str | None) -> dict[str, Any]:
+    """Withdraw a code; verification then reports it as withdrawn."""
+    return service.void_code(ctx, code, reason)
+
+
+@whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, writes=True, guest_rate_limit=120)
+def verify_code(ctx: RequestContext, code: str, lat: float | None, lon: float | None,
+                country: str | None) -> dict[str, Any]:
+    """Public: is this code genuine? Records the scan; reveals nothing about unknown codes."""
+    return scans.verify(ctx, code, lat=lat, lon=lon, country=country, source="api")
+
+
+@whitelist(methods=["GET"], schema=QrArgs)
+def get_qr(ctx: RequestContext, code: str, format: str, size: int) -> FileResult:
+    """The label's QR image: the verification URL, or GS1 Digital Link when the product has a GTIN."""
+    url = service.get_code(ctx, code)["verification_url"]
+    media_type = "image/svg+xml" if format == "svg" else "image/png"
+    return FileResult(qr.render(url, format, size), media_type, max_age=86400)
+
+
+@whitelist(methods=["GET"], schema=BatchArgs)
+def export_batch(ctx: RequestContext, batch: str) -> FileResult:
+    """CSV of the batch's codes with their verification URLs."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(service.EXPORT_COLUMNS)
+    writer.writerows(service.export_rows(ctx, batch))
+    return FileResult(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8",
+                      filename=f"codes-{normalise(batch).lower() or 'batch'}.csv")

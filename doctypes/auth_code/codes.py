@@ -1,0 +1,78 @@
+"""Code format: workspace prefix + 75 random bits + one check character (no I/O here).
+
+Alphabet: Crockford's base 32 (digits and letters without I, L, O, U), so nothing on a
+label can be mistaken for something else. The check character is a Damm check over the
+quasigroup x*y = a.x + y in GF(32) (a = the generator): it catches every single wrong
+character and every swap of two neighbours, and it is one more character of the same
+alphabet. Stored codes are normalised (upper case, no separators, at most 20 characters:
+GS1's limit for a serial number); people see them grouped by four.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+VALUE = {char: index for index, char in enumerate(ALPHABET)}
+RANDOM_CHARS = 15  # 75 bits
+MAX_PREFIX = 4
+MAX_LENGTH = MAX_PREFIX + RANDOM_CHARS + 1  # 20, GS1 AI (21) serial limit
+# What a person may type for a character they read on the label.
+LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+_SEPARATORS = re.compile(r"[\s\-_.·/]+")
+_POLY = 0b100101  # x^5 + x^2 + 1, irreducible over GF(2)
+
+
+def _times_generator(value: int) -> int:
+    value <<= 1
+    return value ^ _POLY if value & 0b100000 else value
+
+
+def _interim(text: str) -> int:
+    interim = 0
+    for char in text:
+        interim = _times_generator(interim) ^ VALUE[char]
+    return interim
+
+
+def check_char(body: str) -> str:
+    """The character that makes the Damm check of body + it come out to zero."""
+    return ALPHABET[_times_generator(_interim(body))]
+
+
+def is_valid(code: str) -> bool:
+    """True for a normalised code whose check character matches."""
+    return (
+        RANDOM_CHARS + 3 <= len(code) <= MAX_LENGTH  # a prefix of at least two characters
+        and all(char in VALUE for char in code)
+        and _interim(code) == 0
+    )
+
+
+def normalise(text: str) -> str:
+    """What a person typed or a scanner read -> the stored form (may still be invalid)."""
+    return _SEPARATORS.sub("", text.strip().upper()).translate(LOOK_ALIKES)
+
+
+def prefix_for(name: str) -> str:
+    """A readable 2-4 character prefix from a workspace name (TQ when it has too few usable characters)."""
+    usable = [char for char in name.upper() if char.isalpha() and char in VALUE]
+    prefix = "".join(usable[:MAX_PREFIX])
+    return prefix if len(prefix) >= 2 else "TQ"
+
+
+def generate(prefix: str) -> str:
+    bits = secrets.randbits(5 * RANDOM_CHARS)
+    body = prefix + "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(RANDOM_CHARS))
+    return body + check_char(body)
+
+
+def generate_many(prefix: str, count: int) -> list[str]:
+    return [generate(prefix) for _ in range(count)]
+
+
+def display(code: str) -> str:
+    """ACME-7K3M-9QXT-4B2P-WX7C: the prefix, then the rest in groups of four."""
+    head, tail = code[: -RANDOM_CHARS - 1], code[-RANDOM_CHARS - 1:]
+    return "-".join([head, *(tail[i:i + 4] for i in range(0, len(tail), 4))])

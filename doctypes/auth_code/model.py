@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import peewee
+
+from traciqo_rpc.db import TenantModel, utcnow
+
+ACTIVE, VOID = "active", "void"
+
+
+class CodeBatch(TenantModel):
+    name = peewee.CharField(max_length=140)
+    product_id = peewee.CharField(max_length=32, null=True, index=True)
+    quantity = peewee.IntegerField(default=0)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("workspace_id", "is_sandbox", "name"), True),)
+
+
+class AuthCode(TenantModel):
+    # Normalised (no separators); unique across all workspaces so a bare scan resolves it.
+    code = peewee.CharField(max_length=20, unique=True)
+    batch_id = peewee.IntegerField(index=True)
+    product_id = peewee.CharField(max_length=32, null=True, index=True)
+    status = peewee.CharField(max_length=8, default=ACTIVE)
+    scan_count = peewee.IntegerField(default=0)
+    first_scanned_at = peewee.DateTimeField(null=True)
+    last_scanned_at = peewee.DateTimeField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    voided_at = peewee.DateTimeField(null=True)
+    void_reason = peewee.CharField(max_length=255, null=True)

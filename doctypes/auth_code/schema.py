@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from traciqo_rpc.records import PageArgs
+
+from .model import ACTIVE, VOID
+
+MAX_CODES_PER_CALL = 100_000
+
+
+class CreateCodeArgs(Schema):
+    batch_name = fields.String(required=True, validate=validate.Length(min=1, max=140))
+    quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_CODES_PER_CALL))
+    product_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    is_sandbox = fields.Boolean(load_default=False)
+
+    @post_load
+    def _strip(self, data: dict, **_: object) -> dict:
+        data["batch_name"] = data["batch_name"].strip()
+        if not data["batch_name"]:
+            raise ValidationError({"batch_name": ["Must not be blank."]})
+        return data
+
+
+class CodeArgs(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class VoidCodeArgs(CodeArgs):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+
+
+class BatchArgs(Schema):
+    batch = fields.String(required=True, validate=validate.Length(min=1, max=140))
+
+
+class ListCodesArgs(PageArgs):
+    batch = fields.String(validate=validate.Length(min=1, max=140))
+    product_id = fields.String(validate=validate.Length(min=1, max=64))
+    status = fields.String(validate=validate.OneOf([ACTIVE, VOID]))
+
+
+class ListBatchesArgs(PageArgs):
+    product_id = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class QrArgs(CodeArgs):
+    format = fields.String(load_default="png", validate=validate.OneOf(["png", "svg"]))
+    size = fields.Integer(load_default=300, validate=validate.Range(min=64, max=2048))
+
+
+class VerifyArgs(Schema):
+    # Anything may be typed here; it only has to fit in a reasonable length.
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=-180, max=180))
+    country = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Two-letter ISO country code."))
+
+    @validates_schema
+    def _both_coordinates(self, data: dict, **_: object) -> None:
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise ValidationError("Send lat and lon together.", "lat")
+
+    @post_load
+    def _upper_country(self, data: dict, **_: object) -> dict:
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        return data

@@ -1,0 +1,1 @@
+"""Parties: customers, distributors and suppliers. Pushed idempotently by name (Trakor)."""

@@ -1,0 +1,27 @@
+"""Party methods (Trakor's idempotent push, plus look-up and listing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from traciqo_rpc import RequestContext, whitelist
+
+from . import service
+from .schema import ListPartiesArgs, PartyRefArgs, UpsertPartyArgs
+
+
+@whitelist(methods=["POST"], schema=UpsertPartyArgs)
+def upsert_party(ctx: RequestContext, name: str, **values: Any) -> dict[str, Any]:
+    """Create a party by name, or return the existing one with created: false."""
+    return service.upsert_party(ctx, name, **values)
+
+
+@whitelist(methods=["GET"], schema=PartyRefArgs)
+def get_party(ctx: RequestContext, party_id: str) -> dict[str, Any]:
+    return service.get_party(ctx, party_id)
+
+
+@whitelist(methods=["GET"], schema=ListPartiesArgs)
+def list_parties(ctx: RequestContext, limit: int, offset: int, name: str | None = None,
+                 email: str | None = None) -> dict[str, Any]:
+    return service.list_parties(ctx, limit, offset, name, email)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import peewee
+
+from traciqo_rpc.db import TenantModel, utcnow
+
+
+class Party(TenantModel):
+    id = peewee.CharField(primary_key=True, max_length=32)
+    name = peewee.CharField(max_length=255)
+    contact_info = peewee.TextField(default="")
+    email = peewee.CharField(max_length=254, null=True, index=True)
+    phone = peewee.CharField(max_length=40, null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("workspace_id", "is_sandbox", "name"), True),)

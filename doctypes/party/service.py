@@ -1,0 +1,45 @@
+"""Parties: idempotent push by name, look-up, listing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from traciqo_rpc import errors
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.records import paginate, public_id, upsert_scoped
+
+from .model import Party
+
+
+def upsert_party(ctx: RequestContext, name: str, **values: Any) -> dict[str, Any]:
+    """Create the party, or return the existing one of that name (updating fields sent that differ)."""
+    party, created, updated = upsert_scoped(ctx, Party, Party.name, name, values, lambda: {"id": public_id()})
+    return {"id": party.id, "name": party.name, "created": created, "updated": updated}
+
+
+def party_dict(party: Party) -> dict[str, Any]:
+    return {
+        "id": party.id,
+        "name": party.name,
+        "contact_info": party.contact_info,
+        "email": party.email,
+        "phone": party.phone,
+        "created_at": party.created_at,
+    }
+
+
+def get_party(ctx: RequestContext, party_id: str) -> dict[str, Any]:
+    party = Party.scoped(ctx).where(Party.id == party_id).first()
+    if party is None:
+        raise errors.DoesNotExistError(f"Party {party_id} not found")
+    return party_dict(party)
+
+
+def list_parties(ctx: RequestContext, limit: int, offset: int, name: str | None = None,
+                 email: str | None = None) -> dict[str, Any]:
+    query = Party.scoped(ctx).order_by(Party.name)
+    if name:
+        query = query.where(Party.name.contains(name))
+    if email:
+        query = query.where(Party.email == email.lower())
+    return paginate(query, limit, offset, party_dict)

@@ -1,0 +1,1 @@
+"""Products: what codes, serial numbers and warranties refer to. Pushed idempotently by name (Trakor)."""

@@ -1,0 +1,70 @@
+"""Products: idempotent push by name, look-up, listing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import fn
+
+from traciqo_rpc import errors
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.records import paginate, public_id, upsert_scoped
+
+from .model import Product
+
+
+def upsert_product(ctx: RequestContext, name: str, **values: Any) -> dict[str, Any]:
+    """Create the product, or return the existing one of that name (updating fields sent that differ)."""
+
+    def next_number() -> dict[str, Any]:
+        highest = Product.scoped(ctx, fn.MAX(Product.sku_number)).scalar() or 0
+        return {"id": public_id(), "sku_number": highest + 1}
+
+    product, created, updated = upsert_scoped(ctx, Product, Product.name, name, values, next_number)
+    return {"id": product.id, "sku": product.sku, "name": product.name, "created": created, "updated": updated}
+
+
+def find_product(ctx: RequestContext, product_id: str) -> Product | None:
+    """The caller's product by id or SKU."""
+    query = Product.scoped(ctx)
+    if product_id.upper().startswith("PRD-") and product_id[4:].isdigit():
+        return query.where(Product.sku_number == int(product_id[4:])).first()
+    return query.where(Product.id == product_id).first()
+
+
+def require_product(ctx: RequestContext, product_id: str, field: str = "product_id") -> Product:
+    """The caller's product, or 417 naming the argument (a product of another workspace is unknown here)."""
+    product = find_product(ctx, product_id)
+    if product is None:
+        raise errors.ValidationError(
+            f"Unknown product {product_id!r}", field_errors={field: ["No such product in this workspace."]}
+        )
+    return product
+
+
+def product_dict(product: Product) -> dict[str, Any]:
+    return {
+        "id": product.id,
+        "sku": product.sku,
+        "name": product.name,
+        "description": product.description,
+        "brand": product.brand,
+        "price": product.price,
+        "gtin": product.gtin,
+        "warranty_months": product.warranty_months,
+        "created_at": product.created_at,
+    }
+
+
+def get_product(ctx: RequestContext, product_id: str) -> dict[str, Any]:
+    product = find_product(ctx, product_id)
+    if product is None:
+        raise errors.DoesNotExistError(f"Product {product_id} not found")
+    return product_dict(product)
+
+
+def list_products(ctx: RequestContext, limit: int, offset: int, name: str | None = None) -> dict[str, Any]:
+    query = Product.scoped(ctx).order_by(Product.sku_number)
+    if name:
+        query = query.where(Product.name.contains(name))
+    return paginate(query, limit, offset, product_dict)

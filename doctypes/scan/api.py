@@ -1,0 +1,40 @@
+"""Scan methods: the verification page adds a location; owners list their scans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doctypes.auth_code import codes
+from doctypes.auth_code.model import AuthCode
+from traciqo_rpc import RequestContext, whitelist
+from traciqo_rpc.records import paginate
+
+from . import service
+from .model import Scan
+from .schema import AttachLocationArgs, ListScansArgs
+
+
+@whitelist(methods=["POST"], schema=AttachLocationArgs, allow_guest=True, guest_rate_limit=60)
+def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float) -> dict[str, Any]:
+    """Public: the page's JavaScript adds the browser's location to the scan it just recorded."""
+    return service.attach_location(ctx, scan_token, lat, lon)
+
+
+@whitelist(methods=["GET"], schema=ListScansArgs)
+def list_scans(ctx: RequestContext, limit: int, offset: int, code: str | None = None,
+               verdict: str | None = None) -> dict[str, Any]:
+    """The workspace's scans, newest first."""
+    query = (
+        Scan.scoped(ctx, Scan, AuthCode.code.alias("code_text"))
+        .join(AuthCode, on=(Scan.code_id == AuthCode.id))
+        .order_by(Scan.scanned_at.desc(), Scan.id.desc())
+        .objects()
+    )
+    if code:
+        query = query.where(AuthCode.code == codes.normalise(code))
+    if verdict:
+        query = query.where(Scan.verdict == verdict)
+    return paginate(query, limit, offset, lambda s: {
+        "id": s.id, "code": codes.display(s.code_text), "scanned_at": s.scanned_at, "verdict": s.verdict,
+        "source": s.source, "ip": s.ip, "user_agent": s.user_agent, "lat": s.lat, "lon": s.lon, "country": s.country,
+    })

@@ -1,0 +1,68 @@
+"""Helpers every doctype uses for tenant records: public ids, pagination, idempotent upserts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import peewee
+from marshmallow import Schema, fields, validate
+
+from . import db
+from .context import RequestContext
+
+
+def public_id() -> str:
+    """An opaque id safe to show to clients (32 hex characters)."""
+    return uuid.uuid4().hex
+
+
+class PageArgs(Schema):
+    """limit/offset pagination, as in Racko's API."""
+
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+def paginate(query: peewee.ModelSelect, limit: int, offset: int, row: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """{"data": [...], "total", "limit", "offset"} for one page of `query`."""
+    return {
+        "data": [row(item) for item in query.limit(limit).offset(offset)],
+        "total": query.order_by().count(),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def upsert_scoped(
+    ctx: RequestContext,
+    model: type[db.TenantModel],
+    key: peewee.Field,
+    key_value: Any,
+    values: dict[str, Any],
+    create: Callable[[], dict[str, Any]],
+    attempts: int = 5,
+) -> tuple[Any, bool, bool]:
+    """Find the caller's row with `key == key_value`, updating the given `values` if they differ,
+    or create it with `values` plus `create()` (e.g. a new number). Safe under concurrency:
+    a unique index decides the race, and the loser reads the winner's row.
+
+    Returns (row, created, updated).
+    """
+    for _ in range(attempts):
+        row = model.scoped(ctx).where(key == key_value).first()
+        if row is not None:
+            changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+            if changed:
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                row.save(only=[getattr(model, name) for name in changed])
+            return row, False, bool(changed)
+        try:
+            with db.database.atomic():  # a savepoint: a lost race must not poison the transaction
+                row = model.create(**{key.name: key_value}, **values, **create(), **model.scope_values(ctx))
+            return row, True, False
+        except peewee.IntegrityError:
+            continue  # someone created it (or took the number) first: look again
+    raise RuntimeError(f"could not upsert {model.__name__} {key_value!r} after {attempts} attempts")
