@@ -18,7 +18,6 @@ from traciqo_rpc.records import paginate
 from . import codes
 from .model import ACTIVE, VOID, AuthCode, CodeBatch
 
-INSERT_CHUNK = 2000
 # A Code Created event lists the codes only for batches up to this size (export the rest).
 EVENT_CODES_MAX = 1000
 
@@ -98,10 +97,9 @@ def _insert_codes(ctx: RequestContext, batch: CodeBatch, prefix: str, quantity: 
     fields = [AuthCode.code, AuthCode.batch_id, AuthCode.product_id, AuthCode.status, AuthCode.scan_count,
               AuthCode.created_at, AuthCode.workspace_id, AuthCode.is_sandbox]
     issued = codes.generate_many(prefix, quantity)
-    for start in range(0, quantity, INSERT_CHUNK):
-        rows = [(code, batch.id, batch.product_id, ACTIVE, 0, now, scope["workspace_id"], scope["is_sandbox"])
-                for code in issued[start:start + INSERT_CHUNK]]
-        AuthCode.insert_many(rows, fields=fields).execute()
+    rows = [(code, batch.id, batch.product_id, ACTIVE, 0, now, scope["workspace_id"], scope["is_sandbox"])
+            for code in issued]
+    db.bulk_insert(AuthCode, fields, rows)
     return issued
 
 
