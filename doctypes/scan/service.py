@@ -49,14 +49,21 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
     if row is None or (gtin is not None and row.product_gtin != gtin):
         return dict(NOT_GENUINE)
     now = utcnow()
-    AuthCode.update(
-        scan_count=AuthCode.scan_count + 1,
-        last_scanned_at=now,
-        first_scanned_at=peewee.fn.COALESCE(AuthCode.first_scanned_at, now),
-    ).where(AuthCode.id == row.id).execute()
-    counts = AuthCode.select(AuthCode.scan_count, AuthCode.first_scanned_at).where(AuthCode.id == row.id).get()
+    counts = (
+        AuthCode.update(
+            scan_count=AuthCode.scan_count + 1,
+            last_scanned_at=now,
+            first_scanned_at=peewee.fn.COALESCE(AuthCode.first_scanned_at, now),
+        )
+        .where(AuthCode.id == row.id)
+        .returning(AuthCode.scan_count, AuthCode.first_scanned_at)
+        .objects()
+        .execute()[0]
+    )
     place = assessment.Place(now, lat, lon, country)
-    found = assessment.reasons(counts.scan_count, _max_scans(), place, _earlier_places(row.id, now))
+    # Earlier places matter only when this scan says where it is.
+    earlier = _earlier_places(row.id, now) if (lat is not None or country) else []
+    found = assessment.reasons(counts.scan_count, _max_scans(), place, earlier)
     verdict = _verdict(row.status, counts.scan_count, found)
     owner = ctx.acting_for(row.workspace_id, row.is_sandbox)
     scan = Scan.create(code_id=row.id, scanned_at=now, ip=ctx.ip, user_agent=(ctx.user_agent or "")[:512] or None,
