@@ -91,3 +91,28 @@ def test_worker_refuses_without_redis(cli):
     result = cli("worker", check=False)
     assert result.returncode == 2
     assert "TRACIQO_REDIS_URL" in result.stderr
+
+
+def test_codes_export_streams_a_batch(cli, tmp_path):
+    import csv
+
+    created = json.loads(cli("workspace", "create", "--name", "Exporter", "--plan", "pro", "--json").stdout)
+    script = (
+        "import sys;from starlette.testclient import TestClient;from traciqo_rpc.app import create_app;"
+        "c=TestClient(create_app());"
+        "h={'Authorization':'token '+sys.argv[1]};"
+        "r=c.post('/api/method/doctypes.auth_code.api.create_code',json={'batch_name':'B','quantity':250},headers=h);"
+        "assert r.status_code==200, r.text"
+    )
+    subprocess.run([sys.executable, "-c", script, f"{created['live']['api_key']}:{created['live']['api_secret']}"],
+                   cwd=tmp_path, check=True, capture_output=True, timeout=60,
+                   env={**{k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}, "TRACIQO_LOG_LEVEL": "WARNING"})
+    result = cli("codes", "export", "--workspace", "Exporter", "--batch", "B", "--out", "codes.csv")
+    assert "250 codes written" in result.stderr
+    rows = list(csv.DictReader((tmp_path / "codes.csv").open()))
+    assert len(rows) == 250
+    assert rows[0]["verification_url"] == f"http://127.0.0.1:8000/v/{rows[0]['code']}"
+    missing = cli("codes", "export", "--workspace", "Exporter", "--batch", "nope", "--out", "x.csv", check=False)
+    assert missing.returncode == 1 and "nope" in missing.stderr
+    sandbox = cli("codes", "export", "--workspace", "Exporter", "--batch", "B", "--sandbox", "--out", "s.csv", check=False)
+    assert sandbox.returncode == 1

@@ -1,0 +1,47 @@
+"""The verification page over HTTP (the browser test drives it in Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from doctypes.scan.model import Scan
+from tests.support.helpers import key_headers
+
+
+@pytest.fixture
+def shown(client, workspace):
+    headers = key_headers(workspace)
+    client.post("/api/method/doctypes.product.api.upsert_product",
+                json={"name": "Chess Set", "gtin": "4006381333931"}, headers=headers)
+    response = client.post("/api/method/doctypes.auth_code.api.create_code",
+                           json={"batch_name": "P", "product_id": "PRD-00001"}, headers=headers)
+    return response.json()["message"]["codes"][0]
+
+
+def test_page_records_a_scan_and_shows_the_verdict(client, shown):
+    response = client.get(f"/v/{shown}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Genuine product" in response.text and "Chess Set" in response.text
+    assert "nonce-" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    scan = Scan.get()
+    assert scan.source == "page" and scan.verdict == "genuine"
+
+
+def test_page_accepts_typed_forms_of_the_code(client, shown):
+    assert "Genuine" in client.get(f"/v/{shown.lower()}").text
+
+
+def test_unknown_code_page_is_404_and_says_little(client, shown):
+    response = client.get("/v/ACME-0000-0000-0000-0000")
+    assert response.status_code == 404
+    assert "Not genuine" in response.text and "Chess Set" not in response.text
+
+
+def test_digital_link_route(client, shown):
+    code = shown.replace("-", "")
+    assert client.get(f"/01/04006381333931/21/{code}").status_code == 200
+    assert client.get(f"/01/4006381333931/21/{code}").status_code == 200  # GTIN-13 is padded
+    assert client.get(f"/01/00000000000017/21/{code}").status_code == 404  # another valid GTIN
+    assert client.get(f"/01/12345/21/{code}").status_code == 404
