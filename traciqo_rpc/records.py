@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import peewee
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from . import db
 from .context import RequestContext
@@ -16,6 +16,19 @@ from .context import RequestContext
 def public_id() -> str:
     """An opaque id safe to show to clients (32 hex characters)."""
     return uuid.uuid4().hex
+
+
+class Name(fields.String):
+    """A required-looking name: surrounding spaces trimmed, blank refused, at most `max_length`."""
+
+    def __init__(self, max_length: int = 255, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            raise ValidationError("Must not be blank.")
+        return text
 
 
 class PageArgs(Schema):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from traciqo_rpc.records import PageArgs
+from traciqo_rpc.records import Name, PageArgs
 
 from .model import ACTIVE, VOID
 
@@ -10,17 +10,10 @@ MAX_CODES_PER_CALL = 100_000
 
 
 class CreateCodeArgs(Schema):
-    batch_name = fields.String(required=True, validate=validate.Length(min=1, max=140))
+    batch_name = Name(max_length=140, required=True)
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_CODES_PER_CALL))
     product_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     is_sandbox = fields.Boolean(load_default=False)
-
-    @post_load
-    def _strip(self, data: dict, **_: object) -> dict:
-        data["batch_name"] = data["batch_name"].strip()
-        if not data["batch_name"]:
-            raise ValidationError({"batch_name": ["Must not be blank."]})
-        return data
 
 
 class CodeArgs(Schema):

@@ -1,21 +1,18 @@
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 
-from traciqo_rpc.records import PageArgs
+from traciqo_rpc.records import Name, PageArgs
 
 
 class UpsertPartyArgs(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    name = Name(required=True)
     contact_info = fields.String(validate=validate.Length(max=2000))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     phone = fields.String(allow_none=True, validate=validate.Length(max=40))
 
     @post_load
     def _normalise(self, data: dict, **_: object) -> dict:
-        data["name"] = data["name"].strip()
-        if not data["name"]:
-            raise ValidationError({"name": ["Must not be blank."]})
         if data.get("email"):
             data["email"] = data["email"].strip().lower()
         return data

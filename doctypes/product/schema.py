@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
-from traciqo_rpc.records import PageArgs
+from traciqo_rpc.records import Name, PageArgs
 
 from . import gtin as gtin_rules
 
 
 class UpsertProductArgs(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    name = Name(required=True)
     description = fields.String(validate=validate.Length(max=10_000))
     brand = fields.String(validate=validate.Length(max=255))
     price = fields.Decimal(places=2, validate=validate.Range(min=0, max=10**12), allow_nan=False)
@@ -22,9 +22,6 @@ class UpsertProductArgs(Schema):
 
     @post_load
     def _normalise(self, data: dict, **_: object) -> dict:
-        data["name"] = data["name"].strip()
-        if not data["name"]:
-            raise ValidationError({"name": ["Must not be blank."]})
         if data.get("gtin"):
             data["gtin"] = gtin_rules.to_gtin14(data["gtin"].strip())
         return data

@@ -40,3 +40,11 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, interval: floa
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def issue_code(client: Any, headers: dict[str, str], batch: str = "B1", **product: Any) -> str:
+    """Push a product (name and fields from `product`) and issue one code for it; returns the code."""
+    client.post("/api/method/doctypes.product.api.upsert_product", json=product, headers=headers)
+    response = client.post("/api/method/doctypes.auth_code.api.create_code",
+                           json={"batch_name": batch, "product_id": "PRD-00001"}, headers=headers)
+    return response.json()["message"]["codes"][0]

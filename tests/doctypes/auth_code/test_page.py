@@ -5,17 +5,12 @@ from __future__ import annotations
 import pytest
 
 from doctypes.scan.model import Scan
-from tests.support.helpers import key_headers
+from tests.support.helpers import issue_code, key_headers
 
 
 @pytest.fixture
 def shown(client, workspace):
-    headers = key_headers(workspace)
-    client.post("/api/method/doctypes.product.api.upsert_product",
-                json={"name": "Chess Set", "gtin": "4006381333931"}, headers=headers)
-    response = client.post("/api/method/doctypes.auth_code.api.create_code",
-                           json={"batch_name": "P", "product_id": "PRD-00001"}, headers=headers)
-    return response.json()["message"]["codes"][0]
+    return issue_code(client, key_headers(workspace), batch="P", name="Chess Set", gtin="4006381333931")
 
 
 def test_page_records_a_scan_and_shows_the_verdict(client, shown):

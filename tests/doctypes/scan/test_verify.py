@@ -11,7 +11,7 @@ from doctypes.auth_code.model import AuthCode
 from doctypes.event.model import Event
 from doctypes.scan import assessment
 from doctypes.scan.model import Scan
-from tests.support.helpers import key_headers
+from tests.support.helpers import issue_code, key_headers
 
 VERIFY = "/api/method/doctypes.auth_code.api.verify_code"
 ATTACH = "/api/method/doctypes.scan.api.attach_location"
@@ -24,11 +24,7 @@ def headers(workspace):
 
 @pytest.fixture
 def code(client, headers):
-    client.post("/api/method/doctypes.product.api.upsert_product",
-                json={"name": "Blue Vase", "brand": "Acme Home"}, headers=headers)
-    response = client.post("/api/method/doctypes.auth_code.api.create_code",
-                           json={"batch_name": "V1", "product_id": "PRD-00001"}, headers=headers)
-    return response.json()["message"]["codes"][0]
+    return issue_code(client, headers, batch="V1", name="Blue Vase", brand="Acme Home")
 
 
 def test_first_scan_is_genuine(client, code):
