@@ -80,8 +80,11 @@ def invoke(rt: Runtime, spec: MethodSpec, meta: CallMeta, raw_args: dict[str, An
             ctx.principal = admit(rt, creds, headers)
         elif not spec.allow_guest:
             raise errors.GuestNotAllowed()
-        elif spec.guest_rate_limit and meta.ip:
-            limit_guest(rt, meta.ip, spec.guest_rate_limit, headers)
+        elif meta.ip:
+            guest_limit = rt.settings.guest_rate_limit
+            guest_limit = spec.guest_rate_limit if guest_limit is None else guest_limit
+            if guest_limit:
+                limit_guest(rt, meta.ip, guest_limit, headers)
         args = load_arguments(spec, raw_args)
         result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), writes=spec.writes)
         response = success_response(result, headers)

@@ -139,6 +139,16 @@ def test_verify_is_rate_limited_per_ip(client, code):
     assert statuses == {200, 429}
 
 
+def test_guest_rate_limit_can_be_configured(make_app, settings, workspace):
+    from starlette.testclient import TestClient
+
+    with TestClient(make_app(settings.with_changes(guest_rate_limit=2))) as client:
+        statuses = [client.get(VERIFY, params={"code": "nope"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    with TestClient(make_app(settings.with_changes(guest_rate_limit=0))) as client:
+        assert {client.get(VERIFY, params={"code": "nope"}).status_code for _ in range(130)} == {200}
+
+
 def test_sandbox_codes_verify_as_test_codes(client, workspace):
     shown = client.post("/api/method/doctypes.auth_code.api.create_code", json={"batch_name": "S"},
                         headers=key_headers(workspace, "sandbox")).json()["message"]["codes"][0]
