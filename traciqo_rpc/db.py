@@ -61,9 +61,9 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
 
 
-def transaction(writes: bool = True) -> Any:
-    """One transaction; on SQLite a writer takes the lock up front to avoid upgrade deadlocks."""
-    if writes and is_sqlite():
+def transaction() -> Any:
+    """One write transaction; on SQLite it takes the lock up front to avoid upgrade deadlocks."""
+    if is_sqlite():
         return database.atomic("IMMEDIATE")
     return database.atomic()
 

@@ -87,26 +87,21 @@ class EmbeddedWorker:
         self.connection = connection
         self.ticker = ticker
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self.worker = ThreadWorker([queue(connection, n) for n in QUEUE_NAMES], connection=connection)
+        # A short TTL makes the blocking dequeue wake every second, so a stop is seen quickly.
+        self.worker = ThreadWorker([queue(connection, n) for n in QUEUE_NAMES], connection=connection,
+                                   worker_ttl=16)
 
     def start(self) -> None:
-        self._spawn(self._work, "traciqo-worker")
-        self._spawn(self._schedule, "traciqo-scheduler")
-
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        for target, name in ((self._work, "traciqo-worker"), (self._schedule, "traciqo-scheduler")):
+            threading.Thread(target=target, name=name, daemon=True).start()
 
     def _work(self) -> None:
         while not self._stop.is_set():
             try:
-                # Short bursts so a stop request is noticed quickly.
-                self.worker.work(burst=True, logging_level="WARNING")
+                self.worker.work(logging_level="WARNING")
             except Exception:  # pragma: no cover - logged, then the loop goes on
                 log.exception("embedded worker failed")
-            self._stop.wait(0.05)
+                self._stop.wait(1)
 
     def _schedule(self) -> None:
         scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.connection, logging_level="WARNING")
@@ -122,9 +117,9 @@ class EmbeddedWorker:
             self._stop.wait(0.5)
 
     def stop(self) -> None:
+        """Ask the threads to stop; they finish their current job and exit within a second."""
         self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        self.worker._stop_requested = True
 
 
 class PeriodicTicker:
