@@ -2,8 +2,8 @@
 
 Verified principals are cached per (key, secret digest) for a couple of seconds so the hot
 path does no database work. Any credential, workspace or plan change bumps a generation
-counter in Redis after commit; every request reads it in the same round trip as its rate
-limit, so a rotated secret is refused at once by every process.
+counter after commit (in Redis, or in memory in the embedded mode); every request reads it
+in the same round trip as its rate limit, so a rotated secret is refused at once by every process.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from . import errors
 from .context import RequestContext
 from .principal import Principal
 
-GENERATION_KEY = "traciqo:auth:generation"
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
 
@@ -138,7 +137,7 @@ def invalidate_credentials(ctx: RequestContext) -> None:
         rt = runtime.get()
         rt.authenticator.clear()
         try:
-            rt.redis.incr(GENERATION_KEY)
+            rt.counters.bump_generation()
         except Exception:  # Redis down: other processes fall back to the cache TTL
             runtime.log.warning("could not bump the credentials generation; caches expire within the TTL")
 

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from . import errors
 from .arguments import merge, read_body
-from .auth import GENERATION_KEY, Credentials, parse_credentials, permit
+from .auth import Credentials, parse_credentials, permit
 from .context import RequestContext
 from .db import utcnow
 from .principal import Principal
@@ -123,38 +123,31 @@ def invoke(rt: Runtime, spec: MethodSpec, meta: CallMeta, raw_args: dict[str, An
 def admit(rt: Runtime, creds: Credentials, headers: dict[str, str]) -> Principal:
     """Authenticate, permit and rate-limit; fills `headers` with the X-RateLimit-* values.
 
-    One Redis round trip on the hot path carries both the credentials generation and the
+    One counter round trip on the hot path carries both the credentials generation and the
     rate-limit window. Redis down means the limit is not enforced (logged), never a 500.
     """
     now = time.time()
-    limiter = rt.rate_limiter
     cached = rt.authenticator.cached(creds)
     principal: Principal | None = None
     window: list[Any] | None = None
     try:
         if cached is not None:
-            pipe = rt.redis.pipeline(transaction=False)
-            pipe.get(GENERATION_KEY)
-            limiter.queue_commands(pipe, cached[0].api_key_id, now)
-            replies = pipe.execute()
-            generation, window = int(replies[0] or 0), replies[1:]
+            generation, window = rt.counters.hit(cached[0].api_key_id, now, with_generation=True)
             if generation == cached[1]:
                 principal = cached[0]
         if principal is None:
             if cached is None:
-                generation = int(rt.redis.get(GENERATION_KEY) or 0)
+                generation = rt.counters.generation()
             principal = rt.authenticator.verify(creds, generation)
             if window is None:
-                pipe = rt.redis.pipeline(transaction=False)
-                limiter.queue_commands(pipe, principal.api_key_id, now)
-                window = pipe.execute()
+                window = rt.counters.hit(principal.api_key_id, now)[1]
     except redis.RedisError:
         _warn_redis_down()
         principal = principal or rt.authenticator.verify(creds, None)
         window = None
     principal = permit(principal, creds)
     if window is not None and principal.rate_limit_per_minute > 0:
-        enforce(limiter.decide(window, principal.rate_limit_per_minute, now), headers)
+        enforce(rt.rate_limiter.decide(window, principal.rate_limit_per_minute, now), headers)
     return principal
 
 
@@ -162,9 +155,7 @@ def limit_guest(rt: Runtime, ip: str, limit: int, headers: dict[str, str]) -> No
     """Guest calls (public verification) are limited per client IP."""
     now = time.time()
     try:
-        pipe = rt.redis.pipeline(transaction=False)
-        rt.rate_limiter.queue_commands(pipe, f"ip:{ip}", now)
-        window = pipe.execute()
+        window = rt.counters.hit(f"ip:{ip}", now)[1]
     except redis.RedisError:
         _warn_redis_down()
         return

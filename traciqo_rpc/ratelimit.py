@@ -1,11 +1,16 @@
-"""Per-key request limits in Redis: a sliding window estimated from two fixed windows."""
+"""Per-key request limits: a sliding window estimated from two fixed one-minute windows.
+
+Counts live in Redis (shared by every process), or in memory in the embedded mode.
+"""
 
 from __future__ import annotations
 
 import math
-import time
+import threading
 from dataclasses import dataclass
 from typing import Any
+
+import redis
 
 WINDOW_SECONDS = 60
 
@@ -30,37 +35,83 @@ class Decision:
 
 
 class RateLimiter:
-    """Adds its commands to a caller's pipeline (one round trip per request), then decides."""
+    """Decides from a window's two counts (current and previous minute)."""
 
     def __init__(self, window: int = WINDOW_SECONDS) -> None:
         self.window = window
 
-    def queue_commands(self, pipe: Any, key_id: int | str, now: float) -> None:
-        slot = int(now // self.window)
-        current = f"traciqo:rl:{key_id}:{slot}"
-        pipe.incr(current)
-        pipe.expire(current, self.window * 2)
-        pipe.get(f"traciqo:rl:{key_id}:{slot - 1}")
-
     def decide(self, results: list[Any], limit: int, now: float) -> Decision:
-        """`results` are the three replies of queue_commands, in order."""
-        current, _, previous = results
+        """`results` are the current window's count (after this request) and the previous one's."""
+        current, previous = int(results[0]), int(results[1] or 0)
         slot_start = (now // self.window) * self.window
         elapsed = now - slot_start
         weight = (self.window - elapsed) / self.window
-        used = int(previous or 0) * weight + int(current)
+        used = previous * weight + current
         reset_at = int(slot_start + self.window)
         if used <= limit:
             return Decision(True, limit, max(0, int(limit - used)), reset_at, 0)
         # Earliest moment the weighted previous window has decayed enough to admit one more.
-        prev = int(previous or 0)
-        if prev and int(current) <= limit:
-            needed = (used - limit) / prev * self.window
-            retry = math.ceil(needed)
+        if previous and current <= limit:
+            retry = math.ceil((used - limit) / previous * self.window)
         else:
             retry = math.ceil(slot_start + self.window - now)
         return Decision(False, limit, 0, reset_at, max(1, retry))
 
 
-def now() -> float:
-    return time.time()
+GENERATION_KEY = "traciqo:auth:generation"
+
+
+class RedisCounters:
+    """Rate windows and the credentials generation in Redis: one round trip per request."""
+
+    def __init__(self, connection: redis.Redis, window: int = WINDOW_SECONDS) -> None:
+        self.connection = connection
+        self.window = window
+
+    def hit(self, key: int | str, now: float, with_generation: bool = False) -> tuple[int | None, list[Any]]:
+        """Count one request for `key`; returns (generation if asked, [current, previous])."""
+        slot = int(now // self.window)
+        current = f"traciqo:rl:{key}:{slot}"
+        pipe = self.connection.pipeline(transaction=False)
+        if with_generation:
+            pipe.get(GENERATION_KEY)
+        pipe.incr(current)
+        pipe.expire(current, self.window * 2)
+        pipe.get(f"traciqo:rl:{key}:{slot - 1}")
+        replies = pipe.execute()
+        generation = int(replies.pop(0) or 0) if with_generation else None
+        return generation, [replies[0], replies[2]]
+
+    def generation(self) -> int:
+        return int(self.connection.get(GENERATION_KEY) or 0)
+
+    def bump_generation(self) -> None:
+        self.connection.incr(GENERATION_KEY)
+
+
+class LocalCounters:
+    """The same counters in process memory, for the embedded mode (one process, no Redis)."""
+
+    def __init__(self, window: int = WINDOW_SECONDS) -> None:
+        self.window = window
+        self._generation = 0
+        self._counts: dict[tuple[int | str, int], int] = {}
+        self._slot = 0
+        self._lock = threading.Lock()
+
+    def hit(self, key: int | str, now: float, with_generation: bool = False) -> tuple[int | None, list[Any]]:
+        slot = int(now // self.window)
+        with self._lock:
+            if slot != self._slot:  # forget windows older than the previous one
+                self._counts = {k: v for k, v in self._counts.items() if k[1] >= slot - 1}
+                self._slot = slot
+            current = self._counts[(key, slot)] = self._counts.get((key, slot), 0) + 1
+            previous = self._counts.get((key, slot - 1), 0)
+        return (self._generation if with_generation else None), [current, previous]
+
+    def generation(self) -> int:
+        return self._generation
+
+    def bump_generation(self) -> None:
+        with self._lock:
+            self._generation += 1

@@ -15,7 +15,7 @@ import redis
 from . import db, jobs, registry, wiring
 from .auth import Authenticator
 from .context import RequestContext, use_context
-from .ratelimit import RateLimiter
+from .ratelimit import LocalCounters, RateLimiter, RedisCounters
 from .settings import Settings
 from .usage import RequestLogBuffer
 
@@ -41,6 +41,8 @@ class Runtime:
         self.embedded_queue = settings.redis_url is None
         self.authenticator = Authenticator(wired.principal_loader, settings.auth_cache_seconds)
         self.rate_limiter = RateLimiter()
+        # fakeredis costs more per call than the rest of a cached request; one process needs no Redis.
+        self.counters = LocalCounters() if self.embedded_queue else RedisCounters(self.redis)
         self.request_log = RequestLogBuffer(wired.request_log_writer)
         self.ticker = jobs.PeriodicTicker(self.redis, wired.scheduled_jobs)
         self._embedded_worker: jobs.EmbeddedWorker | None = None

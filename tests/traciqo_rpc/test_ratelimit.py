@@ -42,12 +42,27 @@ def test_default_plan_limit_is_100(rt):
 def test_sliding_window_decisions():
     limiter = RateLimiter(window=60)
     start = 6000.0  # a window boundary
-    assert limiter.decide([3, 1, None], limit=3, now=start + 1).allowed
-    assert not limiter.decide([4, 1, None], limit=3, now=start + 1).allowed
+    assert limiter.decide([3, None], limit=3, now=start + 1).allowed
+    assert not limiter.decide([4, None], limit=3, now=start + 1).allowed
     # Half way through the next window, half of the previous window still counts.
-    half = limiter.decide([1, 1, b"4"], limit=3, now=start + 30)
+    half = limiter.decide([1, b"4"], limit=3, now=start + 30)
     assert half.allowed and half.remaining == 0
-    refused = limiter.decide([2, 1, b"4"], limit=3, now=start + 30)
+    refused = limiter.decide([2, b"4"], limit=3, now=start + 30)
     assert not refused.allowed
     assert refused.retry_after == 15  # until 4 * weight + 2 <= 3
     assert refused.reset_at == 6060
+
+
+def test_local_and_redis_counters_agree():
+    import fakeredis
+
+    from traciqo_rpc.ratelimit import LocalCounters, RedisCounters
+
+    for counters in (LocalCounters(), RedisCounters(fakeredis.FakeRedis())):
+        generation, window = counters.hit(7, 6001.0, with_generation=True)
+        assert (generation, int(window[0]), int(window[1] or 0)) == (0, 1, 0)
+        assert int(counters.hit(7, 6002.0)[1][0]) == 2
+        assert counters.hit(8, 6002.0)[1][0] == 1  # another key, another window
+        assert int(counters.hit(7, 6061.0)[1][1]) == 2  # the next minute sees the previous window
+        counters.bump_generation()
+        assert counters.generation() == 1
