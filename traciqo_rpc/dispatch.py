@@ -15,7 +15,6 @@ from typing import Any
 import marshmallow
 import peewee
 import redis
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -63,7 +62,7 @@ async def method_endpoint(request: Request) -> Response:
         ip=request.client.host if request.client else None,
         user_agent=request.headers.get("user-agent"),
     )
-    response, workspace = await run_in_threadpool(invoke, rt, spec, meta, raw_args)
+    response, workspace = await rt.run_blocking(invoke, rt, spec, meta, raw_args)
     request.state.workspace = workspace
     return response
 

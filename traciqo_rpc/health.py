@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -30,6 +29,7 @@ def _check(rt) -> dict[str, str]:
 
 
 async def readyz(request: Request) -> Response:
-    checks = await run_in_threadpool(_check, request.app.state.runtime)
+    rt = request.app.state.runtime
+    checks = await rt.run_blocking(_check, rt)
     ready = all(v.startswith("ok") for v in checks.values())
     return json_response({"status": "ready" if ready else "unavailable", "checks": checks}, 200 if ready else 503)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import logging.handlers
+import queue
 import sys
+import time
 
 from .settings import Settings
 
@@ -25,15 +29,40 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _DeferredQueueHandler(logging.handlers.QueueHandler):
+    """Hands records to the writer thread as they are: formatting and I/O leave the request."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
+_listener: logging.handlers.QueueListener | None = None
+
+
 def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    """Lines to stderr, written by a background thread (plain, or JSON with TRACIQO_LOG_JSON=1)."""
+    global _listener
+    stream = logging.StreamHandler(sys.stderr)
     if settings.log_json:
-        handler.setFormatter(JsonFormatter())
+        stream.setFormatter(JsonFormatter())
     else:
         formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S")
-        formatter.converter = __import__("time").gmtime
-        handler.setFormatter(formatter)
+        formatter.converter = time.gmtime
+        stream.setFormatter(formatter)
+    stop_logging()
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    _listener = logging.handlers.QueueListener(records, stream, respect_handler_level=False)
+    _listener.start()
     root = logging.getLogger("traciqo")
-    root.handlers[:] = [handler]
+    root.handlers[:] = [_DeferredQueueHandler(records)]
     root.setLevel(settings.log_level)
     root.propagate = False
+
+
+@atexit.register
+def stop_logging() -> None:
+    """Flush and stop the writer thread (at exit, or before logging is configured again)."""
+    global _listener
+    if _listener is not None:
+        _listener.stop()
+        _listener = None

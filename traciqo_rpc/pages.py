@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -64,7 +63,7 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
                 log.exception("page %s failed (request %s)", request.url.path, ctx.request_id)
                 return error_page(500, "Something went wrong", f"Please try again. Request id {ctx.request_id}.")
 
-        result = await run_in_threadpool(render)
+        result = await rt.run_blocking(render)
         page_headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                         "Referrer-Policy": "no-referrer", **result.headers}
         return HTMLResponse(result.body, status_code=result.status, headers=page_headers)
