@@ -6,11 +6,12 @@ import json
 import secrets
 from typing import Any
 
+from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 from traciqo_rpc.rendering import dumps
 
-from .model import Event
+from .model import PENDING, Event
 
 
 def new_event_id() -> str:
@@ -28,7 +29,12 @@ def write_event(ctx: RequestContext, name: str, data: dict[str, Any]) -> str:
         "environment": ctx.environment,
         "data": data,
     })
-    Event.insert(id=event_id, name=name, body=body, created_at=created_at, **Event.scope_values(ctx)).execute()
+    scope = Event.scope_values(ctx)
+    # Hand-written: every scan and every batch writes one of these (see traciqo_rpc.db.execute).
+    db.execute(
+        "INSERT INTO event (id, workspace_id, is_sandbox, name, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (event_id, scope["workspace_id"], scope["is_sandbox"], name, body, PENDING, created_at),
+    )
     return event_id
 
 

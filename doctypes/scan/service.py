@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-import peewee
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from doctypes.auth_code import codes
-from doctypes.auth_code.model import VOID, AuthCode, CodeBatch
-from doctypes.product.model import Product
-from doctypes.workspace.model import Workspace
-from traciqo_rpc import errors, publish, runtime
+from doctypes.auth_code.model import VOID, AuthCode
+from traciqo_rpc import db, errors, publish, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 
@@ -24,21 +22,47 @@ HISTORY_WINDOW = dt.timedelta(hours=24)
 LOCATION_TOKEN_SECONDS = 600
 
 
-def _lookup(code: str) -> AuthCode | None:
+# The verification hot path uses hand-written SQL (see traciqo_rpc.db.execute).
+_LOOKUP_SQL = """
+SELECT c.id, c.workspace_id, c.is_sandbox, c.status, c.product_id, b.name, w.name,
+       p.name, p.brand, p.sku_number, p.gtin
+FROM auth_code c
+JOIN code_batch b ON b.id = c.batch_id
+JOIN workspace w ON w.id = c.workspace_id
+LEFT JOIN product p ON p.id = c.product_id
+WHERE c.code = ?"""
+_COUNT_SCAN_SQL = """
+UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
+       first_scanned_at = COALESCE(first_scanned_at, ?)
+WHERE id = ? RETURNING scan_count, first_scanned_at"""
+_INSERT_SCAN_SQL = """
+INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
+
+
+@dataclass(frozen=True)
+class _Code:
+    id: int
+    workspace_id: int
+    is_sandbox: bool
+    status: str
+    product_id: str | None
+    batch_name: str
+    workspace_name: str
+    product_name: str | None
+    product_brand: str | None
+    product_sku_number: int | None
+    product_gtin: str | None
+
+
+def _lookup(code: str) -> _Code | None:
     """The code with its batch, product and owner, across all workspaces (the scanner is a guest)."""
-    return (
-        AuthCode.select(
-            AuthCode, CodeBatch.name.alias("batch_name"), Workspace.name.alias("workspace_name"),
-            Product.name.alias("product_name"), Product.brand.alias("product_brand"),
-            Product.sku_number.alias("product_sku_number"), Product.gtin.alias("product_gtin"),
-        )
-        .join(CodeBatch, on=(AuthCode.batch_id == CodeBatch.id))
-        .switch(AuthCode).join(Workspace, on=(AuthCode.workspace_id == Workspace.id))
-        .switch(AuthCode).join(Product, peewee.JOIN.LEFT_OUTER, on=(AuthCode.product_id == Product.id))
-        .where(AuthCode.code == code)
-        .objects()
-        .first()
-    )
+    row = db.execute(_LOOKUP_SQL, (code,)).fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    values[2] = bool(values[2])
+    return _Code(*values)
 
 
 def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float | None = None,
@@ -49,28 +73,20 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
     if row is None or (gtin is not None and row.product_gtin != gtin):
         return dict(NOT_GENUINE)
     now = utcnow()
-    counts = (
-        AuthCode.update(
-            scan_count=AuthCode.scan_count + 1,
-            last_scanned_at=now,
-            first_scanned_at=peewee.fn.COALESCE(AuthCode.first_scanned_at, now),
-        )
-        .where(AuthCode.id == row.id)
-        .returning(AuthCode.scan_count, AuthCode.first_scanned_at)
-        .objects()
-        .execute()[0]
-    )
+    scan_count, first_scanned_at = db.execute(_COUNT_SCAN_SQL, (now, now, row.id)).fetchone()
+    first_scanned_at = AuthCode.first_scanned_at.python_value(first_scanned_at)
     place = assessment.Place(now, lat, lon, country)
     # Earlier places matter only when this scan says where it is.
     earlier = _earlier_places(row.id, now) if (lat is not None or country) else []
-    found = assessment.reasons(counts.scan_count, _max_scans(), place, earlier)
-    verdict = _verdict(row.status, counts.scan_count, found)
+    found = assessment.reasons(scan_count, _max_scans(), place, earlier)
+    verdict = _verdict(row.status, scan_count, found)
     owner = ctx.acting_for(row.workspace_id, row.is_sandbox)
-    scan = Scan.create(code_id=row.id, scanned_at=now, ip=ctx.ip, user_agent=(ctx.user_agent or "")[:512] or None,
-                       lat=lat, lon=lon, country=country, source=source, verdict=verdict, **Scan.scope_values(owner))
+    user_agent = (ctx.user_agent or "")[:512] or None
+    scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, row.is_sandbox, row.id, now, ctx.ip, user_agent,
+                                            lat, lon, country, source, verdict)).fetchone()[0]
     publish(owner, "scan:captured", {
-        "code": codes.display(code), "scan_id": scan.id, "scanned_at": now, "verdict": verdict,
-        "reasons": found, "scan_count": counts.scan_count, "batch": row.batch_name, "product_id": row.product_id,
+        "code": codes.display(code), "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
+        "reasons": found, "scan_count": scan_count, "batch": row.batch_name, "product_id": row.product_id,
         "lat": lat, "lon": lon, "country": country, "ip": ctx.ip, "user_agent": ctx.user_agent, "source": source,
     })
     return {
@@ -79,11 +95,11 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
         "code": codes.display(code),
         "product": _public_product(row),
         "batch": row.batch_name,
-        "scan_count": counts.scan_count,
-        "first_scanned_at": counts.first_scanned_at,
+        "scan_count": scan_count,
+        "first_scanned_at": first_scanned_at,
         "reasons": found,
         "sandbox": row.is_sandbox,
-        "scan_token": location_token(scan.id),
+        "scan_token": location_token(scan_id),
     }
 
 
@@ -95,7 +111,7 @@ def _verdict(status: str, scan_count: int, found: list[str]) -> str:
     return "genuine" if scan_count == 1 else "already_verified"
 
 
-def _public_product(row: AuthCode) -> dict[str, Any] | None:
+def _public_product(row: _Code) -> dict[str, Any] | None:
     if row.product_id is None:
         return {"name": None, "brand": row.workspace_name, "sku": None, "gtin": None}
     return {
