@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,8 +138,13 @@ def _earlier_places(code_id: int, now: dt.datetime, exclude: int | None = None) 
     return [assessment.Place(s.scanned_at, s.lat, s.lon, s.country) for s in query]
 
 
+@functools.lru_cache(maxsize=4)
+def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="scan-location")
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(runtime.get().settings.resolved_secret_key(), salt="scan-location")
+    return _serializer_for(runtime.get().secret_key)
 
 
 def location_token(scan_id: int) -> str:
