@@ -1,0 +1,61 @@
+"""verify_code (guest, with scan capture) against authenticated whoami, same server, same run.
+
+Run: .venv/bin/python -m bench.verify_code [--seconds S] [--rounds R]
+Target: verify_code requests/s >= 0.5 x whoami requests/s. Also: a repeated get_qr is served
+from the render cache (no regeneration), measured as requests/s against whoami.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import urllib.request
+
+from bench.harness import Load, generator_name, load, machine, traciqo_server
+
+
+def _post(base: str, path: str, headers: dict[str, str], body: dict) -> dict:
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={**headers, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["message"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--codes", type=int, default=2000)
+    args = parser.parse_args(argv)
+    results: dict[str, list[Load]] = {"whoami": [], "verify_code": [], "get_qr (cached)": []}
+    # The per-IP guest limit would stop a load test from one address: lift it for the run.
+    with traciqo_server(TRACIQO_GUEST_RATE_LIMIT="0") as ws:
+        _post(ws.base_url, "/api/method/doctypes.product.api.upsert_product", ws.headers, {"name": "Bench Vase"})
+        issued = _post(ws.base_url, "/api/method/doctypes.auth_code.api.create_code", ws.headers,
+                       {"batch_name": "bench", "quantity": args.codes, "product_id": "PRD-00001"})["codes"]
+        verify_paths = [f"/api/method/doctypes.auth_code.api.verify_code?code={c}" for c in issued]
+        whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
+        qr = f"{ws.base_url}/api/method/doctypes.auth_code.api.get_qr?code={issued[0]}"
+        load(whoami, ws.headers, seconds=1)  # warm-up
+        for _ in range(args.rounds):  # interleaved, so drift hits all alike
+            results["whoami"].append(load(whoami, ws.headers, args.seconds))
+            results["verify_code"].append(load(ws.base_url + verify_paths[0], seconds=args.seconds, paths=verify_paths))
+            results["get_qr (cached)"].append(load(qr, ws.headers, args.seconds))
+    print(f"{machine()}; load generator {generator_name()}, 16 connections, {args.seconds:.0f} s x {args.rounds}")
+    medians = {}
+    for name, runs in results.items():
+        medians[name] = statistics.median(r.rps for r in runs)
+        p50 = statistics.median(r.p50_ms for r in runs)
+        p99 = statistics.median(r.p99_ms for r in runs)
+        errors = sum(r.errors for r in runs)
+        print(f"  {name:16} {medians[name]:>8,.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non-2xx {errors}")
+    ratio = medians["verify_code"] / medians["whoami"]
+    print(f"  verify_code / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}")
+    print(f"  get_qr (cached) / whoami = {medians['get_qr (cached)'] / medians['whoami']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
