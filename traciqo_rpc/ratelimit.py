@@ -61,26 +61,30 @@ class RateLimiter:
 GENERATION_KEY = "traciqo:auth:generation"
 
 
+# One script call instead of a four-command pipeline: half the client-side work per request.
+_HIT_SCRIPT = """
+local current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {current, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[3]) or '0'}
+"""
+
+
 class RedisCounters:
     """Rate windows and the credentials generation in Redis: one round trip per request."""
 
     def __init__(self, connection: redis.Redis, window: int = WINDOW_SECONDS) -> None:
         self.connection = connection
         self.window = window
+        self._hit = connection.register_script(_HIT_SCRIPT)
 
     def hit(self, key: int | str, now: float, with_generation: bool = False) -> tuple[int | None, list[Any]]:
         """Count one request for `key`; returns (generation if asked, [current, previous])."""
         slot = int(now // self.window)
-        current = f"traciqo:rl:{key}:{slot}"
-        pipe = self.connection.pipeline(transaction=False)
-        if with_generation:
-            pipe.get(GENERATION_KEY)
-        pipe.incr(current)
-        pipe.expire(current, self.window * 2)
-        pipe.get(f"traciqo:rl:{key}:{slot - 1}")
-        replies = pipe.execute()
-        generation = int(replies.pop(0) or 0) if with_generation else None
-        return generation, [replies[0], replies[2]]
+        current, previous, generation = self._hit(
+            keys=[f"traciqo:rl:{key}:{slot}", f"traciqo:rl:{key}:{slot - 1}", GENERATION_KEY],
+            args=[self.window * 2],
+        )
+        return (int(generation) if with_generation else None), [current, previous]
 
     def generation(self) -> int:
         return int(self.connection.get(GENERATION_KEY) or 0)
