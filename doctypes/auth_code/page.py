@@ -46,7 +46,7 @@ b.addEventListener('click',function(){b.disabled=true;b.textContent='Checking lo
 navigator.geolocation.getCurrentPosition(function(p){fetch('/api/method/doctypes.scan.api.attach_location',{method:'POST',
 headers:{'Content-Type':'application/json'},body:JSON.stringify({scan_token:b.dataset.token,lat:p.coords.latitude,lon:p.coords.longitude})})
 .then(function(r){return r.json();}).then(function(d){var m=d.message||{};if(m.status==='suspicious'){var v=document.getElementById('verdict');
-v.className='verdict bad';v.querySelector('h1').textContent='Possible counterfeit';
+v.className='verdict bad';v.dataset.status='suspicious';v.querySelector('h1').textContent='Possible counterfeit';
 v.querySelector('p').textContent='This code is real, but it was scanned far away a short time ago: '+(m.reasons||[]).join('; ')+'.';}
 b.textContent='Location checked. Thank you.';}).catch(function(){b.textContent='Could not check the location.';});},
 function(){b.textContent='Location not shared.';});});})();
