@@ -85,7 +85,7 @@ def invoke(rt: Runtime, spec: MethodSpec, meta: CallMeta, raw_args: dict[str, An
             if guest_limit:
                 limit_guest(rt, meta.ip, guest_limit, headers)
         args = load_arguments(spec, raw_args)
-        result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), writes=spec.writes)
+        result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), transaction=spec.transaction)
         response = success_response(result, headers)
     except errors.TraciqoError as exc:
         status = exc.status

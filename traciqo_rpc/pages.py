@@ -56,7 +56,8 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
 
         def render() -> HtmlResult:
             try:
-                return rt.run_in_transaction(ctx, lambda: func(ctx, params, query, headers))
+                # Pages are read by the public: a page that writes opens its own short transaction.
+                return rt.run_in_transaction(ctx, lambda: func(ctx, params, query, headers), transaction=False)
             except errors.TraciqoError as exc:
                 return error_page(exc.status, "Sorry", exc.message)
             except Exception:

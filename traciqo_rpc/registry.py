@@ -24,7 +24,7 @@ class MethodSpec:
     methods: frozenset[str]
     allow_guest: bool
     schema: Schema
-    writes: bool
+    transaction: bool
     guest_rate_limit: int = 0
 
     @property
@@ -36,7 +36,7 @@ def whitelist(
     methods: Iterable[str] = ("GET", "POST"),
     allow_guest: bool = False,
     schema: type[Schema] | Schema | None = None,
-    writes: bool | None = None,
+    transaction: bool | None = None,
     guest_rate_limit: int = 0,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
@@ -45,12 +45,13 @@ def whitelist(
         methods: HTTP verbs accepted; another verb answers 405 with Allow.
         allow_guest: callable without credentials.
         schema: marshmallow schema for the arguments (unknown fields are refused).
-        writes: opens a write transaction; defaults to True unless the method is GET-only.
+        transaction: run the call in one write transaction (default unless GET-only). Without
+            one, reads run in autocommit and a method that writes opens its own short ones.
         guest_rate_limit: requests per minute per client IP for calls without credentials.
     """
     verbs = frozenset(m.upper() for m in methods)
-    if writes is None:
-        writes = verbs != {"GET"}
+    if transaction is None:
+        transaction = verbs != {"GET"}
     if schema is None:
         schema_obj: Schema = _NoArguments()
     elif isinstance(schema, Schema):
@@ -65,7 +66,7 @@ def whitelist(
             methods=verbs,
             allow_guest=allow_guest,
             schema=schema_obj,
-            writes=writes,
+            transaction=transaction,
             guest_rate_limit=guest_rate_limit,
         )
         setattr(func, _SPEC_ATTR, spec)

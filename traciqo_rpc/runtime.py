@@ -57,17 +57,18 @@ class Runtime:
         """Run database work off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
 
-    def run_in_transaction(self, ctx: RequestContext, call: Callable[[], Any], writes: bool = True) -> Any:
-        """Run `call` in one transaction with `ctx` set; after-commit actions run only on commit.
-
-        A read-only call (`writes=False`) runs without a transaction and may not defer actions.
+    def run_in_transaction(self, ctx: RequestContext, call: Callable[[], Any], transaction: bool = True) -> Any:
+        """Run `call` with `ctx` set, in one transaction unless told not to; after-commit actions
+        run only once the call has returned (and so its transactions have committed).
         """
         with use_context(ctx):
             ctx.after_commit.clear()
-            if not writes:
-                # Reads run in autocommit: BEGIN/COMMIT was a third of a cached whoami's time.
-                return call()
-            with db.transaction():
+            if transaction:
+                with db.transaction():
+                    result = call()
+            else:
+                # Reads in autocommit (BEGIN/COMMIT was a third of a cached whoami's time);
+                # a writing method opens its own, shorter, transactions.
                 result = call()
             actions, ctx.after_commit[:] = list(ctx.after_commit), []
             for action in actions:

@@ -17,7 +17,7 @@ def rotate_api_secret(ctx: RequestContext) -> dict[str, Any]:
     return service.rotate_secret(ctx)
 
 
-@whitelist(methods=["GET"], schema=UsageArgs, writes=True)
+@whitelist(methods=["GET"], schema=UsageArgs, transaction=True)
 def get_api_usage(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
     """Request counts (today, 7 and 30 days, per day, method, status) and recent calls."""
     return usage_summary(ctx, days=days, limit=limit)

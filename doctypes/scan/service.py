@@ -68,28 +68,32 @@ def _lookup(code: str) -> _Code | None:
 
 def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float | None = None,
            country: str | None = None, source: str = "api", gtin: str | None = None) -> dict[str, Any]:
-    """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes."""
+    """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes.
+
+    Called outside a request transaction: it reads first and holds the write lock only for its writes.
+    """
     code = codes.normalise(text)
     row = _lookup(code) if codes.is_valid(code) else None
     if row is None or (gtin is not None and row.product_gtin != gtin):
         return dict(NOT_GENUINE)
     now = utcnow()
-    scan_count, first_scanned_at = db.execute(_COUNT_SCAN_SQL, (now, now, row.id)).fetchone()
-    first_scanned_at = AuthCode.first_scanned_at.python_value(first_scanned_at)
     place = assessment.Place(now, lat, lon, country)
-    # Earlier places matter only when this scan says where it is.
+    # Earlier places matter only when this scan says where it is; read before taking the write lock.
     earlier = _earlier_places(row.id, now) if (lat is not None or country) else []
-    found = assessment.reasons(scan_count, _max_scans(), place, earlier)
-    verdict = _verdict(row.status, scan_count, found)
     owner = ctx.acting_for(row.workspace_id, row.is_sandbox)
     user_agent = (ctx.user_agent or "")[:512] or None
-    scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, row.is_sandbox, row.id, now, ctx.ip, user_agent,
-                                            lat, lon, country, source, verdict)).fetchone()[0]
-    publish(owner, "scan:captured", {
-        "code": codes.display(code), "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
-        "reasons": found, "scan_count": scan_count, "batch": row.batch_name, "product_id": row.product_id,
-        "lat": lat, "lon": lon, "country": country, "ip": ctx.ip, "user_agent": ctx.user_agent, "source": source,
-    })
+    with db.transaction():  # short: the count, the scan row and the event row
+        scan_count, first_scanned_at = db.execute(_COUNT_SCAN_SQL, (now, now, row.id)).fetchone()
+        found = assessment.reasons(scan_count, _max_scans(), place, earlier)
+        verdict = _verdict(row.status, scan_count, found)
+        scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, row.is_sandbox, row.id, now, ctx.ip, user_agent,
+                                                lat, lon, country, source, verdict)).fetchone()[0]
+        publish(owner, "scan:captured", {
+            "code": codes.display(code), "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
+            "reasons": found, "scan_count": scan_count, "batch": row.batch_name, "product_id": row.product_id,
+            "lat": lat, "lon": lon, "country": country, "ip": ctx.ip, "user_agent": ctx.user_agent, "source": source,
+        })
+    first_scanned_at = AuthCode.first_scanned_at.python_value(first_scanned_at)
     return {
         "genuine": verdict in ("genuine", "already_verified"),
         "status": verdict,
