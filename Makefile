@@ -25,6 +25,8 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench.method_overhead
+	$(BIN)/python -m bench.verify_code
+	$(BIN)/python -m bench.create_codes
 
 lint: install
 	$(BIN)/ruff check traciqo_rpc doctypes tests bench hooks.py
