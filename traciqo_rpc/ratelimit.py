@@ -1,18 +1,21 @@
 """Per-key request limits: a sliding window estimated from two fixed one-minute windows.
 
-Counts live in Redis (shared by every process), or in memory in the embedded mode.
+Counts are kept in process memory and, with Redis, shared between processes in the background.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 
 WINDOW_SECONDS = 60
+log = logging.getLogger("traciqo.ratelimit")
 
 
 @dataclass(frozen=True)
@@ -58,59 +61,28 @@ class RateLimiter:
         return Decision(False, limit, 0, reset_at, max(1, retry))
 
 
-GENERATION_KEY = "traciqo:auth:generation"
-
-
-# One script call instead of a four-command pipeline: half the client-side work per request.
-_HIT_SCRIPT = """
-local current = redis.call('INCR', KEYS[1])
-if current == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return {current, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[3]) or '0'}
-"""
-
-
-class RedisCounters:
-    """Rate windows and the credentials generation in Redis: one round trip per request."""
-
-    def __init__(self, connection: redis.Redis, window: int = WINDOW_SECONDS) -> None:
-        self.connection = connection
-        self.window = window
-        self._hit = connection.register_script(_HIT_SCRIPT)
-
-    def hit(self, key: int | str, now: float, with_generation: bool = False) -> tuple[int | None, list[Any]]:
-        """Count one request for `key`; returns (generation if asked, [current, previous])."""
-        slot = int(now // self.window)
-        current, previous, generation = self._hit(
-            keys=[f"traciqo:rl:{key}:{slot}", f"traciqo:rl:{key}:{slot - 1}", GENERATION_KEY],
-            args=[self.window * 2],
-        )
-        return (int(generation) if with_generation else None), [current, previous]
-
-    def generation(self) -> int:
-        return int(self.connection.get(GENERATION_KEY) or 0)
-
-    def bump_generation(self) -> None:
-        self.connection.incr(GENERATION_KEY)
-
-
 class LocalCounters:
-    """The same counters in process memory, for the embedded mode (one process, no Redis)."""
+    """Rate windows and the credentials generation in process memory: the embedded mode."""
 
     def __init__(self, window: int = WINDOW_SECONDS) -> None:
         self.window = window
         self._generation = 0
-        self._counts: dict[tuple[int | str, int], int] = {}
+        self._counts: dict[tuple[int | str, int], int] = {}  # this process's requests
+        self._others: dict[tuple[int | str, int], int] = {}  # other processes', as last synced
         self._slot = 0
         self._lock = threading.Lock()
 
     def hit(self, key: int | str, now: float, with_generation: bool = False) -> tuple[int | None, list[Any]]:
+        """Count one request for `key`; returns (generation if asked, [current, previous])."""
         slot = int(now // self.window)
         with self._lock:
             if slot != self._slot:  # forget windows older than the previous one
                 self._counts = {k: v for k, v in self._counts.items() if k[1] >= slot - 1}
+                self._others = {k: v for k, v in self._others.items() if k[1] >= slot - 1}
                 self._slot = slot
-            current = self._counts[(key, slot)] = self._counts.get((key, slot), 0) + 1
-            previous = self._counts.get((key, slot - 1), 0)
+            mine = self._counts[(key, slot)] = self._counts.get((key, slot), 0) + 1
+            current = mine + self._others.get((key, slot), 0)
+            previous = self._counts.get((key, slot - 1), 0) + self._others.get((key, slot - 1), 0)
         return (self._generation if with_generation else None), [current, previous]
 
     def generation(self) -> int:
@@ -119,3 +91,99 @@ class LocalCounters:
     def bump_generation(self) -> None:
         with self._lock:
             self._generation += 1
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+INVALIDATION_CHANNEL = "traciqo:auth:invalidate"
+
+
+class SyncedCounters(LocalCounters):
+    """Counts in memory and shares them through Redis, off the request path.
+
+    Every `interval` a thread adds this process's new requests to the cluster-wide window
+    counts in Redis and reads back what the other processes added, so each process decides
+    with the whole cluster's count as of the last sync (at most `interval` old; a burst
+    across processes may pass a limit by what arrives in that time). Credential changes are
+    published; every process drops its cached keys when the message arrives.
+    """
+
+    def __init__(self, connection: redis.Redis, window: int = WINDOW_SECONDS, interval: float = 0.1) -> None:
+        super().__init__(window)
+        self.connection = connection
+        self.interval = interval
+        self._pushed: dict[tuple[int | str, int], int] = {}  # of _counts, already in Redis
+        self._stop = threading.Event()
+
+    def bump_generation(self) -> None:
+        super().bump_generation()
+        self.connection.publish(INVALIDATION_CHANNEL, "1")
+
+    def sync(self) -> None:
+        """Push our new requests and read back everyone's totals, for every window we use."""
+        with self._lock:
+            windows = {k: v - self._pushed.get(k, 0) for k, v in self._counts.items()}
+        if not windows:
+            return
+        pipe = self.connection.pipeline(transaction=False)
+        for (key, slot), delta in windows.items():
+            name = f"traciqo:rl:{key}:{slot}"
+            if delta:
+                pipe.incrby(name, delta)
+                pipe.expire(name, self.window * 2)
+            else:
+                pipe.get(name)
+        replies = iter(pipe.execute())
+        with self._lock:
+            for window_key, delta in windows.items():
+                total = int(next(replies) or 0)
+                if delta:
+                    next(replies)  # the EXPIRE
+                pushed = self._pushed[window_key] = self._pushed.get(window_key, 0) + delta
+                self._others[window_key] = total - pushed
+            self._pushed = {k: v for k, v in self._pushed.items() if k in self._counts}
+
+    def start(self) -> None:
+        for target, name in ((self._sync_forever, "traciqo-counters"), (self._listen, "traciqo-invalidations")):
+            threading.Thread(target=target, name=name, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _sync_forever(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.sync()
+            except redis.RedisError:
+                _warn("Redis unreachable: rate limits count this process only until it returns")
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                pubsub = self.connection.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(INVALIDATION_CHANNEL)
+                while not self._stop.is_set():
+                    if pubsub.get_message(timeout=1.0):
+                        with self._lock:
+                            self._generation += 1
+                pubsub.close()
+            except redis.RedisError:
+                _warn("Redis unreachable: cached credentials expire by their TTL until it returns")
+                # Whatever changed meanwhile must not be missed.
+                with self._lock:
+                    self._generation += 1
+                self._stop.wait(1.0)
+
+
+_last_warning = 0.0
+
+
+def _warn(message: str) -> None:
+    global _last_warning
+    if time.monotonic() - _last_warning > 10:
+        _last_warning = time.monotonic()
+        log.warning(message)

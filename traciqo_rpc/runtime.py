@@ -17,7 +17,7 @@ import redis
 from . import db, jobs, registry, wiring
 from .auth import Authenticator
 from .context import RequestContext, use_context
-from .ratelimit import LocalCounters, RateLimiter, RedisCounters
+from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
 from .settings import Settings
 from .usage import RequestLogBuffer
 
@@ -44,8 +44,9 @@ class Runtime:
         self.embedded_queue = settings.redis_url is None
         self.authenticator = Authenticator(wired.principal_loader, settings.auth_cache_seconds)
         self.rate_limiter = RateLimiter()
-        # fakeredis costs more per call than the rest of a cached request; one process needs no Redis.
-        self.counters = LocalCounters() if self.embedded_queue else RedisCounters(self.redis)
+        # A Redis round trip per request cost more than the rest of a cached call: count in memory,
+        # share in the background (one process needs no sharing at all).
+        self.counters = LocalCounters() if self.embedded_queue else SyncedCounters(self.redis)
         self.request_log = RequestLogBuffer(wired.request_log_writer)
         self.ticker = jobs.PeriodicTicker(self.redis, wired.scheduled_jobs)
         self._embedded_worker: jobs.EmbeddedWorker | None = None
@@ -81,11 +82,13 @@ class Runtime:
     def start_background(self) -> None:
         """Usage log flusher always; the in-process worker only in the embedded mode."""
         self.request_log.start()
+        self.counters.start()
         if self.embedded_queue:
             self._embedded_worker = jobs.EmbeddedWorker(self.redis, self.ticker)
             self._embedded_worker.start()
 
     def stop_background(self) -> None:
+        self.counters.stop()
         if self._embedded_worker:
             self._embedded_worker.stop()
             self._embedded_worker = None

@@ -53,16 +53,41 @@ def test_sliding_window_decisions():
     assert refused.reset_at == 6060
 
 
-def test_local_and_redis_counters_agree():
+def test_counters_are_shared_between_processes():
+    """Two SyncedCounters on one Redis behave as two web processes."""
     import fakeredis
 
-    from traciqo_rpc.ratelimit import LocalCounters, RedisCounters
+    from traciqo_rpc.ratelimit import LocalCounters, SyncedCounters
 
-    for counters in (LocalCounters(), RedisCounters(fakeredis.FakeRedis())):
-        generation, window = counters.hit(7, 6001.0, with_generation=True)
-        assert (generation, int(window[0]), int(window[1] or 0)) == (0, 1, 0)
-        assert int(counters.hit(7, 6002.0)[1][0]) == 2
-        assert counters.hit(8, 6002.0)[1][0] == 1  # another key, another window
-        assert int(counters.hit(7, 6061.0)[1][1]) == 2  # the next minute sees the previous window
-        counters.bump_generation()
-        assert counters.generation() == 1
+    server = fakeredis.FakeServer()
+    first, second = (SyncedCounters(fakeredis.FakeRedis(server=server)) for _ in range(2))
+    for _ in range(3):
+        first.hit(7, 6001.0)
+    assert second.hit(7, 6002.0)[1] == [1, 0]  # not synced yet: only its own request
+    first.sync()
+    second.sync()
+    assert second.hit(7, 6003.0)[1] == [5, 0]  # 3 from the first process + 2 of its own
+    first.sync()  # sees the second's first request, not yet its second
+    assert first.hit(7, 6004.0)[1] == [5, 0]
+    second.sync()
+    first.sync()
+    assert first.hit(7, 6005.0)[1] == [7, 0]
+    assert first.hit(7, 6061.0)[1][1] == 7  # the next minute weighs the previous window
+    assert LocalCounters().hit(7, 6001.0, with_generation=True) == (0, [1, 0])
+
+
+def test_credential_changes_reach_other_processes():
+    import fakeredis
+
+    from tests.support.helpers import wait_for
+    from traciqo_rpc.ratelimit import SyncedCounters
+
+    server = fakeredis.FakeServer()
+    first, second = (SyncedCounters(fakeredis.FakeRedis(server=server), interval=0.05) for _ in range(2))
+    second.start()
+    try:
+        wait_for(lambda: server.connected and second.connection.pubsub_numsub("traciqo:auth:invalidate")[0][1] == 1)
+        first.bump_generation()
+        wait_for(lambda: second.generation() == 1, timeout=5)
+    finally:
+        second.stop()
