@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import time
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .context import new_request_id
 from .errors import TraciqoError
 from .rendering import error_response
 
@@ -27,7 +27,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _VALID_ID.match(incoming) else secrets.token_hex(8)
+        request_id = incoming if incoming and _VALID_ID.match(incoming) else new_request_id()
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         started = time.perf_counter()
