@@ -6,17 +6,24 @@ app_name = "traciqo_rpc"
 method_modules = ["traciqo_rpc.api"]
 
 # Doctype packages under doctypes/: their model, service, api and jobs modules are loaded.
-doctypes = ["plan", "workspace", "api_key", "api_request_log", "event", "product", "party", "auth_code", "scan"]
+doctypes = [
+    "plan", "workspace", "api_key", "api_request_log", "event", "email",
+    "product", "party", "auth_code", "scan", "serial_number", "warranty",
+]
 
 # Other dotted paths that existing clients call -> our canonical path.
 method_aliases = {
     "verilink_qr.verilink_qr.api.create_code": "doctypes.auth_code.api.create_code",
+    "verilink_qr.verilink_qr.api.activate_warranty": "doctypes.warranty.api.activate_warranty",
 }
 
 # "<doctype>:<change>" -> event name, written to the outbox in the same transaction.
 doc_events = {
     "auth_code:created": "Code Created",
     "scan:captured": "Scan Captured",
+    "warranty:registered": "Warranty Registered",
+    "warranty:transferred": "Warranty Transferred",
+    "warranty:voided": "Warranty Voided",
 }
 event_writer = "doctypes.event.service.write_event"
 
@@ -29,6 +36,7 @@ page_routes = {
 # Job -> interval in seconds; enqueued by the worker's scheduler (once per interval cluster-wide).
 scheduled_jobs = {
     "doctypes.api_request_log.jobs.prune_request_logs": 3600,
+    "doctypes.email.jobs.send_due_emails": 60,
 }
 
 # Fixture file under fixtures/ -> loader.

@@ -11,6 +11,8 @@ class Party(TenantModel):
     contact_info = peewee.TextField(default="")
     email = peewee.CharField(max_length=254, null=True, index=True)
     phone = peewee.CharField(max_length=40, null=True)
+    # Comma-separated, e.g. from the customer tags of the serial numbers they registered.
+    tags = peewee.CharField(max_length=1000, default="")
     created_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:

@@ -24,6 +24,7 @@ def party_dict(party: Party) -> dict[str, Any]:
         "contact_info": party.contact_info,
         "email": party.email,
         "phone": party.phone,
+        "tags": party.tags.split(",") if party.tags else [],
         "created_at": party.created_at,
     }
 
@@ -43,3 +44,26 @@ def list_parties(ctx: RequestContext, limit: int, offset: int, name: str | None 
     if email:
         query = query.where(Party.email == email.lower())
     return paginate(query, limit, offset, party_dict)
+
+
+def customer_for(ctx: RequestContext, name: str, email: str, phone: str | None) -> Party:
+    """The party with this email, or a new one. Names are unique per workspace (Trakor's
+    idempotency key), so a second customer of the same name gets their email in the name."""
+    party = Party.scoped(ctx).where(Party.email == email).first()
+    if party is not None:
+        if phone and party.phone != phone:
+            party.phone = phone
+            party.save(only=[Party.phone])
+        return party
+    taken = Party.scoped(ctx).where(Party.name == name).exists()
+    values = {"email": email, "phone": phone, "contact_info": ""}
+    party, _, _ = upsert_scoped(ctx, Party, Party.name, f"{name} <{email}>" if taken else name, values,
+                                lambda: {"id": public_id()})
+    return party
+
+
+def add_tags(party: Party, tags: str) -> None:
+    merged = ",".join(dict.fromkeys(t for t in (party.tags + "," + tags).split(",") if t))
+    if merged != party.tags:
+        party.tags = merged
+        party.save(only=[Party.tags])

@@ -1,0 +1,74 @@
+"""Queueing email in the outbox and sending what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from email.message import EmailMessage as MimeMessage
+from typing import Any
+
+from traciqo_rpc import runtime
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.db import utcnow
+from traciqo_rpc.records import paginate
+
+from .model import FAILED, QUEUED, SENT, EmailMessage
+
+MAX_ATTEMPTS = 5
+BATCH = 100
+
+
+def queue_email(ctx: RequestContext, to: str, subject: str, body: str, kind: str,
+                send_after: dt.datetime | None = None) -> None:
+    EmailMessage.create(to=to, subject=subject, body=body, kind=kind, send_after=send_after or utcnow(),
+                        **EmailMessage.scope_values(ctx))
+
+
+def send_due(limit: int = BATCH) -> int:
+    """Send queued messages whose time has come; without SMTP settings they wait in the outbox."""
+    smtp = runtime.get().settings.smtp
+    if not smtp.get("host"):
+        return 0
+    due = list(EmailMessage.select().where((EmailMessage.status == QUEUED) & (EmailMessage.send_after <= utcnow()))
+               .order_by(EmailMessage.send_after).limit(limit))
+    if not due:
+        return 0
+    sent = 0
+    with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=15) as client:
+        if smtp.get("starttls", "").lower() in ("1", "true", "yes"):
+            client.starttls()
+        if smtp.get("user"):
+            client.login(smtp["user"], smtp.get("password", ""))
+        for message in due:
+            mime = MimeMessage()
+            mime["From"] = smtp.get("from", "no-reply@localhost")
+            mime["To"] = message.to
+            mime["Subject"] = message.subject
+            mime.set_content(message.body)
+            message.attempts += 1
+            try:
+                client.send_message(mime)
+                message.status, message.sent_at, message.error = SENT, utcnow(), None
+                sent += 1
+            except smtplib.SMTPException as exc:
+                message.error = str(exc)[:500]
+                message.status = FAILED if message.attempts >= MAX_ATTEMPTS else QUEUED
+            message.save()
+    return sent
+
+
+def email_dict(message: EmailMessage) -> dict[str, Any]:
+    return {
+        "id": message.id, "to": message.to, "subject": message.subject, "body": message.body,
+        "kind": message.kind, "status": message.status, "send_after": message.send_after,
+        "sent_at": message.sent_at, "attempts": message.attempts, "error": message.error,
+    }
+
+
+def list_emails(ctx: RequestContext, limit: int, offset: int, status: str | None, to: str | None) -> dict[str, Any]:
+    query = EmailMessage.scoped(ctx).order_by(EmailMessage.send_after.desc(), EmailMessage.id.desc())
+    if status:
+        query = query.where(EmailMessage.status == status)
+    if to:
+        query = query.where(EmailMessage.to == to.lower())
+    return paginate(query, limit, offset, email_dict)

@@ -1,0 +1,37 @@
+"""Serial number methods (ProductCares' serial numbers, as Frappe methods)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doctypes.warranty.service import warranty_of_serial
+from traciqo_rpc import RequestContext, whitelist
+
+from . import service
+from .schema import AddSerialNumbersArgs, SerialArgs, UnregisteredArgs, VoidSerialArgs
+
+
+@whitelist(methods=["POST"], schema=AddSerialNumbersArgs)
+def add_serial_numbers(ctx: RequestContext, serial_numbers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up to 10,000 serials in one call; ones that exist already are reported, not duplicated."""
+    return service.add_serial_numbers(ctx, serial_numbers)
+
+
+@whitelist(methods=["GET"], schema=SerialArgs)
+def get_serial_number(ctx: RequestContext, serial_number: str) -> dict[str, Any]:
+    """A serial with its product, status and warranty."""
+    row = service.find_serial(ctx, serial_number)
+    return service.serial_dict(row, warranty_of_serial(ctx, row))
+
+
+@whitelist(methods=["GET"], schema=UnregisteredArgs)
+def get_unregistered_serial_number(ctx: RequestContext, product_id: str | None) -> dict[str, Any]:
+    """A random serial nobody has registered yet (optionally of one product)."""
+    return service.random_unregistered(ctx, product_id)
+
+
+@whitelist(methods=["POST"], schema=VoidSerialArgs)
+def void_serial_number(ctx: RequestContext, serial_number: str, reason: str | None) -> dict[str, Any]:
+    """Withdraw a unit; it can no longer be registered."""
+    row = service.void_serial(ctx, serial_number, reason)
+    return service.serial_dict(row, warranty_of_serial(ctx, row))

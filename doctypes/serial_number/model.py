@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import peewee
+
+from traciqo_rpc.db import TenantModel, utcnow
+
+UNREGISTERED, REGISTERED, VOID = "unregistered", "registered", "void"
+
+
+class SerialNumber(TenantModel):
+    serial = peewee.CharField(max_length=100)
+    product_id = peewee.CharField(max_length=32, null=True, index=True)
+    # Tags given to the customer who registers this unit (ProductCares' customerTags).
+    customer_tags = peewee.CharField(max_length=500, default="")
+    status = peewee.CharField(max_length=16, default=UNREGISTERED)
+    created_at = peewee.DateTimeField(default=utcnow)
+    registered_at = peewee.DateTimeField(null=True)
+    voided_at = peewee.DateTimeField(null=True)
+    void_reason = peewee.CharField(max_length=255, null=True)
+
+    class Meta:
+        indexes = (
+            (("workspace_id", "is_sandbox", "serial"), True),
+            (("workspace_id", "is_sandbox", "status"), False),
+        )

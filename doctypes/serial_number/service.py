@@ -1,0 +1,94 @@
+"""Adding serial numbers in bulk, looking them up, handing out unregistered ones, voiding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import fn
+
+from doctypes.product.service import require_product
+from traciqo_rpc import db, errors
+from traciqo_rpc.context import RequestContext
+
+from .model import REGISTERED, UNREGISTERED, VOID, SerialNumber
+
+LOOKUP_CHUNK = 500
+
+
+def add_serial_numbers(ctx: RequestContext, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add many serials at once; serials that exist already (or repeat in the call) are reported, not added."""
+    wanted: dict[str, dict[str, Any]] = {}
+    repeated = []
+    for entry in entries:
+        if entry["serial_number"] in wanted:
+            repeated.append(entry["serial_number"])
+        else:
+            wanted[entry["serial_number"]] = entry
+    products = {given: require_product(ctx, given).id
+                for given in {e["product_id"] for e in wanted.values() if e["product_id"]}}
+    existing = _existing(ctx, list(wanted))
+    scope = SerialNumber.scope_values(ctx)
+    now = db.utcnow()
+    rows = [
+        (serial, products[entry["product_id"]] if entry["product_id"] else None, entry["customer_tags"],
+         UNREGISTERED, now, scope["workspace_id"], scope["is_sandbox"])
+        for serial, entry in wanted.items() if serial not in existing
+    ]
+    fields = [SerialNumber.serial, SerialNumber.product_id, SerialNumber.customer_tags, SerialNumber.status,
+              SerialNumber.created_at, SerialNumber.workspace_id, SerialNumber.is_sandbox]
+    db.bulk_insert(SerialNumber, fields, rows)
+    return {"added": len(rows), "existing": sorted(existing), "repeated": repeated}
+
+
+def _existing(ctx: RequestContext, serials: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(serials), LOOKUP_CHUNK):
+        chunk = serials[start:start + LOOKUP_CHUNK]
+        found.update(s for (s,) in SerialNumber.scoped(ctx, SerialNumber.serial)
+                     .where(SerialNumber.serial.in_(chunk)).tuples())
+    return found
+
+
+def find_serial(ctx: RequestContext, serial: str) -> SerialNumber:
+    row = SerialNumber.scoped(ctx).where(SerialNumber.serial == serial).first()
+    if row is None:
+        raise errors.DoesNotExistError(f"Serial number {serial} not found")
+    return row
+
+
+def serial_dict(row: SerialNumber, warranty: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "serial_number": row.serial,
+        "product_id": row.product_id,
+        "status": row.status,
+        "customer_tags": row.customer_tags.split(",") if row.customer_tags else [],
+        "created_at": row.created_at,
+        "registered_at": row.registered_at,
+        "voided_at": row.voided_at,
+        "void_reason": row.void_reason,
+        "warranty": warranty,
+    }
+
+
+def random_unregistered(ctx: RequestContext, product_id: str | None) -> dict[str, Any]:
+    query = SerialNumber.scoped(ctx).where(SerialNumber.status == UNREGISTERED)
+    if product_id:
+        query = query.where(SerialNumber.product_id == require_product(ctx, product_id).id)
+    row = query.order_by(fn.Random()).first()
+    if row is None:
+        raise errors.DoesNotExistError("No unregistered serial number left")
+    return serial_dict(row)
+
+
+def void_serial(ctx: RequestContext, serial: str, reason: str | None) -> SerialNumber:
+    """Withdraw a unit (stolen, scrapped); it can no longer be registered. Repeating is harmless."""
+    row = find_serial(ctx, serial)
+    if row.status != VOID:
+        row.status, row.voided_at, row.void_reason = VOID, db.utcnow(), reason
+        row.save(only=[SerialNumber.status, SerialNumber.voided_at, SerialNumber.void_reason])
+    return row
+
+
+def mark_registered(row: SerialNumber) -> None:
+    row.status, row.registered_at = REGISTERED, db.utcnow()
+    row.save(only=[SerialNumber.status, SerialNumber.registered_at])

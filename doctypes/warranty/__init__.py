@@ -1,0 +1,1 @@
+"""Warranties: activated per serial number for a customer, transferable, voidable."""

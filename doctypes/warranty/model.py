@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import peewee
+
+from traciqo_rpc.db import TenantModel, utcnow
+
+ACTIVE, VOID = "active", "void"
+
+
+class Warranty(TenantModel):
+    id = peewee.CharField(primary_key=True, max_length=32)
+    # One warranty per unit: the unique index makes concurrent activations race safely.
+    serial_id = peewee.IntegerField(unique=True)
+    product_id = peewee.CharField(max_length=32, null=True, index=True)
+    party_id = peewee.CharField(max_length=32, index=True)
+    status = peewee.CharField(max_length=8, default=ACTIVE)
+    months = peewee.IntegerField()
+    purchase_date = peewee.DateField(null=True)
+    starts_on = peewee.DateField()
+    ends_on = peewee.DateField(index=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    voided_at = peewee.DateTimeField(null=True)
+    void_reason = peewee.CharField(max_length=255, null=True)
+
+
+class WarrantyOwner(TenantModel):
+    """Who held a warranty when: the history transfers keep."""
+
+    warranty_id = peewee.CharField(max_length=32, index=True)
+    party_id = peewee.CharField(max_length=32)
+    since = peewee.DateTimeField(default=utcnow)
+    until = peewee.DateTimeField(null=True)

@@ -1,0 +1,177 @@
+"""Activating a warranty for a serial number, and its life after: look-up, transfer, void."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import peewee
+
+from doctypes.email.service import queue_email
+from doctypes.party.model import Party
+from doctypes.party.service import add_tags, customer_for
+from doctypes.product.model import Product
+from doctypes.product.service import require_product
+from doctypes.serial_number.model import VOID as SERIAL_VOID
+from doctypes.serial_number.model import SerialNumber
+from doctypes.serial_number.service import find_serial, mark_registered
+from traciqo_rpc import db, errors, publish
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.records import paginate, public_id
+
+from . import dates
+from .model import ACTIVE, VOID, Warranty, WarrantyOwner
+
+DEFAULT_MONTHS = 12  # for units not tied to a product
+REMINDER_BEFORE = dt.timedelta(days=30)
+
+
+def activate(ctx: RequestContext, serial_number: str, customer_name: str, customer_email: str,
+             customer_phone: str | None, purchase_date: dt.date | None) -> dict[str, Any]:
+    """Start the unit's warranty for this customer (created if new); one warranty per unit."""
+    serial = find_serial(ctx, serial_number)
+    if serial.status == SERIAL_VOID:
+        raise errors.ValidationError(f"Serial number {serial_number} is void",
+                                     field_errors={"serial_number": ["This unit has been withdrawn."]})
+    if Warranty.scoped(ctx).where(Warranty.serial_id == serial.id).exists():
+        raise errors.DuplicateEntryError(f"Serial number {serial_number} already has a warranty")
+    product = Product.get_or_none(Product.id == serial.product_id) if serial.product_id else None
+    months = product.warranty_months if product else DEFAULT_MONTHS
+    if months == 0:
+        raise errors.ValidationError(f"{product.name} carries no warranty",
+                                     field_errors={"serial_number": ["The product carries no warranty."]})
+    today = db.utcnow().date()
+    if purchase_date and purchase_date > today:
+        raise errors.ValidationError("purchase_date is in the future",
+                                     field_errors={"purchase_date": ["Must not be in the future."]})
+    starts_on = purchase_date or today
+    customer = customer_for(ctx, customer_name, customer_email, customer_phone)
+    add_tags(customer, serial.customer_tags)
+    try:
+        with db.database.atomic():  # a savepoint: a concurrent activation must lose cleanly
+            warranty = Warranty.create(
+                id=public_id(), serial_id=serial.id, product_id=serial.product_id, party_id=customer.id,
+                months=months, purchase_date=purchase_date, starts_on=starts_on,
+                ends_on=dates.ends_on(starts_on, months), **Warranty.scope_values(ctx))
+    except peewee.IntegrityError:
+        raise errors.DuplicateEntryError(f"Serial number {serial_number} already has a warranty") from None
+    WarrantyOwner.create(warranty_id=warranty.id, party_id=customer.id, **WarrantyOwner.scope_values(ctx))
+    mark_registered(serial)
+    result = warranty_dict(ctx, warranty)
+    publish(ctx, "warranty:registered", result)
+    _queue_emails(ctx, result, product)
+    return result
+
+
+def _queue_emails(ctx: RequestContext, warranty: dict[str, Any], product: Product | None) -> None:
+    customer, what = warranty["customer"], product.name if product else "your product"
+    ends_on = warranty["ends_on"]
+    queue_email(ctx, customer["email"], f"Your warranty for {what} is active",
+                f"Hello {customer['name']},\n\nThe warranty for {what} (serial {warranty['serial_number']}) "
+                f"runs from {warranty['starts_on']} to {ends_on}.\n", kind="warranty_confirmation")
+    remind_at = dt.datetime.combine(ends_on - REMINDER_BEFORE, dt.time(9))
+    if remind_at > db.utcnow():
+        queue_email(ctx, customer["email"], f"Your warranty for {what} ends on {ends_on}",
+                    f"Hello {customer['name']},\n\nThe warranty for {what} (serial {warranty['serial_number']}) "
+                    f"ends on {ends_on}.\n", kind="warranty_reminder", send_after=remind_at)
+
+
+def _status(warranty: Warranty) -> str:
+    if warranty.status == VOID:
+        return VOID
+    return "expired" if warranty.ends_on < db.utcnow().date() else ACTIVE
+
+
+def warranty_dict(ctx: RequestContext, warranty: Warranty, with_owners: bool = False) -> dict[str, Any]:
+    serial = SerialNumber.get_by_id(warranty.serial_id)
+    customer = Party.get_by_id(warranty.party_id)
+    result = {
+        "id": warranty.id,
+        "serial_number": serial.serial,
+        "product_id": warranty.product_id,
+        "customer": {"id": customer.id, "name": customer.name, "email": customer.email, "phone": customer.phone},
+        "status": _status(warranty),
+        "months": warranty.months,
+        "purchase_date": warranty.purchase_date,
+        "starts_on": warranty.starts_on,
+        "ends_on": warranty.ends_on,
+        "created_at": warranty.created_at,
+        "voided_at": warranty.voided_at,
+        "void_reason": warranty.void_reason,
+    }
+    if with_owners:
+        owners = (WarrantyOwner.scoped(ctx, WarrantyOwner, Party.name, Party.email)
+                  .join(Party, on=(WarrantyOwner.party_id == Party.id))
+                  .where(WarrantyOwner.warranty_id == warranty.id).order_by(WarrantyOwner.id).objects())
+        result["owners"] = [{"customer_id": o.party_id, "name": o.name, "email": o.email,
+                             "since": o.since, "until": o.until} for o in owners]
+    return result
+
+
+def find_warranty(ctx: RequestContext, warranty_id: str | None = None, serial_number: str | None = None) -> Warranty:
+    query = Warranty.scoped(ctx)
+    if serial_number is not None:
+        query = query.where(Warranty.serial_id == find_serial(ctx, serial_number).id)
+    else:
+        query = query.where(Warranty.id == warranty_id)
+    warranty = query.first()
+    if warranty is None:
+        raise errors.DoesNotExistError(f"Warranty {warranty_id or serial_number} not found")
+    return warranty
+
+
+def warranty_of_serial(ctx: RequestContext, serial: SerialNumber) -> dict[str, Any] | None:
+    warranty = Warranty.scoped(ctx).where(Warranty.serial_id == serial.id).first()
+    return warranty_dict(ctx, warranty) if warranty else None
+
+
+def transfer(ctx: RequestContext, warranty_id: str, customer_name: str, customer_email: str,
+             customer_phone: str | None) -> dict[str, Any]:
+    """Hand the warranty to a new owner; the previous owners stay in its history."""
+    warranty = find_warranty(ctx, warranty_id)
+    if warranty.status == VOID:
+        raise errors.ValidationError("A void warranty cannot be transferred",
+                                     field_errors={"warranty_id": ["The warranty is void."]})
+    customer = customer_for(ctx, customer_name, customer_email, customer_phone)
+    if customer.id == warranty.party_id:
+        raise errors.ValidationError("The warranty already belongs to this customer",
+                                     field_errors={"customer_email": ["Already the owner."]})
+    now = db.utcnow()
+    WarrantyOwner.update(until=now).where(
+        (WarrantyOwner.warranty_id == warranty.id) & WarrantyOwner.until.is_null()).execute()
+    WarrantyOwner.create(warranty_id=warranty.id, party_id=customer.id, since=now, **WarrantyOwner.scope_values(ctx))
+    warranty.party_id = customer.id
+    warranty.save(only=[Warranty.party_id])
+    result = warranty_dict(ctx, warranty, with_owners=True)
+    publish(ctx, "warranty:transferred", result)
+    return result
+
+
+def void(ctx: RequestContext, warranty_id: str, reason: str | None) -> dict[str, Any]:
+    """End a warranty now (fraud, refund); repeating is harmless."""
+    warranty = find_warranty(ctx, warranty_id)
+    if warranty.status != VOID:
+        warranty.status, warranty.voided_at, warranty.void_reason = VOID, db.utcnow(), reason
+        warranty.save(only=[Warranty.status, Warranty.voided_at, Warranty.void_reason])
+        publish(ctx, "warranty:voided", warranty_dict(ctx, warranty))
+    return warranty_dict(ctx, warranty, with_owners=True)
+
+
+def list_warranties(ctx: RequestContext, limit: int, offset: int, customer_email: str | None = None,
+                    product_id: str | None = None, status: str | None = None,
+                    expiring_before: dt.date | None = None) -> dict[str, Any]:
+    query = Warranty.scoped(ctx).order_by(Warranty.ends_on, Warranty.id)
+    today = db.utcnow().date()
+    if customer_email:
+        query = query.join(Party, on=(Warranty.party_id == Party.id)).where(Party.email == customer_email.lower())
+    if product_id:
+        query = query.where(Warranty.product_id == require_product(ctx, product_id).id)
+    if status == VOID:
+        query = query.where(Warranty.status == VOID)
+    elif status == ACTIVE:
+        query = query.where((Warranty.status == ACTIVE) & (Warranty.ends_on >= today))
+    elif status == "expired":
+        query = query.where((Warranty.status == ACTIVE) & (Warranty.ends_on < today))
+    if expiring_before:
+        query = query.where(Warranty.ends_on < expiring_before)
+    return paginate(query, limit, offset, lambda w: warranty_dict(ctx, w))
