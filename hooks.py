@@ -8,7 +8,7 @@ method_modules = ["traciqo_rpc.api"]
 # Doctype packages under doctypes/: their model, service, api and jobs modules are loaded.
 doctypes = [
     "plan", "workspace", "api_key", "api_request_log", "event", "email",
-    "product", "party", "auth_code", "scan", "serial_number", "warranty",
+    "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
