@@ -8,7 +8,7 @@ method_modules = ["traciqo_rpc.api"]
 # Doctype packages under doctypes/: their model, service, api and jobs modules are loaded.
 doctypes = [
     "plan", "workspace", "api_key", "api_request_log", "event", "email",
-    "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration",
+    "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
@@ -42,6 +42,12 @@ scheduled_jobs = {
 # Fixture file under fixtures/ -> loader.
 fixtures = {
     "plans.json": "doctypes.plan.service.load_fixtures",
+}
+
+# Plain HTTP routes ("VERB /path" -> function(ctx, params, headers, body)).
+http_routes = {
+    "PUT /upload/{token}": "doctypes.upload.service.receive",
+    "GET /files/{key}/{name}": "doctypes.upload.service.serve",
 }
 
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).

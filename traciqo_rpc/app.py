@@ -18,9 +18,11 @@ from .logs import configure_logging
 from .middleware import RequestIdMiddleware
 from .pages import page_endpoint
 from .rendering import error_response
+from .routes import route_endpoint
 from .settings import Settings
 
-_HTTP_ERRORS = {404: errors.DoesNotExistError, 405: errors.MethodNotAllowed, 400: errors.InvalidRequest}
+_HTTP_ERRORS = {404: errors.DoesNotExistError, 405: errors.MethodNotAllowed, 400: errors.InvalidRequest,
+                413: errors.PayloadTooLarge}
 
 
 def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
             Route("/healthz", health.healthz, methods=["GET"]),
             Route("/readyz", health.readyz, methods=["GET"]),
             *(Route(path, page_endpoint(func), methods=["GET"]) for path, func in rt.wiring.page_routes.items()),
+            *(Route(path, route_endpoint(func), methods=[verb]) for (verb, path), func in rt.wiring.http_routes.items()),
         ],
         middleware=[Middleware(RequestIdMiddleware, developer_mode=settings.developer_mode)],
         exception_handlers={errors.TraciqoError: traciqo_error, HTTPException: http_error},

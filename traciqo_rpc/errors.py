@@ -110,6 +110,13 @@ class DuplicateEntryError(TraciqoError):
         return "Entity already exists"
 
 
+class PayloadTooLarge(TraciqoError):
+    status, error_code = 413, "too_large"
+
+    def default_message(self) -> str:
+        return "Request body too large"
+
+
 class ValidationError(TraciqoError):
     status, error_code = 417, "validation_error"
 

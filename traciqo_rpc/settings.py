@@ -33,6 +33,8 @@ class Settings:
     # Worker threads per web process for the synchronous method calls (caps DB connections too).
     threads: int = 16
     auth_cache_seconds: float = 2.0
+    # Largest request body a raw route (file upload) accepts.
+    max_upload_bytes: int = 10 * 1024 * 1024
     # Overrides every guest method's per-IP limit (requests/minute); 0 turns the limits off.
     guest_rate_limit: int | None = None
     # A code verified more often than this is reported as a likely cloned label.
@@ -60,6 +62,7 @@ class Settings:
             default_rate_limit=int(env.get("TRACIQO_RATE_LIMIT") or defaults.default_rate_limit),
             threads=int(env.get("TRACIQO_THREADS") or defaults.threads),
             auth_cache_seconds=float(env.get("TRACIQO_AUTH_CACHE_SECONDS") or defaults.auth_cache_seconds),
+            max_upload_bytes=int(env.get("TRACIQO_MAX_UPLOAD_BYTES") or defaults.max_upload_bytes),
             guest_rate_limit=int(env["TRACIQO_GUEST_RATE_LIMIT"]) if env.get("TRACIQO_GUEST_RATE_LIMIT") else None,
             max_scans_before_suspicious=int(
                 env.get("TRACIQO_MAX_SCANS") or defaults.max_scans_before_suspicious

@@ -46,6 +46,7 @@ class Wiring:
     cli_commands: tuple[Callable[..., Any], ...] = ()
     page_routes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     event_writer: Callable[..., Any] | None = None
+    http_routes: Mapping[tuple[str, str], Callable[..., Any]] = field(default_factory=dict)
 
 
 def _doctype_modules(name: str) -> list[types.ModuleType]:
@@ -104,4 +105,13 @@ def load(hooks: types.ModuleType | None = None) -> Wiring:
         cli_commands=tuple(resolve(path, "cli_commands") for path in getattr(hooks, "cli_commands", [])),
         page_routes={route: resolve(path, "page_routes") for route, path in getattr(hooks, "page_routes", {}).items()},
         event_writer=resolve(hooks.event_writer, "event_writer") if getattr(hooks, "event_writer", None) else None,
+        http_routes={_verb_and_path(route): resolve(path, "http_routes")
+                     for route, path in getattr(hooks, "http_routes", {}).items()},
     )
+
+
+def _verb_and_path(route: str) -> tuple[str, str]:
+    verb, _, path = route.partition(" ")
+    if verb not in ("GET", "POST", "PUT", "DELETE", "PATCH") or not path.startswith("/"):
+        raise HookError(f"hooks.http_routes: {route!r} must look like 'PUT /upload/{{token}}'")
+    return verb, path
