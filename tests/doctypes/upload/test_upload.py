@@ -66,11 +66,13 @@ def test_tampered_and_expired_urls_are_refused(client, headers, monkeypatch):
     assert expired.status_code == 403
 
 
-def test_bodies_past_the_server_limit_are_413(make_app, settings, workspace):
+def test_bodies_past_the_server_limit_are_413(make_app, settings, make_workspace):
     from starlette.testclient import TestClient
 
-    with TestClient(make_app(settings.with_changes(max_upload_bytes=64))) as client:
-        grant = signed(client, key_headers(workspace))
+    app = make_app(settings.with_changes(max_upload_bytes=64))
+    keys = make_workspace("limited")  # after make_app: a new app starts from empty tables
+    with TestClient(app) as client:
+        grant = signed(client, key_headers(keys))
         response = client.put(path_of(grant["signedRequest"]), content=PNG, headers={"Content-Type": "image/png"})
     assert response.status_code == 413 and response.json()["error_code"] == "too_large"
 
