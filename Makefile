@@ -27,6 +27,7 @@ bench: install
 	$(BIN)/python -m bench.method_overhead
 	$(BIN)/python -m bench.verify_code
 	$(BIN)/python -m bench.create_codes
+	$(BIN)/python -m bench.serial_numbers
 
 lint: install
 	$(BIN)/ruff check traciqo_rpc doctypes tests bench hooks.py

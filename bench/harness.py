@@ -149,22 +149,23 @@ def generator_name() -> str:
 
 
 def load(url: str, headers: dict[str, str] | None = None, seconds: float = 5.0, connections: int = 16,
-         paths: list[str] | None = None) -> Load:
-    """Requests/s and latency of GET `url` (or of random `paths` on its host) for `seconds`."""
+         paths: list[str] | None = None, method: str = "GET") -> Load:
+    """Requests/s and latency of `method url` (or of `paths` on its host, in turn) for `seconds`."""
     if shutil.which("wrk"):
-        return _wrk(url, headers or {}, seconds, connections, paths)
-    return asyncio.run(_python_load(url, headers or {}, seconds, connections, paths))
+        return _wrk(url, headers or {}, seconds, connections, paths, method)
+    return asyncio.run(_python_load(url, headers or {}, seconds, connections, paths, method))
 
 
-def _wrk(url: str, headers: dict[str, str], seconds: float, connections: int, paths: list[str] | None) -> Load:
+def _wrk(url: str, headers: dict[str, str], seconds: float, connections: int, paths: list[str] | None,
+         method: str) -> Load:
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency", "--timeout", "5s"]
     for name, value in headers.items():
         argv += ["-H", f"{name}: {value}"]
     script = None
     if paths:
         script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        script.write("local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
-                     "request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n")
+        script.write("local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\nlocal i = 0\n"
+                     f"request = function() i = i + 1; return wrk.format('{method}', paths[(i % #paths) + 1]) end\n")
         script.close()
         argv += ["-s", script.name]
     try:
@@ -184,9 +185,9 @@ def _wrk_ms(out: str, percentile: str) -> float:
 
 
 async def _python_load(url: str, headers: dict[str, str], seconds: float, connections: int,
-                       paths: list[str] | None) -> Load:
+                       paths: list[str] | None, method: str) -> Load:
     """Keep-alive HTTP/1.1 clients in one event loop; enough to compare two servers alike."""
-    import random
+    import itertools
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
@@ -195,15 +196,17 @@ async def _python_load(url: str, headers: dict[str, str], seconds: float, connec
     latencies: list[float] = []
     errors = 0
     deadline = time.monotonic() + seconds
+    turns = itertools.cycle(paths or [default_path])
 
     async def client() -> None:
         nonlocal errors
         reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
         try:
             while time.monotonic() < deadline:
-                path = random.choice(paths) if paths else default_path
+                path = next(turns)
                 started = time.perf_counter()
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}\r\n".encode())
+                writer.write(f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}"
+                             "Content-Length: 0\r\n\r\n".encode())
                 status_line = await reader.readline()
                 length = 0
                 while (line := await reader.readline()) not in (b"\r\n", b""):

@@ -1,0 +1,123 @@
+"""add_serial_numbers with 10,000 serials against a raw executemany of the same rows, same run;
+and activate_warranty requests/s against authenticated whoami on the same server.
+
+Run: .venv/bin/python -m bench.serial_numbers [--database-url URL] [--rounds R] [--seconds S]
+Targets: add_serial_numbers rows/s >= 0.5 x the raw insert's; activate_warranty >= 0.5 x whoami.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.harness import generator_name, load, machine, traciqo_server
+from doctypes.api_key.service import load_principal
+from doctypes.serial_number.model import SerialNumber
+from doctypes.serial_number.service import add_serial_numbers
+from doctypes.workspace.service import create_workspace
+from traciqo_rpc import db, runtime
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.settings import Settings
+
+COUNT = 10_000
+FIELDS = ("serial", "product_id", "customer_tags", "status", "created_at", "workspace_id", "is_sandbox")
+
+
+def time_add(rt: runtime.Runtime, principal, prefix: str) -> float:
+    ctx = RequestContext(request_id="bench", principal=principal)
+    entries = [{"serial_number": f"{prefix}-{i:06d}", "product_id": None, "customer_tags": ""} for i in range(COUNT)]
+    started = time.perf_counter()
+    result = rt.run_in_transaction(ctx, lambda: add_serial_numbers(ctx, entries))
+    assert result["added"] == COUNT
+    return time.perf_counter() - started
+
+
+def time_raw(workspace_id: int, prefix: str) -> float:
+    rows = [(f"{prefix}-{i:06d}", None, "", "unregistered", db.utcnow(), workspace_id, False) for i in range(COUNT)]
+    placeholder = "?" if db.is_sqlite() else "%s"
+    sql = (f'INSERT INTO "{SerialNumber._meta.table_name}" ({", ".join(FIELDS)}) '
+           f'VALUES ({", ".join([placeholder] * len(FIELDS))})')
+    started = time.perf_counter()
+    with db.database.atomic():
+        db.database.cursor().executemany(sql, rows)
+    return time.perf_counter() - started
+
+
+def bulk(url: str | None, rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        rt = runtime.build(Settings(database_url=url or f"sqlite:///{Path(tmp) / 'bench.db'}", secret_key="bench",
+                                    data_dir=Path(tmp)))
+        rt.migrate()
+        rt.load_fixtures()
+        ctx = RequestContext(request_id="bench")
+        keys = rt.run_in_transaction(ctx, lambda: create_workspace(ctx, f"bench-{secrets.token_hex(4)}", "pro"))
+        principal = load_principal(keys["live"]["api_key"])
+        ours, raw = [], []
+        for round_number in range(rounds):
+            ours.append(time_add(rt, principal, f"S{round_number}"))
+            raw.append(time_raw(principal.workspace_id, f"R{round_number}"))
+        ours_rate, raw_rate = COUNT / statistics.median(ours), COUNT / statistics.median(raw)
+        ratio = ours_rate / raw_rate
+        print(f"add_serial_numbers, {'sqlite' if db.is_sqlite() else 'postgresql'}, {COUNT} serials, median of {rounds}")
+        print(f"  add_serial_numbers {ours_rate:>10,.0f} rows/s ({statistics.median(ours):.3f} s)")
+        print(f"  raw executemany    {raw_rate:>10,.0f} rows/s ({statistics.median(raw):.3f} s)")
+        print(f"  ratio {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}")
+        rt.close()
+
+
+def _post(base: str, path: str, headers: dict[str, str], body: dict) -> dict:
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={**headers, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["message"]
+
+
+def activation(seconds: float, rounds: int) -> None:
+    """Each activation needs a fresh serial: a wrk Lua script walks through a pre-added list."""
+    with traciqo_server() as ws:
+        serials = [f"A-{i:06d}" for i in range(60_000)]
+        for start in range(0, len(serials), 10_000):
+            _post(ws.base_url, "/api/method/doctypes.serial_number.api.add_serial_numbers", ws.headers,
+                  {"serial_numbers": [{"serial_number": s} for s in serials[start:start + 10_000]]})
+        whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
+        load(whoami, ws.headers, seconds=1)
+        results: dict[str, list] = {"whoami": [], "activate_warranty": []}
+        offset = 0
+        for _ in range(rounds):
+            results["whoami"].append(load(whoami, ws.headers, seconds))
+            paths = [f"/api/method/doctypes.warranty.api.activate_warranty?serial_number={s}"
+                     f"&customer_name=Bench&customer_email=b{s.lower()}%40example.com" for s in serials[offset:offset + 20_000]]
+            offset += 20_000
+            results["activate_warranty"].append(load(f"{ws.base_url}{paths[0]}", ws.headers, seconds, paths=paths,
+                                                     method="POST"))
+    print(f"{machine()}; load generator {generator_name()}, 16 connections, {seconds:.0f} s x {rounds}")
+    medians = {name: statistics.median(r.rps for r in runs) for name, runs in results.items()}
+    for name, runs in results.items():
+        print(f"  {name:18} {medians[name]:>8,.0f} req/s  p50 {statistics.median(r.p50_ms for r in runs):6.2f} ms  "
+              f"p99 {statistics.median(r.p99_ms for r in runs):6.2f} ms  non-2xx {sum(r.errors for r in runs)}")
+    ratio = medians["activate_warranty"] / medians["whoami"]
+    print(f"  activate_warranty / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("TRACIQO_BENCH_DATABASE_URL"))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args(argv)
+    bulk(args.database_url, args.rounds)
+    if not args.database_url:
+        activation(args.seconds, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
