@@ -8,7 +8,7 @@ method_modules = ["traciqo_rpc.api"]
 # Doctype packages under doctypes/: their model, service, api and jobs modules are loaded.
 doctypes = [
     "plan", "workspace", "api_key", "api_request_log", "event", "email",
-    "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload",
+    "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload", "webhook",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
@@ -37,6 +37,7 @@ page_routes = {
 scheduled_jobs = {
     "doctypes.api_request_log.jobs.prune_request_logs": 3600,
     "doctypes.email.jobs.send_due_emails": 60,
+    "doctypes.webhook.jobs.sweep_webhooks": 30,
 }
 
 # Fixture file under fixtures/ -> loader.

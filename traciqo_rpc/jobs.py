@@ -7,6 +7,7 @@ worker thread, so `make run` needs nothing installed.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -21,7 +22,7 @@ from rq.timeouts import TimerDeathPenalty
 from . import runtime
 from .context import RequestContext
 from .principal import Principal
-from .registry import job_path
+from .registry import job_path, job_runs_in_transaction
 
 log = logging.getLogger("traciqo.jobs")
 
@@ -41,8 +42,10 @@ def queue(connection: redis.Redis, name: str = "default") -> Queue:
     return Queue(name, connection=connection)
 
 
-def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Queue `func(*args, **kwargs)` once the current transaction commits; dropped on rollback."""
+def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: Any, delay: float = 0,
+                         **kwargs: Any) -> None:
+    """Queue `func(*args, **kwargs)` once the current transaction commits (after `delay` seconds,
+    through RQ's scheduler); dropped on rollback."""
     path = job_path(func)
     principal = ctx.principal
     scope = (principal.workspace_id, principal.is_sandbox) if principal else None
@@ -51,7 +54,11 @@ def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: A
     def push() -> None:
         rt = runtime.get()
         try:
-            queue(rt.redis).enqueue(run_job, path, scope, request_id, list(args), kwargs)
+            job_args = (run_job, path, scope, request_id, list(args), kwargs)
+            if delay > 0:
+                queue(rt.redis).enqueue_in(dt.timedelta(seconds=delay), *job_args)
+            else:
+                queue(rt.redis).enqueue(*job_args)
         except redis.RedisError:
             # The caller's data is committed; durable work keeps its own outbox row.
             log.warning("could not enqueue %s (request %s): Redis unavailable", path, request_id)
@@ -68,7 +75,7 @@ def run_job(path: str, scope: Sequence[Any] | None, request_id: str, args: list,
     ctx = RequestContext(request_id=request_id)
     if scope is not None:
         ctx.principal = Principal.system(int(scope[0]), bool(scope[1]))
-    return rt.run_in_transaction(ctx, lambda: func(ctx, *args, **kwargs))
+    return rt.run_in_transaction(ctx, lambda: func(ctx, *args, **kwargs), transaction=job_runs_in_transaction(func))
 
 
 class ThreadWorker(SimpleWorker):

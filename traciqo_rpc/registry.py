@@ -75,10 +75,26 @@ def whitelist(
     return decorate
 
 
-def background_job(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a function as a job the runner may execute (jobs take ids, never objects)."""
-    setattr(func, _JOB_ATTR, f"{func.__module__}.{func.__name__}")
-    return func
+_JOB_TRANSACTION_ATTR = "__traciqo_job_transaction__"
+
+
+def background_job(func: Callable[..., Any] | None = None, *, transaction: bool = True) -> Any:
+    """Mark a function as a job the runner may execute (jobs take ids, never objects).
+
+    `@background_job` runs the job in one transaction; `@background_job(transaction=False)`
+    lets a job that waits on the network keep its own transactions short.
+    """
+
+    def mark(job: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(job, _JOB_ATTR, f"{job.__module__}.{job.__name__}")
+        setattr(job, _JOB_TRANSACTION_ATTR, transaction)
+        return job
+
+    return mark(func) if func is not None else mark
+
+
+def job_runs_in_transaction(func: Callable[..., Any]) -> bool:
+    return getattr(func, _JOB_TRANSACTION_ATTR, True)
 
 
 def job_path(func: Callable[..., Any]) -> str:

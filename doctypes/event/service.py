@@ -18,8 +18,9 @@ def new_event_id() -> str:
     return f"evt_{secrets.token_hex(12)}"
 
 
-def write_event(ctx: RequestContext, name: str, data: dict[str, Any]) -> str:
-    """Store the event body once, in the caller's transaction; returns the event id."""
+def write_event(ctx: RequestContext, name: str, data: dict[str, Any], fan_out: bool = True) -> str:
+    """Store the event body once, in the caller's transaction, with a delivery for every
+    subscribed webhook endpoint; returns the event id."""
     event_id = new_event_id()
     created_at = utcnow()
     body = dumps({
@@ -35,6 +36,10 @@ def write_event(ctx: RequestContext, name: str, data: dict[str, Any]) -> str:
         "INSERT INTO event (id, workspace_id, is_sandbox, name, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (event_id, scope["workspace_id"], scope["is_sandbox"], name, body, PENDING, created_at),
     )
+    if fan_out:
+        from doctypes.webhook.delivery import fan_out as deliver_to_endpoints
+
+        deliver_to_endpoints(ctx, event_id, name)
     return event_id
 
 

@@ -1,0 +1,200 @@
+"""Fan-out of events to endpoints, one delivery attempt, and the sweeper that loses nothing.
+
+A delivery row is written in the same transaction as its event. After commit a job is
+queued; if Redis is down, or a worker dies mid-send, the sweeper finds the row again (a
+send holds a lease that expires). Retry timing lives in the row (`next_attempt_at`), so
+the embedded mode and real workers behave alike. Deliveries are at least once: receivers
+dedupe on `webhook-id` (the event id, the same on every attempt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+import secrets
+import time
+from typing import Any
+
+import httpx
+
+from doctypes.event.model import Event
+from traciqo_rpc import db, enqueue_after_commit, runtime
+from traciqo_rpc.context import RequestContext
+
+from . import signing, ssrf
+from .model import FAILED, PENDING, SUCCEEDED, Delivery, DeliveryAttempt, WebhookEndpoint
+
+log = logging.getLogger("traciqo.webhooks")
+
+LEASE = dt.timedelta(seconds=60)
+CONNECT_TIMEOUT, TOTAL_TIMEOUT = 5.0, 15.0
+EXCERPT_BYTES = 2048
+DISABLE_AFTER = dt.timedelta(days=5)
+MAX_RETRY_AFTER = dt.timedelta(hours=24)
+SWEEP_BATCH = 500
+ALL_EVENTS = "*"
+
+_SUBSCRIBED_SQL = "SELECT id, events FROM webhook_endpoint WHERE workspace_id = ? AND is_sandbox = ? AND enabled = ?"
+_LEASE_SQL = """
+UPDATE delivery SET leased_until = ?
+WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until < ?)"""
+
+
+def new_delivery_id() -> str:
+    return f"dlv_{secrets.token_hex(12)}"
+
+
+def fan_out(ctx: RequestContext, event_id: str, event_name: str) -> list[str]:
+    """A pending delivery for every enabled endpoint of the event's workspace and environment
+    that subscribes to it, written in the caller's transaction and queued after commit."""
+    scope = Delivery.scope_values(ctx)
+    delivery_ids = []
+    for endpoint_id, events in db.execute(_SUBSCRIBED_SQL, (scope["workspace_id"], scope["is_sandbox"], True)):
+        subscribed = json.loads(events)
+        if event_name in subscribed or ALL_EVENTS in subscribed:
+            delivery_ids.append(create_delivery(ctx, event_id, event_name, endpoint_id))
+    return delivery_ids
+
+
+def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoint_id: str) -> str:
+    from .jobs import deliver_webhook
+
+    delivery_id = new_delivery_id()
+    scope = Delivery.scope_values(ctx)
+    now = db.utcnow()
+    db.execute(
+        "INSERT INTO delivery (id, workspace_id, is_sandbox, event_id, event_name, endpoint_id, status, attempts,"
+        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (delivery_id, scope["workspace_id"], scope["is_sandbox"], event_id, event_name, endpoint_id, PENDING, 0,
+         now, now),
+    )
+    enqueue_after_commit(ctx, deliver_webhook, delivery_id)
+    return delivery_id
+
+
+def _lease(delivery_id: str) -> bool:
+    """Take the delivery for one send, if it is due and nobody else holds it."""
+    now = db.utcnow()
+    with db.transaction():
+        return db.execute(_LEASE_SQL, (now + LEASE, delivery_id, PENDING, now, now)).rowcount == 1
+
+
+def attempt(ctx: RequestContext, delivery_id: str) -> str | None:
+    """Send one attempt of a delivery (no transaction is held while waiting on the network)."""
+    if not _lease(delivery_id):
+        return None
+    delivery = Delivery.get_by_id(delivery_id)
+    endpoint = WebhookEndpoint.get_or_none(WebhookEndpoint.id == delivery.endpoint_id)
+    if endpoint is None or not endpoint.enabled:
+        _finish(delivery, FAILED)
+        return FAILED
+    event = Event.get_by_id(delivery.event_id)
+    started, clock = db.utcnow(), time.perf_counter()
+    status_code, excerpt, error, retry_after = None, "", None, None
+    try:
+        ssrf.check(endpoint.url, runtime.get().settings.webhook_allow_cidrs)
+        body = bytes(event.body)
+        with httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT), follow_redirects=False) as client:
+            response = client.post(endpoint.url, content=body, headers=signing.headers(
+                event.name, event.id, body, int(time.time()), _secrets_in_use(endpoint)))
+        status_code, excerpt = response.status_code, response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
+        retry_after = _retry_after(response.headers.get("retry-after"))
+    except ssrf.UnsafeUrl as exc:
+        error = f"UnsafeUrl: {exc.message}"[:255]
+    except httpx.HTTPError as exc:
+        error = type(exc).__name__
+    duration = (time.perf_counter() - clock) * 1000
+    with db.transaction():
+        delivery.attempts += 1
+        DeliveryAttempt.create(delivery_id=delivery.id, number=delivery.attempts, started_at=started,
+                               duration_ms=round(duration, 2), status_code=status_code, response_excerpt=excerpt,
+                               error=error)
+        delivery.last_status_code = status_code
+        return _settle(ctx, delivery, endpoint, status_code, error, retry_after)
+
+
+def _settle(ctx: RequestContext, delivery: Delivery, endpoint: WebhookEndpoint, status_code: int | None,
+            error: str | None, retry_after: dt.timedelta | None) -> str:
+    """After an attempt: done, disabled (410), retried later, or given up."""
+    from .jobs import deliver_webhook
+
+    if status_code is not None and 200 <= status_code < 300:
+        if endpoint.failing_since is not None:
+            endpoint.failing_since = None
+            endpoint.save(only=[WebhookEndpoint.failing_since])
+        return _finish(delivery, SUCCEEDED)
+    if status_code == 410:
+        _disable(endpoint, "The endpoint answered 410 Gone")
+        return _finish(delivery, FAILED)
+    if error and error.startswith("UnsafeUrl"):
+        return _finish(delivery, FAILED)
+    now = db.utcnow()
+    if endpoint.failing_since is None:
+        endpoint.failing_since = now
+        endpoint.save(only=[WebhookEndpoint.failing_since])
+    elif now - endpoint.failing_since > DISABLE_AFTER:
+        _disable(endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC")
+        return _finish(delivery, FAILED)
+    schedule = runtime.get().settings.webhook_retry_schedule
+    if delivery.attempts >= len(schedule):
+        return _finish(delivery, FAILED)
+    delay = dt.timedelta(seconds=schedule[delivery.attempts] * random.uniform(1.0, 1.1))
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+    delivery.next_attempt_at, delivery.leased_until = now + delay, None
+    delivery.save()
+    # RQ's scheduler counts whole seconds and may fire up to one early: ask for one more.
+    enqueue_after_commit(ctx, deliver_webhook, delivery.id, delay=delay.total_seconds() + 1)
+    return PENDING
+
+
+def _finish(delivery: Delivery, status: str) -> str:
+    delivery.status, delivery.completed_at, delivery.leased_until = status, db.utcnow(), None
+    delivery.save()
+    return status
+
+
+def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
+    endpoint.enabled, endpoint.disabled_reason = False, reason
+    endpoint.save(only=[WebhookEndpoint.enabled, WebhookEndpoint.disabled_reason])
+    log.warning("webhook endpoint %s (%s) disabled: %s", endpoint.id, endpoint.url, reason)
+
+
+def _secrets_in_use(endpoint: WebhookEndpoint) -> list[str]:
+    in_use = [endpoint.secret]
+    if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > db.utcnow():
+        in_use.append(endpoint.previous_secret)
+    return in_use
+
+
+def _retry_after(value: str | None) -> dt.timedelta | None:
+    if value and value.strip().isdigit():
+        return dt.timedelta(seconds=int(value.strip()))
+    return None
+
+
+def sweep(ctx: RequestContext) -> int:
+    """Queue every due delivery nobody holds: after a Redis outage, a killed worker, or a retry."""
+    from .jobs import deliver_webhook
+
+    now = db.utcnow()
+    due = (Delivery.select(Delivery.id)
+           .where((Delivery.status == PENDING) & (Delivery.next_attempt_at <= now)
+                  & (Delivery.leased_until.is_null() | (Delivery.leased_until < now)))
+           .order_by(Delivery.next_attempt_at).limit(SWEEP_BATCH).tuples())
+    ids = [delivery_id for (delivery_id,) in due]
+    for delivery_id in ids:
+        enqueue_after_commit(ctx, deliver_webhook, delivery_id)
+    return len(ids)
+
+
+def delivery_summary(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id, "event_id": delivery.event_id, "event": delivery.event_name,
+        "webhook_id": delivery.endpoint_id, "status": delivery.status, "attempts": delivery.attempts,
+        "next_attempt_at": delivery.next_attempt_at if delivery.status == PENDING else None,
+        "last_status_code": delivery.last_status_code, "created_at": delivery.created_at,
+        "completed_at": delivery.completed_at,
+    }

@@ -1,0 +1,154 @@
+"""Webhook endpoints: create, change, rotate, ping; deliveries: list, inspect, send again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from doctypes.event.service import new_event_id, write_event
+from traciqo_rpc import db, enqueue_after_commit, errors, events, runtime
+from traciqo_rpc.context import RequestContext
+from traciqo_rpc.records import paginate
+
+from . import delivery as deliveries
+from . import signing, ssrf
+from .model import FAILED, PENDING, Delivery, DeliveryAttempt, WebhookEndpoint
+
+PING = "Ping Test"
+ROTATION_OVERLAP = dt.timedelta(hours=24)
+REDELIVER_MAX = 1000
+
+
+def event_types() -> list[str]:
+    return sorted({*events.event_names(), PING})
+
+
+def _check_events(names: list[str]) -> list[str]:
+    known = set(event_types()) | {deliveries.ALL_EVENTS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise errors.ValidationError(f"Unknown events: {', '.join(unknown)}",
+                                     field_errors={"events": [f"Unknown event: {n}" for n in unknown]})
+    return list(dict.fromkeys(names))
+
+
+def _check_url(url: str) -> None:
+    ssrf.check(url, runtime.get().settings.webhook_allow_cidrs)
+
+
+def endpoint_dict(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    return {
+        "id": endpoint.id, "url": endpoint.url, "events": json.loads(endpoint.events),
+        "description": endpoint.description, "enabled": endpoint.enabled, "environment":
+        "sandbox" if endpoint.is_sandbox else "live", "disabled_reason": endpoint.disabled_reason,
+        "failing_since": endpoint.failing_since, "created_at": endpoint.created_at,
+    }
+
+
+def create(ctx: RequestContext, url: str, event_names: list[str], description: str = "") -> dict[str, Any]:
+    """A new endpoint for the caller's environment; its signing secret is shown only now."""
+    _check_url(url)
+    endpoint = WebhookEndpoint.create(
+        id=f"we_{new_event_id()[4:]}", url=url, events=json.dumps(_check_events(event_names)),
+        description=description, secret=signing.new_secret(), **WebhookEndpoint.scope_values(ctx))
+    return {**endpoint_dict(endpoint), "secret": endpoint.secret}
+
+
+def find(ctx: RequestContext, webhook_id: str) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.scoped(ctx).where(WebhookEndpoint.id == webhook_id).first()
+    if endpoint is None:
+        raise errors.DoesNotExistError(f"Webhook {webhook_id} not found")
+    return endpoint
+
+
+def update(ctx: RequestContext, webhook_id: str, url: str | None = None, events: list[str] | None = None,
+           description: str | None = None, enabled: bool | None = None) -> dict[str, Any]:
+    endpoint = find(ctx, webhook_id)
+    if url is not None:
+        _check_url(url)
+        endpoint.url = url
+    if events is not None:
+        endpoint.events = json.dumps(_check_events(events))
+    if description is not None:
+        endpoint.description = description
+    if enabled is not None:
+        endpoint.enabled = enabled
+        if enabled:  # re-enabling starts afresh
+            endpoint.failing_since, endpoint.disabled_reason = None, None
+    endpoint.save()
+    return endpoint_dict(endpoint)
+
+
+def delete(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
+    endpoint = find(ctx, webhook_id)
+    Delivery.update(status=FAILED, completed_at=db.utcnow()).where(
+        (Delivery.endpoint_id == endpoint.id) & (Delivery.status == PENDING)).execute()
+    endpoint.delete_instance()
+    return {"deleted": webhook_id}
+
+
+def list_endpoints(ctx: RequestContext) -> list[dict[str, Any]]:
+    return [endpoint_dict(e) for e in WebhookEndpoint.scoped(ctx).order_by(WebhookEndpoint.created_at)]
+
+
+def rotate_secret(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
+    """A new secret; the old one keeps signing alongside it for 24 hours."""
+    endpoint = find(ctx, webhook_id)
+    endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, db.utcnow() + ROTATION_OVERLAP
+    endpoint.secret = signing.new_secret()
+    endpoint.save()
+    return {**endpoint_dict(endpoint), "secret": endpoint.secret, "previous_secret_until": endpoint.previous_secret_until}
+
+
+def ping(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
+    """Send a Ping Test to this endpoint only, now; answers the delivery id."""
+    endpoint = find(ctx, webhook_id)
+    event_id = write_event(ctx, PING, {"webhook_id": endpoint.id, "message": "Ping from traciqo"}, fan_out=False)
+    return {"delivery_id": deliveries.create_delivery(ctx, event_id, PING, endpoint.id), "event_id": event_id}
+
+
+def list_deliveries(ctx: RequestContext, limit: int, offset: int, webhook_id: str | None = None,
+                    event: str | None = None, status: str | None = None) -> dict[str, Any]:
+    query = Delivery.scoped(ctx).order_by(Delivery.created_at.desc(), Delivery.id)
+    if webhook_id:
+        query = query.where(Delivery.endpoint_id == webhook_id)
+    if event:
+        query = query.where(Delivery.event_name == event)
+    if status:
+        query = query.where(Delivery.status == status)
+    return paginate(query, limit, offset, deliveries.delivery_summary)
+
+
+def get_delivery(ctx: RequestContext, delivery_id: str) -> dict[str, Any]:
+    found = Delivery.scoped(ctx).where(Delivery.id == delivery_id).first()
+    if found is None:
+        raise errors.DoesNotExistError(f"Delivery {delivery_id} not found")
+    attempts = DeliveryAttempt.select().where(DeliveryAttempt.delivery_id == found.id).order_by(DeliveryAttempt.number)
+    return {**deliveries.delivery_summary(found), "attempts": [
+        {"number": a.number, "at": a.started_at, "duration_ms": a.duration_ms, "status_code": a.status_code,
+         "response_excerpt": a.response_excerpt, "error": a.error} for a in attempts]}
+
+
+def redeliver(ctx: RequestContext, delivery_id: str | None = None, since: dt.datetime | None = None,
+              until: dt.datetime | None = None) -> dict[str, Any]:
+    """Send again, with the same webhook-id: one delivery, or the failed ones in a time range."""
+    from .jobs import deliver_webhook
+
+    query = Delivery.scoped(ctx)
+    if delivery_id is not None:
+        query = query.where(Delivery.id == delivery_id)
+    else:
+        query = query.where((Delivery.status == FAILED) & (Delivery.created_at >= since))
+        if until is not None:
+            query = query.where(Delivery.created_at < until)
+    chosen = [d.id for d in query.limit(REDELIVER_MAX)]
+    if delivery_id is not None and not chosen:
+        raise errors.DoesNotExistError(f"Delivery {delivery_id} not found")
+    if delivery_id is not None and Delivery.get_by_id(delivery_id).status == PENDING:
+        raise errors.DuplicateEntryError("The delivery is still being attempted")
+    Delivery.update(status=PENDING, next_attempt_at=db.utcnow(), leased_until=None, completed_at=None).where(
+        Delivery.id.in_(chosen)).execute()
+    for chosen_id in chosen:
+        enqueue_after_commit(ctx, deliver_webhook, chosen_id)
+    return {"redelivering": chosen}

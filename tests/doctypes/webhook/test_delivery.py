@@ -1,0 +1,190 @@
+"""Webhook delivery against a real local receiver: signatures, retries, 410, outbox sweeps, tenancy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+import redis
+from rq import SimpleWorker
+
+from doctypes.webhook import delivery as deliveries
+from doctypes.webhook.model import Delivery, DeliveryAttempt, WebhookEndpoint
+from tests.support.helpers import call, key_headers
+from tests.support.receiver import receiver
+from traciqo_rpc.jobs import queue
+
+standardwebhooks = pytest.importorskip("standardwebhooks.webhooks", reason="standardwebhooks is not installed")
+API = "/api/method/doctypes.webhook.api."
+
+
+def pump(rt, until, timeout: float = 15.0):
+    """Run background work until `until()` holds: the embedded worker does it by itself; with a
+    real Redis (no worker in tests) sweep and work the queue here, as `traciqo-rpc worker` would."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not rt.embedded_queue:
+            call(rt, deliveries.sweep)
+            SimpleWorker([queue(rt.redis)], connection=rt.redis).work(burst=True)
+        if until():
+            return
+        time.sleep(0.1)
+    state = [(d.id, d.status, d.attempts, d.next_attempt_at, d.leased_until) for d in Delivery.select()]
+    raise AssertionError(f"background work did not finish in time; deliveries: {state}")
+
+
+@pytest.fixture
+def headers(workspace):
+    return key_headers(workspace)
+
+
+@pytest.fixture
+def hook(client, headers):
+    with receiver() as inbox:
+        created = client.post(API + "create_webhook", headers=headers,
+                              json={"url": inbox.url, "events": ["Code Created", "Scan Captured"]})
+        assert created.status_code == 200, created.text
+        yield inbox, created.json()["message"]
+
+
+def create_codes(client, headers, batch="B1"):
+    return client.post("/api/method/doctypes.auth_code.api.create_code", json={"batch_name": batch}, headers=headers)
+
+
+def test_created_endpoint_shows_its_secret_once(client, headers, hook):
+    _, endpoint = hook
+    assert endpoint["secret"].startswith("whsec_") and endpoint["environment"] == "live"
+    listed = client.get(API + "list_webhooks", headers=headers).json()["message"]
+    assert [e["id"] for e in listed] == [endpoint["id"]] and "secret" not in listed[0]
+
+
+def test_delivery_is_signed_both_ways(client, rt, headers, hook):
+    inbox, endpoint = hook
+    create_codes(client, headers)
+    pump(rt, lambda: inbox.requests)
+    request = inbox.requests[0]
+    assert request.headers["x-traciqo-event"] == "Code Created"
+    assert request.headers["content-type"] == "application/json"
+    expected = hmac.new(endpoint["secret"].encode(), request.body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(request.headers["x-traciqo-signature"], expected)
+    payload = standardwebhooks.Webhook(endpoint["secret"]).verify(request.body, request.headers)
+    assert payload["event"] == "Code Created" and payload["id"] == request.headers["webhook-id"]
+    assert set(payload) == {"id", "event", "created_at", "environment", "data"}
+
+
+def test_tampered_stale_or_wrongly_keyed_deliveries_fail_verification(client, rt, headers, hook):
+    inbox, endpoint = hook
+    create_codes(client, headers)
+    pump(rt, lambda: inbox.requests)
+    request = inbox.requests[0]
+    webhook = standardwebhooks.Webhook(endpoint["secret"])
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        webhook.verify(request.body + b" ", request.headers)
+    stale = {**request.headers, "webhook-timestamp": str(int(time.time()) - 3600)}
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        webhook.verify(request.body, stale)
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook("whsec_" + "A" * 43 + "=").verify(request.body, request.headers)
+    wrong = hmac.new(b"whsec_wrong", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-traciqo-signature"] != wrong
+
+
+def test_500_500_200_is_three_attempts_and_one_success(client, rt, headers, hook):
+    inbox, _ = hook
+    inbox.script = [(500, {}), (500, {}), (200, {})]
+    create_codes(client, headers)
+    pump(rt, lambda: Delivery.select().where(Delivery.status == "succeeded").exists())
+    delivery = Delivery.get()
+    assert delivery.attempts == 3
+    codes = [a.status_code for a in DeliveryAttempt.select().order_by(DeliveryAttempt.number)]
+    assert codes == [500, 500, 200]
+    assert len({r.headers["webhook-id"] for r in inbox.requests}) == 1  # the same id on every attempt
+    detail = client.get(API + "get_delivery", params={"delivery_id": delivery.id}, headers=headers).json()["message"]
+    assert [a["status_code"] for a in detail["attempts"]] == [500, 500, 200]
+    assert detail["attempts"][0]["response_excerpt"] == "ok" and detail["attempts"][0]["duration_ms"] >= 0
+
+
+def test_redirects_fail_and_the_ladder_ends(client, rt, headers, hook):
+    inbox, _ = hook
+    inbox.script = [(302, {"Location": "http://169.254.169.254/"})]
+    create_codes(client, headers)
+    pump(rt, lambda: Delivery.select().where(Delivery.status == "failed").exists())
+    assert Delivery.get().attempts == 3  # the test schedule has three rungs
+    assert all(r.path == "/hook" for r in inbox.requests)  # never followed
+
+
+def test_410_disables_the_endpoint(client, rt, headers, hook):
+    inbox, endpoint = hook
+    inbox.script = [(410, {})]
+    create_codes(client, headers)
+    pump(rt, lambda: Delivery.select().where(Delivery.status == "failed").exists())
+    refreshed = WebhookEndpoint.get_by_id(endpoint["id"])
+    assert not refreshed.enabled and "410" in refreshed.disabled_reason
+    create_codes(client, headers, "B2")
+    assert Delivery.select().count() == 1  # a disabled endpoint gets nothing new
+
+
+def test_retry_after_is_honoured(client, rt, headers, hook):
+    inbox, _ = hook
+    inbox.script = [(503, {"Retry-After": "120"}), (200, {})]
+    create_codes(client, headers)
+    pump(rt, lambda: Delivery.get_or_none(Delivery.attempts == 1))
+    delivery = Delivery.get()
+    assert delivery.status == "pending"
+    assert delivery.next_attempt_at - DeliveryAttempt.get().started_at >= dt.timedelta(seconds=119)
+
+
+def test_a_lost_queue_or_a_killed_worker_loses_nothing(client, rt, headers, hook):
+    inbox, _ = hook
+    alive = rt.redis
+    if not rt.embedded_queue:
+        rt.redis = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)  # Redis is down
+    try:
+        assert create_codes(client, headers).status_code == 200
+    finally:
+        rt.redis = alive
+    # A worker that took the delivery and died leaves a lease that expires.
+    Delivery.update(leased_until=dt.datetime(2000, 1, 1)).execute()
+    pump(rt, lambda: Delivery.select().where(Delivery.status == "succeeded").exists())
+    assert len(inbox.requests) == 1
+
+
+def test_ping_and_redeliver_keep_the_event_id(client, rt, headers, hook):
+    inbox, endpoint = hook
+    ping = client.post(API + "ping_webhook", json={"webhook_id": endpoint["id"]}, headers=headers).json()["message"]
+    pump(rt, lambda: inbox.requests)
+    assert inbox.requests[0].headers["x-traciqo-event"] == "Ping Test"
+    again = client.post(API + "redeliver", json={"delivery_id": ping["delivery_id"]}, headers=headers)
+    assert again.json()["message"]["redelivering"] == [ping["delivery_id"]]
+    pump(rt, lambda: len(inbox.requests) == 2)
+    assert inbox.requests[0].headers["webhook-id"] == inbox.requests[1].headers["webhook-id"] == ping["event_id"]
+
+
+def test_rotation_signs_with_both_secrets(client, rt, headers, hook):
+    inbox, endpoint = hook
+    rotated = client.post(API + "rotate_webhook_secret", json={"webhook_id": endpoint["id"]}, headers=headers)
+    new_secret = rotated.json()["message"]["secret"]
+    assert new_secret != endpoint["secret"]
+    create_codes(client, headers)
+    pump(rt, lambda: inbox.requests)
+    request = inbox.requests[0]
+    assert len(request.headers["webhook-signature"].split(" ")) == 2
+    for secret in (endpoint["secret"], new_secret):
+        standardwebhooks.Webhook(secret).verify(request.body, request.headers)
+
+
+def test_sandbox_events_go_to_sandbox_endpoints_only(client, rt, workspace, make_workspace):
+    with receiver() as live_inbox, receiver() as sandbox_inbox, receiver() as other_inbox:
+        other = key_headers(make_workspace("other"))
+        for keys, inbox in ((key_headers(workspace), live_inbox), (key_headers(workspace, "sandbox"), sandbox_inbox),
+                            (other, other_inbox)):
+            client.post(API + "create_webhook", json={"url": inbox.url, "events": ["*"]}, headers=keys)
+        create_codes(client, key_headers(workspace, "sandbox"))
+        pump(rt, lambda: sandbox_inbox.requests)
+        time.sleep(0.3)
+        assert live_inbox.requests == [] and other_inbox.requests == []
+        assert json.loads(sandbox_inbox.requests[0].body)["environment"] == "sandbox"
