@@ -40,6 +40,8 @@ class Settings:
     # A code verified more often than this is reported as a likely cloned label.
     max_scans_before_suspicious: int = 10
     webhook_allow_cidrs: tuple[str, ...] = ()
+    # How long a worker holds a delivery while sending; a killed worker's lease expires.
+    webhook_lease_seconds: int = 60
     webhook_retry_schedule: tuple[int, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
     smtp: Mapping[str, str] = field(default_factory=dict)
 
@@ -70,6 +72,7 @@ class Settings:
             webhook_allow_cidrs=tuple(
                 c.strip() for c in (env.get("TRACIQO_WEBHOOK_ALLOW_CIDRS") or "").split(",") if c.strip()
             ),
+            webhook_lease_seconds=int(env.get("TRACIQO_WEBHOOK_LEASE_SECONDS") or defaults.webhook_lease_seconds),
             webhook_retry_schedule=(
                 tuple(int(s) for s in retry.split(",") if s.strip()) if retry else defaults.webhook_retry_schedule
             ),

@@ -28,7 +28,6 @@ from .model import FAILED, PENDING, SUCCEEDED, Delivery, DeliveryAttempt, Webhoo
 
 log = logging.getLogger("traciqo.webhooks")
 
-LEASE = dt.timedelta(seconds=60)
 CONNECT_TIMEOUT, TOTAL_TIMEOUT = 5.0, 15.0
 EXCERPT_BYTES = 2048
 DISABLE_AFTER = dt.timedelta(days=5)
@@ -77,8 +76,9 @@ def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoin
 def _lease(delivery_id: str) -> bool:
     """Take the delivery for one send, if it is due and nobody else holds it."""
     now = db.utcnow()
+    lease = dt.timedelta(seconds=runtime.get().settings.webhook_lease_seconds)
     with db.transaction():
-        return db.execute(_LEASE_SQL, (now + LEASE, delivery_id, PENDING, now, now)).rowcount == 1
+        return db.execute(_LEASE_SQL, (now + lease, delivery_id, PENDING, now, now)).rowcount == 1
 
 
 def attempt(ctx: RequestContext, delivery_id: str) -> str | None:

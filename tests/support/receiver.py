@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     # (status, extra headers) answered in turn; the last one repeats.
     script: list[tuple[int, dict[str, str]]] = field(default_factory=lambda: [(200, {})])
+    # Seconds to wait before answering, request by request (then none).
+    delays: list[float] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -35,6 +38,8 @@ def receiver() -> Iterator[Receiver]:
             with lock:
                 state.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 status, headers = state.script[0] if len(state.script) == 1 else state.script.pop(0)
+                delay = state.delays.pop(0) if state.delays else 0.0
+            time.sleep(delay)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
