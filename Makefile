@@ -28,6 +28,7 @@ bench: install
 	$(BIN)/python -m bench.verify_code
 	$(BIN)/python -m bench.create_codes
 	$(BIN)/python -m bench.serial_numbers
+	$(BIN)/python -m bench.webhooks
 
 lint: install
 	$(BIN)/ruff check traciqo_rpc doctypes tests bench hooks.py

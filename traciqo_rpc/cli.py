@@ -66,9 +66,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 runtime.log.exception("periodic ticker failed")
             time.sleep(1)
 
-    threading.Thread(target=tick_forever, name="traciqo-ticker", daemon=True).start()
+    if not args.burst:  # a burst run works the queue it finds and nothing more
+        threading.Thread(target=tick_forever, name="traciqo-ticker", daemon=True).start()
     worker = Worker([queue(rt.redis, n) for n in QUEUE_NAMES], connection=rt.redis)
-    worker.work(with_scheduler=True, logging_level=rt.settings.log_level)
+    worker.work(burst=args.burst, with_scheduler=not args.burst, logging_level=rt.settings.log_level)
     return 0
 
 
@@ -94,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
 
-    sub.add_parser("worker", help="RQ worker with scheduler (needs TRACIQO_REDIS_URL)").set_defaults(func=cmd_worker)
+    worker = sub.add_parser("worker", help="RQ worker with scheduler (needs TRACIQO_REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="work until the queue is empty, then exit")
+    worker.set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="create/upgrade tables; safe to re-run").set_defaults(func=cmd_migrate)
     sub.add_parser("fixtures", help="load fixtures/ (idempotent)").set_defaults(func=cmd_fixtures)
 

@@ -63,7 +63,9 @@ def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: A
             # The caller's data is committed; durable work keeps its own outbox row.
             log.warning("could not enqueue %s (request %s): Redis unavailable", path, request_id)
 
-    ctx.on_commit(push)
+    # The push happens on the runtime's enqueuer thread: the request does not wait for Redis
+    # (work that must not be lost has its outbox row, which a sweeper finds in any case).
+    ctx.on_commit(lambda: runtime.get().enqueuer.submit(push))
 
 
 def run_job(path: str, scope: Sequence[Any] | None, request_id: str, args: list, kwargs: Mapping) -> Any:
@@ -75,7 +77,9 @@ def run_job(path: str, scope: Sequence[Any] | None, request_id: str, args: list,
     ctx = RequestContext(request_id=request_id)
     if scope is not None:
         ctx.principal = Principal.system(int(scope[0]), bool(scope[1]))
-    return rt.run_in_transaction(ctx, lambda: func(ctx, *args, **kwargs), transaction=job_runs_in_transaction(func))
+    result = rt.run_in_transaction(ctx, lambda: func(ctx, *args, **kwargs), transaction=job_runs_in_transaction(func))
+    rt.enqueuer.submit(lambda: None).result(timeout=30)  # a forked job horse exits right after: push first
+    return result
 
 
 class ThreadWorker(SimpleWorker):

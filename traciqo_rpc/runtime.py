@@ -53,6 +53,8 @@ class Runtime:
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
         self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
+        # One thread pushes jobs to the queue after commit, in order, off the request path.
+        self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
 
     async def run_blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run database work off the event loop."""
@@ -96,6 +98,7 @@ class Runtime:
 
     def close(self) -> None:
         """Stop background threads and close database connections (tests, shutdown)."""
+        self.enqueuer.shutdown(wait=True)  # queue what was committed
         self.stop_background()
         self.executor.shutdown(wait=False)
         self.release_connections()

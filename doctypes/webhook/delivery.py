@@ -41,23 +41,35 @@ UPDATE delivery SET leased_until = ?
 WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until < ?)"""
 
 
+# One client for the process: building one loads the CA bundle (tens of ms). Created at
+# import, so forked job horses inherit it instead of building their own; it holds no
+# connection before a send, and httpx clients are safe to share between threads.
+_http = httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT), follow_redirects=False)
+
+
 def new_delivery_id() -> str:
     return f"dlv_{secrets.token_hex(12)}"
 
 
 def fan_out(ctx: RequestContext, event_id: str, event_name: str) -> list[str]:
     """A pending delivery for every enabled endpoint of the event's workspace and environment
-    that subscribes to it, written in the caller's transaction and queued after commit."""
+    that subscribes to it, written in the caller's transaction; one job per event is queued
+    after commit (a queue round trip per endpoint cost the request more than the rows)."""
+    from .jobs import deliver_event
+
     scope = Delivery.scope_values(ctx)
     delivery_ids = []
     for endpoint_id, events in db.execute(_SUBSCRIBED_SQL, (scope["workspace_id"], scope["is_sandbox"], True)):
         subscribed = json.loads(events)
         if event_name in subscribed or ALL_EVENTS in subscribed:
-            delivery_ids.append(create_delivery(ctx, event_id, event_name, endpoint_id))
+            delivery_ids.append(create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False))
+    if delivery_ids:
+        enqueue_after_commit(ctx, deliver_event, event_id)
     return delivery_ids
 
 
-def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoint_id: str) -> str:
+def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoint_id: str,
+                    queue_job: bool = True) -> str:
     from .jobs import deliver_webhook
 
     delivery_id = new_delivery_id()
@@ -69,8 +81,15 @@ def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoin
         (delivery_id, scope["workspace_id"], scope["is_sandbox"], event_id, event_name, endpoint_id, PENDING, 0,
          now, now),
     )
-    enqueue_after_commit(ctx, deliver_webhook, delivery_id)
+    if queue_job:
+        enqueue_after_commit(ctx, deliver_webhook, delivery_id)
     return delivery_id
+
+
+def attempt_event(ctx: RequestContext, event_id: str) -> list[str | None]:
+    """The first attempt of every delivery of one event."""
+    pending = Delivery.select(Delivery.id).where((Delivery.event_id == event_id) & (Delivery.status == PENDING))
+    return [attempt(ctx, delivery_id) for (delivery_id,) in pending.tuples()]
 
 
 def _lease(delivery_id: str) -> bool:
@@ -96,9 +115,8 @@ def attempt(ctx: RequestContext, delivery_id: str) -> str | None:
     try:
         ssrf.check(endpoint.url, runtime.get().settings.webhook_allow_cidrs)
         body = bytes(event.body)
-        with httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT), follow_redirects=False) as client:
-            response = client.post(endpoint.url, content=body, headers=signing.headers(
-                event.name, event.id, body, int(time.time()), _secrets_in_use(endpoint)))
+        response = _http.post(endpoint.url, content=body, headers=signing.headers(
+            event.name, event.id, body, int(time.time()), _secrets_in_use(endpoint)))
         status_code, excerpt = response.status_code, response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
         retry_after = _retry_after(response.headers.get("retry-after"))
     except ssrf.UnsafeUrl as exc:
