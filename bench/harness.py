@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
@@ -33,6 +34,14 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int = 0
+
+
+def post_json(base: str, path: str, headers: dict[str, str], body: dict) -> Any:
+    """Call a method during set-up; answers its message."""
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={**headers, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["message"]
 
 
 def free_port() -> int:

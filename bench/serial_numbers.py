@@ -8,17 +8,15 @@ Targets: add_serial_numbers rows/s >= 0.5 x the raw insert's; activate_warranty 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from bench.harness import generator_name, load, machine, traciqo_server
+from bench.harness import generator_name, load, machine, post_json, traciqo_server
 from doctypes.api_key.service import load_principal
 from doctypes.serial_number.model import SerialNumber
 from doctypes.serial_number.service import add_serial_numbers
@@ -73,19 +71,12 @@ def bulk(url: str | None, rounds: int) -> None:
         rt.close()
 
 
-def _post(base: str, path: str, headers: dict[str, str], body: dict) -> dict:
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={**headers, "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())["message"]
-
-
 def activation(seconds: float, rounds: int) -> None:
     """Each activation needs a fresh serial: a wrk Lua script walks through a pre-added list."""
     with traciqo_server() as ws:
         serials = [f"A-{i:06d}" for i in range(60_000)]
         for start in range(0, len(serials), 10_000):
-            _post(ws.base_url, "/api/method/doctypes.serial_number.api.add_serial_numbers", ws.headers,
+            post_json(ws.base_url, "/api/method/doctypes.serial_number.api.add_serial_numbers", ws.headers,
                   {"serial_numbers": [{"serial_number": s} for s in serials[start:start + 10_000]]})
         whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
         load(whoami, ws.headers, seconds=1)

@@ -8,19 +8,10 @@ from the render cache (no regeneration), measured as requests/s against whoami.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
-import urllib.request
 
-from bench.harness import Load, generator_name, load, machine, traciqo_server
-
-
-def _post(base: str, path: str, headers: dict[str, str], body: dict) -> dict:
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={**headers, "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())["message"]
+from bench.harness import Load, generator_name, load, machine, post_json, traciqo_server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,8 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[Load]] = {"whoami": [], "verify_code": [], "get_qr (cached)": []}
     # The per-IP guest limit would stop a load test from one address: lift it for the run.
     with traciqo_server(TRACIQO_GUEST_RATE_LIMIT="0") as ws:
-        _post(ws.base_url, "/api/method/doctypes.product.api.upsert_product", ws.headers, {"name": "Bench Vase"})
-        issued = _post(ws.base_url, "/api/method/doctypes.auth_code.api.create_code", ws.headers,
+        post_json(ws.base_url, "/api/method/doctypes.product.api.upsert_product", ws.headers, {"name": "Bench Vase"})
+        issued = post_json(ws.base_url, "/api/method/doctypes.auth_code.api.create_code", ws.headers,
                        {"batch_name": "bench", "quantity": args.codes, "product_id": "PRD-00001"})["codes"]
         verify_paths = [f"/api/method/doctypes.auth_code.api.verify_code?code={c}" for c in issued]
         whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
