@@ -173,7 +173,8 @@ def _first(problem: Any) -> str:
 
 def success_response(result: Any, headers: dict[str, str]) -> Response:
     if isinstance(result, FileResult):
-        file_headers = dict(headers)
+        # Files may come from users (receipts): never let a browser guess another type.
+        file_headers = {**headers, "X-Content-Type-Options": "nosniff"}
         if result.filename:
             file_headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         if result.max_age is not None:

@@ -32,6 +32,7 @@ def test_upload_then_read_back(client, headers):
     assert put.status_code == 200 and put.json()["message"]["size"] == len(PNG)
     file = client.get(path_of(grant["url"]))
     assert file.status_code == 200 and file.content == PNG and file.headers["content-type"] == "image/png"
+    assert file.headers["x-content-type-options"] == "nosniff"
     again = client.put(path_of(grant["signedRequest"]), content=PNG, headers={"Content-Type": "image/png"})
     assert again.status_code == 409
 
