@@ -134,3 +134,12 @@ def test_tenancy_and_sandbox(client, headers, workspace, make_workspace):
         assert client.get(API + "get_registrations", params={"email": JANE["email"]}, headers=other).json()["message"] == []
         assert client.post(API + "delete_registration", json={"registration_id": registration_id},
                            headers=other).status_code == 404
+
+
+def test_forms_are_per_workspace_and_environment(client, headers, workspace, make_workspace):
+    client.post(API + "create_registration_form", json=FORM, headers=headers)
+    for other in (key_headers(workspace, "sandbox"), key_headers(make_workspace("other"))):
+        assert client.get(API + "list_registration_forms", headers=other).json()["message"] == []
+        refused = register(client, other, {**JANE, "type": "bike-registration", "frame_size": "M"})
+        assert refused.status_code == 417  # the form does not exist there
+        assert client.post(API + "create_registration_form", json=FORM, headers=other).status_code == 200

@@ -92,3 +92,11 @@ def test_get_upload_url_bad_inputs(client, headers, args, field):
 def test_needs_a_key_and_unknown_files_are_404(client):
     assert client.get(URL, params={"file_name": "r.png", "file_type": "image/png", "file_size": 1}).status_code == 403
     assert client.get("/files/00000000000000000000000000000000/r.png").status_code == 404
+
+
+def test_uploads_belong_to_the_callers_environment(client, workspace):
+    from doctypes.upload.model import Upload
+
+    grant = signed(client, key_headers(workspace, "sandbox"))
+    client.put(path_of(grant["signedRequest"]), content=PNG, headers={"Content-Type": "image/png"})
+    assert Upload.get().is_sandbox is True
