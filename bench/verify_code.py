@@ -19,10 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--codes", type=int, default=2000)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database instead of a fresh SQLite file")
     args = parser.parse_args(argv)
     results: dict[str, list[Load]] = {"whoami": [], "verify_code": [], "get_qr (cached)": []}
     # The per-IP guest limit would stop a load test from one address: lift it for the run.
-    with traciqo_server(TRACIQO_GUEST_RATE_LIMIT="0") as ws:
+    database = {"TRACIQO_DATABASE_URL": args.database_url} if args.database_url else {}
+    with traciqo_server(TRACIQO_GUEST_RATE_LIMIT="0", **database) as ws:
         post_json(ws.base_url, "/api/method/doctypes.product.api.upsert_product", ws.headers, {"name": "Bench Vase"})
         issued = post_json(ws.base_url, "/api/method/doctypes.auth_code.api.create_code", ws.headers,
                        {"batch_name": "bench", "quantity": args.codes, "product_id": "PRD-00001"})["codes"]
