@@ -145,6 +145,7 @@ def test_a_lost_queue_or_a_killed_worker_loses_nothing(client, rt, headers, hook
         rt.redis = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)  # Redis is down
     try:
         assert create_codes(client, headers).status_code == 200
+        rt.enqueuer.submit(lambda: None).result(timeout=10)  # the after-commit push has met the outage
     finally:
         rt.redis = alive
     # A worker that took the delivery and died leaves a lease that expires.
