@@ -15,6 +15,7 @@ MARK = "/api/method/tests.support.methods.mark_later"
 
 def _drain(rt):
     """On a real Redis no worker runs inside the app: work the queue once, as `traciqo-rpc worker` would."""
+    rt.enqueuer.submit(lambda: None).result(timeout=10)  # after-commit pushes happen on this thread
     if not rt.embedded_queue:
         SimpleWorker([queue(rt.redis)], connection=rt.redis).work(burst=True)
 
@@ -42,6 +43,7 @@ def test_enqueue_outside_commit_is_not_sent(rt):
         call(rt, enqueue_and_fail)
     except RuntimeError:
         pass
+    rt.enqueuer.submit(lambda: None).result(timeout=10)
     assert queue(rt.redis).count == 0
 
 

@@ -28,6 +28,7 @@ def pump(rt, until, timeout: float = 15.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not rt.embedded_queue:
+            rt.enqueuer.submit(lambda: None).result(timeout=10)
             call(rt, deliveries.sweep)
             SimpleWorker([queue(rt.redis)], connection=rt.redis).work(burst=True)
         if until():
