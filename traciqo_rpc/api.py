@@ -6,13 +6,13 @@ from .context import RequestContext
 from .registry import whitelist
 
 
-@whitelist(methods=["GET", "POST"], allow_guest=True, transaction=False)
+@whitelist(methods=["GET", "POST"], allow_guest=True, blocking=False)
 def ping(ctx: RequestContext) -> str:
     """Liveness through the whole dispatcher."""
     return "pong"
 
 
-@whitelist(methods=["GET", "POST"], transaction=False)
+@whitelist(methods=["GET", "POST"], blocking=False)
 def whoami(ctx: RequestContext) -> dict:
     """The workspace, environment and key the credentials resolve to."""
     principal = ctx.require_principal()

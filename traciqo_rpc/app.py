@@ -1,21 +1,21 @@
-"""create_app(settings) -> Starlette: routes, middleware, start-up checks."""
+"""create_app(settings) -> Starlette: routes, the front door, start-up checks."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from . import errors, health, runtime
-from .dispatch import method_endpoint
+from .front import FrontDoor
 from .logs import configure_logging
-from .middleware import RequestIdMiddleware
 from .pages import page_endpoint
 from .rendering import error_response
 from .routes import route_endpoint
@@ -49,17 +49,31 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
         error = error_class(f"{request.method} {request.url.path}: {exc.detail}")
         return error_response(error, settings.developer_mode, exc.headers)
 
-    app = Starlette(
+    app = TraciqoApp(
+        rt,
         routes=[
-            Route("/api/method/{path:path}", method_endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             Route("/healthz", health.healthz, methods=["GET"]),
             Route("/readyz", health.readyz, methods=["GET"]),
             *(Route(path, page_endpoint(func), methods=["GET"]) for path, func in rt.wiring.page_routes.items()),
             *(Route(path, route_endpoint(func), methods=[verb]) for (verb, path), func in rt.wiring.http_routes.items()),
         ],
-        middleware=[Middleware(RequestIdMiddleware, developer_mode=settings.developer_mode)],
         exception_handlers={errors.TraciqoError: traciqo_error, HTTPException: http_error},
         lifespan=lifespan,
     )
-    app.state.runtime = rt
     return app
+
+
+class TraciqoApp(Starlette):
+    """Starlette for pages, files and probes; every request enters through the front door
+    (request id, access log line), and method calls go from there straight to the dispatcher."""
+
+    def __init__(self, rt: runtime.Runtime, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.state.runtime = rt
+        self.front = FrontDoor(rt, super().__call__)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.front(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, fields
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
+from starlette.types import Receive, Scope
 
 from .errors import InvalidRequest
 
@@ -15,17 +17,18 @@ _STRUCTURED = (fields.List, fields.Dict, fields.Nested, fields.Tuple)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-async def read_body(request: Request) -> tuple[dict[str, Any], FormData | None]:
+async def read_body(scope: Scope, receive: Receive,
+                    headers: Mapping[bytes, bytes]) -> tuple[dict[str, Any], FormData | None]:
     """The JSON object or form of the body; 400 for anything unparseable."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if request.method in ("GET", "HEAD"):
+    if scope["method"] in ("GET", "HEAD"):
         return {}, None
+    content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
     if content_type in _FORM_TYPES:
         try:
-            return {}, await request.form()
+            return {}, await Request(scope, receive).form()
         except Exception as exc:  # malformed multipart
             raise InvalidRequest(f"Malformed form body: {exc}") from None
-    body = await request.body()
+    body = await _read_all(receive)
     if not body.strip():
         return {}, None
     if content_type in ("application/json", "") or content_type.endswith("+json"):
@@ -39,10 +42,21 @@ async def read_body(request: Request) -> tuple[dict[str, Any], FormData | None]:
     raise InvalidRequest(f"Unsupported content type {content_type!r}: send JSON or a form")
 
 
-def merge(schema: Schema, query: QueryParams, form: FormData | None, json_body: dict[str, Any]) -> dict[str, Any]:
+async def _read_all(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise InvalidRequest("The client went away before sending the whole body")
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def merge(schema: Schema, query_string: bytes, form: FormData | None, json_body: dict[str, Any]) -> dict[str, Any]:
     """Query string first, then form, then JSON: a name in the body wins over the query string."""
     merged: dict[str, Any] = {}
-    for source in (query, form):
+    for source in (QueryParams(query_string) if query_string else None, form):
         if source is None:
             continue
         for key in source.keys():

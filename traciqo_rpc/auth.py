@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import errors
 from .context import RequestContext
@@ -26,8 +26,7 @@ _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):
     api_key: str
     secret: str
     force_sandbox: bool
@@ -42,19 +41,23 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def parse_credentials(headers: Mapping[str, str]) -> Credentials | None:
-    """Credentials from X-Traciqo-API-Key/Secret, `Authorization: token k:s` or Basic; None if absent."""
-    force = _parse_sandbox_flag(headers.get("x-traciqo-sandbox"))
-    key = headers.get("x-traciqo-api-key")
-    secret = headers.get("x-traciqo-api-secret")
+def parse_credentials(headers: Mapping[bytes, bytes]) -> Credentials | None:
+    """Credentials from X-Traciqo-API-Key/Secret, `Authorization: token k:s` or Basic; None if absent.
+
+    `headers` are the request's, as the ASGI server delivers them (lower-case byte names).
+    """
+    sandbox = headers.get(b"x-traciqo-sandbox")
+    force = _parse_sandbox_flag(sandbox.decode("latin-1")) if sandbox is not None else False
+    key = headers.get(b"x-traciqo-api-key")
+    secret = headers.get(b"x-traciqo-api-secret")
     if key is not None or secret is not None:
         if not key or not secret:
             raise errors.AuthenticationError("Send both X-Traciqo-API-Key and X-Traciqo-API-Secret")
-        return Credentials(key.strip(), secret.strip(), force)
-    authorization = headers.get("authorization")
+        return Credentials(key.decode("latin-1").strip(), secret.decode("latin-1").strip(), force)
+    authorization = headers.get(b"authorization")
     if not authorization:
         return None
-    scheme, _, value = authorization.strip().partition(" ")
+    scheme, _, value = authorization.decode("latin-1").strip().partition(" ")
     scheme = scheme.lower()
     if scheme == "token":
         pair = value.strip()
@@ -65,15 +68,13 @@ def parse_credentials(headers: Mapping[str, str]) -> Credentials | None:
             raise errors.AuthenticationError("Malformed Basic credentials") from None
     else:
         raise errors.AuthenticationError("Unsupported Authorization scheme: use 'token <key>:<secret>' or Basic")
-    key, sep, secret = pair.partition(":")
-    if not sep or not key or not secret:
+    key_text, sep, secret_text = pair.partition(":")
+    if not sep or not key_text or not secret_text:
         raise errors.AuthenticationError("Credentials must be '<api_key>:<api_secret>'")
-    return Credentials(key, secret, force)
+    return Credentials(key_text, secret_text, force)
 
 
-def _parse_sandbox_flag(value: str | None) -> bool:
-    if value is None:
-        return False
+def _parse_sandbox_flag(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in _TRUE:
         return True

@@ -1,7 +1,8 @@
 """/api/method/<dotted.path>: resolve, authenticate, permit, limit, validate, call, wrap, log.
 
-Only this module (and app.py) touches Starlette's Request; whitelisted functions receive the
-request context and validated arguments and return plain data or a FileResult.
+The dispatcher is a plain ASGI handler: Starlette's router, Request and Response objects
+cost more than a whole cached call. Whitelisted functions receive the request context and
+validated arguments and return plain data or a FileResult; they never see HTTP.
 """
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import marshmallow
 import peewee
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Receive, Scope
 
 from . import errors
 from .arguments import merge, read_body
@@ -25,107 +24,125 @@ from .db import utcnow
 from .principal import Principal
 from .ratelimit import Decision
 from .registry import MethodSpec
-from .rendering import error_response, json_response
+from .rendering import Reply, encode_headers, error_reply, json_reply
 from .results import FileResult
 from .runtime import Runtime
 
 log = logging.getLogger("traciqo.dispatch")
 
+PREFIX = "/api/method/"
 
-@dataclass(frozen=True)
-class CallMeta:
+
+class Call(NamedTuple):
+    """One method call as plain data, ready to run on the event loop or in a worker thread."""
+
+    spec: MethodSpec
     request_id: str
     http_method: str
-    headers: Mapping[str, str]
+    credentials: Credentials | None
+    cached: tuple[Principal, int | None] | None  # the key's cache entry, looked up on the loop
     ip: str | None
     user_agent: str | None
+    raw_args: dict[str, Any]
 
 
-async def method_endpoint(request: Request) -> Response:
-    rt: Runtime = request.app.state.runtime
-    path = request.path_params["path"]
-    spec = rt.registry.method(path)
-    if spec is None:
-        # Looked up, never imported: an unknown path (os.system included) is simply absent.
-        raise errors.MethodNotFound(f"Method {path} not found")
-    if request.method not in spec.methods:
-        raise errors.MethodNotAllowed(
-            f"{path} accepts {spec.allow_header}", headers={"Allow": spec.allow_header}
-        )
-    json_body, form = await read_body(request)
-    raw_args = merge(spec.schema, request.query_params, form, json_body)
-    meta = CallMeta(
-        request_id=request.state.request_id,
-        http_method=request.method,
-        headers=request.headers,
-        ip=request.client.host if request.client else None,
-        user_agent=request.headers.get("user-agent"),
-    )
-    response, workspace = await rt.run_blocking(invoke, rt, spec, meta, raw_args)
-    request.state.workspace = workspace
-    return response
+async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[bytes, bytes],
+                 request_id: str) -> tuple[Reply, str | None]:
+    """Answer one call to a path under /api/method/; returns the reply and the caller's workspace.
+
+    `headers` are the request's as the server delivers them (lower-case byte names).
+    """
+    path = scope["path"][len(PREFIX):]
+    try:
+        spec = rt.registry.method(path)
+        if spec is None:
+            # Looked up, never imported: an unknown path (os.system included) is simply absent.
+            raise errors.MethodNotFound(f"Method {path} not found")
+        if scope["method"] not in spec.methods:
+            raise errors.MethodNotAllowed(f"{path} accepts {spec.allow_header}", headers={"Allow": spec.allow_header})
+        credentials = parse_credentials(headers)
+        json_body, form = await read_body(scope, receive, headers)
+        raw_args = merge(spec.schema, scope["query_string"], form, json_body)
+    except errors.TraciqoError as exc:
+        return error_reply(exc, rt.settings.developer_mode), None
+    client = scope.get("client")
+    user_agent = headers.get(b"user-agent")
+    call = Call(spec, request_id, scope["method"], credentials,
+                rt.authenticator.cached(credentials) if credentials else None,
+                client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args)
+    if _runs_inline(rt, call):
+        return invoke(rt, call)
+    return await rt.run_blocking(invoke, rt, call)
 
 
-def invoke(rt: Runtime, spec: MethodSpec, meta: CallMeta, raw_args: dict[str, Any]) -> tuple[Response, str | None]:
-    """The synchronous part, run in a worker thread: everything that may touch the database."""
+def _runs_inline(rt: Runtime, call: Call) -> bool:
+    """A method that does no I/O runs on the event loop, unless its key must be loaded first:
+    the hand-off to a worker thread and back costs more than such a call."""
+    if call.spec.blocking:
+        return False
+    return call.credentials is None or (call.cached is not None and call.cached[1] == rt.counters.generation())
+
+
+def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
+    """Admit the caller, validate the arguments, run the method and render its result."""
     started = time.perf_counter()
-    ctx = RequestContext(request_id=meta.request_id, ip=meta.ip, user_agent=meta.user_agent)
+    spec = call.spec
+    ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent)
     headers: dict[str, str] = {}
     status = 200
     try:
-        creds = parse_credentials(meta.headers)
-        if creds is not None:
-            ctx.principal = admit(rt, creds, headers)
+        if call.credentials is not None:
+            ctx.principal = admit(rt, call.credentials, call.cached, headers)
         elif not spec.allow_guest:
             raise errors.GuestNotAllowed()
-        elif meta.ip:
+        elif call.ip:
             guest_limit = rt.settings.guest_rate_limit
             guest_limit = spec.guest_rate_limit if guest_limit is None else guest_limit
             if guest_limit:
-                limit_guest(rt, meta.ip, guest_limit, headers)
-        args = load_arguments(spec, raw_args)
+                limit_guest(rt, call.ip, guest_limit, headers)
+        args = load_arguments(spec, call.raw_args)
         result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), transaction=spec.transaction)
-        response = success_response(result, headers)
+        reply = success_reply(result, headers)
     except errors.TraciqoError as exc:
         status = exc.status
-        response = error_response(exc, rt.settings.developer_mode, headers)
+        reply = error_reply(exc, rt.settings.developer_mode, headers)
     except peewee.IntegrityError as exc:
         status = 409
         conflict = errors.DuplicateEntryError("The change conflicts with existing data")
         conflict.__cause__ = exc
-        response = error_response(conflict, rt.settings.developer_mode, headers)
+        reply = error_reply(conflict, rt.settings.developer_mode, headers)
     except Exception as exc:
-        log.exception("unhandled error in %s (request %s)", spec.path, meta.request_id)
+        log.exception("unhandled error in %s (request %s)", spec.path, call.request_id)
         status = 500
-        internal = errors.TraciqoError(f"Internal error; quote request id {meta.request_id}")
+        internal = errors.TraciqoError(f"Internal error; quote request id {call.request_id}")
         internal.__cause__ = exc
-        response = error_response(internal, rt.settings.developer_mode, headers)
+        reply = error_reply(internal, rt.settings.developer_mode, headers)
     principal = ctx.principal
-    if principal is not None and rt.settings.request_log:
-        rt.request_log.record(
-            {
-                "workspace_id": principal.workspace_id,
-                "is_sandbox": principal.is_sandbox,
-                "api_key_id": principal.api_key_id,
-                "method": spec.path,
-                "http_method": meta.http_method,
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                "request_id": meta.request_id,
-                "created_at": utcnow(),
-            }
-        )
-    return response, principal.workspace_name if principal else None
+    if principal is None:
+        return reply, None
+    if rt.settings.request_log:
+        rt.request_log.record({
+            "workspace_id": principal.workspace_id,
+            "is_sandbox": principal.is_sandbox,
+            "api_key_id": principal.api_key_id,
+            "method": spec.path,
+            "http_method": call.http_method,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            "request_id": call.request_id,
+            "created_at": utcnow(),
+        })
+    return reply, principal.workspace_name
 
 
-def admit(rt: Runtime, creds: Credentials, headers: dict[str, str]) -> Principal:
+def admit(rt: Runtime, creds: Credentials, cached: tuple[Principal, int | None] | None,
+          headers: dict[str, str]) -> Principal:
     """Authenticate, permit and rate-limit; fills `headers` with the X-RateLimit-* values.
 
     A cached principal and the rate window are both in process memory (shared through Redis
     in the background), so the hot path does no I/O at all.
     """
     now = time.time()
-    cached = rt.authenticator.cached(creds)
     if cached is not None:
         generation, window = rt.counters.hit(cached[0].api_key_id, now, with_generation=True)
         principal = cached[0] if cached[1] == generation else rt.authenticator.verify(creds, generation)
@@ -154,6 +171,8 @@ def enforce(decision: Decision, headers: dict[str, str]) -> None:
 
 
 def load_arguments(spec: MethodSpec, raw_args: dict[str, Any]) -> dict[str, Any]:
+    if not raw_args and not spec.schema.fields:
+        return {}  # nothing to validate, nothing to default
     try:
         return spec.schema.load(raw_args)
     except marshmallow.ValidationError as exc:
@@ -171,13 +190,16 @@ def _first(problem: Any) -> str:
     return str(problem)
 
 
-def success_response(result: Any, headers: dict[str, str]) -> Response:
+def success_reply(result: Any, headers: Mapping[str, str]) -> Reply:
     if isinstance(result, FileResult):
         # Files may come from users (receipts): never let a browser guess another type.
-        file_headers = {**headers, "X-Content-Type-Options": "nosniff"}
+        media_type = result.media_type
+        if media_type.startswith("text/") and "charset" not in media_type:
+            media_type += "; charset=utf-8"
+        file_headers = {**headers, "Content-Type": media_type, "X-Content-Type-Options": "nosniff"}
         if result.filename:
             file_headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         if result.max_age is not None:
             file_headers["Cache-Control"] = f"private, max-age={result.max_age}"
-        return Response(result.content, media_type=result.media_type, headers=file_headers)
-    return json_response({"message": result}, headers=headers)
+        return Reply(200, result.content, encode_headers(file_headers))
+    return json_reply({"message": result}, headers=headers)

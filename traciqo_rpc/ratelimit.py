@@ -9,8 +9,7 @@ import logging
 import math
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import redis
 
@@ -18,8 +17,7 @@ WINDOW_SECONDS = 60
 log = logging.getLogger("traciqo.ratelimit")
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     allowed: bool
     limit: int
     remaining: int

@@ -26,6 +26,7 @@ class MethodSpec:
     schema: Schema
     transaction: bool
     guest_rate_limit: int = 0
+    blocking: bool = True
 
     @property
     def allow_header(self) -> str:
@@ -38,6 +39,7 @@ def whitelist(
     schema: type[Schema] | Schema | None = None,
     transaction: bool | None = None,
     guest_rate_limit: int = 0,
+    blocking: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -48,10 +50,14 @@ def whitelist(
         transaction: run the call in one write transaction (default unless GET-only). Without
             one, reads run in autocommit and a method that writes opens its own short ones.
         guest_rate_limit: requests per minute per client IP for calls without credentials.
+        blocking: False for a function that does no I/O at all (no database, no network): it
+            then runs on the event loop, which saves the hand-off to a worker thread and back.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
-        transaction = verbs != {"GET"}
+        transaction = verbs != {"GET"} and blocking
+    if transaction and not blocking:
+        raise TypeError("a method that runs in a transaction does I/O: it cannot be blocking=False")
     if schema is None:
         schema_obj: Schema = _NoArguments()
     elif isinstance(schema, Schema):
@@ -68,6 +74,7 @@ def whitelist(
             schema=schema_obj,
             transaction=transaction,
             guest_rate_limit=guest_rate_limit,
+            blocking=blocking,
         )
         setattr(func, _SPEC_ATTR, spec)
         return func

@@ -1,4 +1,8 @@
-"""JSON rendering shared by the dispatcher and the error handlers."""
+"""JSON rendering shared by the dispatcher and the error handlers.
+
+The dispatcher answers with a `Reply` sent as two raw ASGI messages; the Starlette routes
+(pages, health, uploads) wrap the same bytes in a Response.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ import decimal
 import json
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
 from typing import Any
 
 from starlette.responses import Response
+from starlette.types import Send
 
 from .errors import TraciqoError
 
@@ -29,17 +36,63 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _make_encoder() -> Callable[[Any], str]:
+    """Compact UTF-8 JSON. json.dumps builds its C encoder anew on every call, which cost
+    more than encoding a small answer; this builds it once (answers are trees: no cycle check)."""
+    if c_make_encoder is None or c_encode_basestring is None:  # no C accelerator (e.g. PyPy)
+        return json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", ":")).encode
+    chunks = c_make_encoder(None, _default, c_encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode = _make_encoder()
+
+
 def dumps(value: Any) -> bytes:
-    return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _encode(value).encode("utf-8")
 
 
-def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(dumps(body), status_code=status, headers=dict(headers or {}), media_type="application/json")
+@dataclass
+class Reply:
+    """A complete HTTP answer: status, headers as ASGI byte pairs, body."""
+
+    status: int
+    body: bytes
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    async def send(self, send: Send) -> None:
+        headers = self.headers
+        headers.append((b"content-length", str(len(self.body)).encode()))
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+    def to_response(self) -> Response:
+        response = Response(self.body, status_code=self.status)  # sets content-length only
+        response.raw_headers.extend(self.headers)
+        return response
 
 
-def error_response(exc: TraciqoError, developer_mode: bool = False, extra_headers: Mapping[str, str] | None = None) -> Response:
+_JSON = (b"content-type", b"application/json")
+
+
+def encode_headers(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+
+def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
+    return Reply(status, dumps(body), [_JSON, *encode_headers(headers)] if headers else [_JSON])
+
+
+def error_reply(exc: TraciqoError, developer_mode: bool = False, extra_headers: Mapping[str, str] | None = None) -> Reply:
     body = exc.to_body()
     if developer_mode and exc.__cause__ is not None:
         body["exc"] = "".join(traceback.format_exception(exc.__cause__))
-    headers = {**exc.headers, **(extra_headers or {})}
-    return json_response(body, status=exc.status, headers=headers)
+    return json_reply(body, exc.status, {**exc.headers, **(extra_headers or {})})
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return json_reply(body, status, headers).to_response()
+
+
+def error_response(exc: TraciqoError, developer_mode: bool = False, extra_headers: Mapping[str, str] | None = None) -> Response:
+    return error_reply(exc, developer_mode, extra_headers).to_response()

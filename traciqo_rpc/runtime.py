@@ -73,6 +73,8 @@ class Runtime:
                 # Reads in autocommit (BEGIN/COMMIT was a third of a cached whoami's time);
                 # a writing method opens its own, shorter, transactions.
                 result = call()
+            if not ctx.after_commit:
+                return result
             actions, ctx.after_commit[:] = list(ctx.after_commit), []
             for action in actions:
                 try:

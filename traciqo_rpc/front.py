@@ -1,0 +1,86 @@
+"""The front door of every HTTP request: a request id on the response, one access log line,
+and method calls handed straight to the dispatcher (pages, files and probes go on to
+Starlette's router)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import dispatch
+from .context import new_request_id
+from .errors import TraciqoError
+from .logs import log_access
+from .rendering import Reply, error_reply
+from .runtime import Runtime
+
+log = logging.getLogger("traciqo.access")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class FrontDoor:
+    def __init__(self, rt: Runtime, routes: ASGIApp) -> None:
+        self.runtime = rt
+        self.routes = routes
+        self.developer_mode = rt.settings.developer_mode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        # Servers deliver lower-case names; where a header repeats, the last one counts.
+        headers: dict[bytes, bytes] = dict(scope["headers"])
+        request_id = _request_id(headers)
+        if scope["path"].startswith(dispatch.PREFIX):
+            status, workspace = await self._method(scope, receive, send, headers, request_id)
+        else:
+            status, workspace = await self._route(scope, receive, send, request_id)
+        log_access(scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000, request_id,
+                   workspace)
+
+    async def _method(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
+                      request_id: str) -> tuple[int, str | None]:
+        try:
+            reply, workspace = await dispatch.answer(self.runtime, scope, receive, headers, request_id)
+        except Exception:  # the dispatcher renders every error it expects; this is a bug
+            log.exception("unhandled error (request %s)", request_id)
+            reply, workspace = self._internal(request_id), None
+        reply.headers.append((b"x-request-id", request_id.encode()))
+        await reply.send(send)
+        return reply.status, workspace
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> tuple[int, str | None]:
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.routes(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error (request %s)", request_id)
+            if not response_started:
+                await self._internal(request_id).send(send_with_id)
+        return status, state.get("workspace")
+
+    def _internal(self, request_id: str) -> Reply:
+        return error_reply(TraciqoError(f"Internal error; quote request id {request_id}"), self.developer_mode)
+
+
+def _request_id(headers: dict[bytes, bytes]) -> str:
+    """The caller's X-Request-Id when it is sane, else a new one."""
+    incoming = headers.get(b"x-request-id")
+    if incoming is not None:
+        text = incoming.decode("latin-1")
+        if _VALID_ID.match(text):
+            return text
+    return new_request_id()
