@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -34,9 +35,14 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         rt.start_background()
+        # Everything built so far lives as long as the process: keep the collector from
+        # walking it again and again (full collections cost ~40 ms under load).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             rt.stop_background()
 
     async def traciqo_error(request: Request, exc: Exception) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -69,9 +70,18 @@ def is_sqlite() -> bool:
 _sqlite_writer = threading.RLock()
 
 
+def transaction() -> contextlib.AbstractContextManager[None]:
+    """One write transaction, or a savepoint inside the one already open (a batch, a nested call).
+
+    On SQLite the transaction takes the write lock up front (no upgrade deadlocks).
+    """
+    if database.in_transaction():
+        return _Savepoint()
+    return _transaction()
+
+
 @contextlib.contextmanager
-def transaction() -> Iterator[None]:
-    """One write transaction; on SQLite it takes the write lock up front (no upgrade deadlocks)."""
+def _transaction() -> Iterator[None]:
     if not is_sqlite():
         with database.atomic():
             yield
@@ -80,15 +90,38 @@ def transaction() -> Iterator[None]:
         yield
 
 
+_savepoint_names = itertools.count()
+
+
+class _Savepoint:
+    """A savepoint with a counter for its name: peewee names each one with uuid4, which reads
+    the OS random source and cost more than the savepoint itself."""
+
+    __slots__ = ("name",)
+
+    def __enter__(self) -> None:
+        self.name = f"sp{next(_savepoint_names)}"
+        execute(f"SAVEPOINT {self.name}")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            execute(f"ROLLBACK TO SAVEPOINT {self.name}")
+        execute(f"RELEASE SAVEPOINT {self.name}")
+
+
 def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
     """Run hand-written SQL written with `?` placeholders on either backend; returns the cursor.
 
-    For the few statements on hot paths: building a peewee query costs 100-300 us of Python,
-    the statement itself a few.
+    For the statements on hot paths: building a peewee query costs 100-300 us of Python, the
+    statement itself a few, so these go straight to the driver's cursor (errors still arrive
+    as peewee's IntegrityError and friends).
     """
     if not is_sqlite():
         sql = sql.replace("?", "%s")
-    return database.execute_sql(sql, params)
+    with peewee.__exception_wrapper__:
+        cursor = database.cursor()
+        cursor.execute(sql, params)
+    return cursor
 
 
 def bulk_insert(model: type[peewee.Model], fields: list[peewee.Field], rows: list[tuple[Any, ...]]) -> None:

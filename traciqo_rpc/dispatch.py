@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope
 from . import errors
 from .arguments import merge, read_body
 from .auth import Credentials, parse_credentials, permit
+from .batching import CommitFailed
 from .context import RequestContext
 from .db import utcnow
 from .principal import Principal
@@ -72,6 +73,13 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
                 client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args)
     if _runs_inline(rt, call):
         return invoke(rt, call)
+    if spec.batched:
+        try:
+            return await rt.batcher.run(invoke, rt, call)
+        except CommitFailed:
+            log.exception("%s could not commit (request %s)", spec.path, request_id)
+            return error_reply(errors.ServiceUnavailable("The change could not be saved; please retry"),
+                               rt.settings.developer_mode), None
     return await rt.run_blocking(invoke, rt, call)
 
 

@@ -27,6 +27,7 @@ class MethodSpec:
     transaction: bool
     guest_rate_limit: int = 0
     blocking: bool = True
+    batched: bool = False
 
     @property
     def allow_header(self) -> str:
@@ -40,6 +41,7 @@ def whitelist(
     transaction: bool | None = None,
     guest_rate_limit: int = 0,
     blocking: bool = True,
+    batched: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -52,12 +54,19 @@ def whitelist(
         guest_rate_limit: requests per minute per client IP for calls without credentials.
         blocking: False for a function that does no I/O at all (no database, no network): it
             then runs on the event loop, which saves the hand-off to a worker thread and back.
+        batched: True for a short write on a hot path (a scan, an activation): the call runs
+            on the writer thread in its own savepoint, sharing one transaction and one commit
+            with the calls that arrive alongside it (see traciqo_rpc/batching.py).
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
-        transaction = verbs != {"GET"} and blocking
+        transaction = batched or (verbs != {"GET"} and blocking)
+    if batched and not transaction:
+        raise TypeError("a batched method runs in a savepoint of the shared transaction: transaction=False makes no sense")
     if transaction and not blocking:
         raise TypeError("a method that runs in a transaction does I/O: it cannot be blocking=False")
+    if batched and not blocking:
+        raise TypeError("a batched method writes: it cannot be blocking=False")
     if schema is None:
         schema_obj: Schema = _NoArguments()
     elif isinstance(schema, Schema):
@@ -75,6 +84,7 @@ def whitelist(
             transaction=transaction,
             guest_rate_limit=guest_rate_limit,
             blocking=blocking,
+            batched=batched,
         )
         setattr(func, _SPEC_ATTR, spec)
         return func

@@ -14,7 +14,7 @@ from typing import Any
 import peewee
 import redis
 
-from . import db, jobs, registry, wiring
+from . import batching, db, jobs, registry, wiring
 from .auth import Authenticator
 from .context import RequestContext, use_context
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
@@ -53,6 +53,8 @@ class Runtime:
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
         self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
+        # Short write calls share transactions on one writer thread (see batching.py).
+        self.batcher = batching.WriteBatcher()
         # One thread pushes jobs to the queue after commit, in order, off the request path.
         self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
 
@@ -76,6 +78,10 @@ class Runtime:
             if not ctx.after_commit:
                 return result
             actions, ctx.after_commit[:] = list(ctx.after_commit), []
+            shared_commit = batching.deferring_after_commit()
+            if shared_commit is not None:  # our savepoint is released, the batch not yet committed
+                shared_commit.extend(actions)
+                return result
             for action in actions:
                 try:
                     action()
@@ -87,11 +93,13 @@ class Runtime:
         """Usage log flusher always; the in-process worker only in the embedded mode."""
         self.request_log.start()
         self.counters.start()
+        self.batcher.start()
         if self.embedded_queue:
             self._embedded_worker = jobs.EmbeddedWorker(self.redis, self.ticker)
             self._embedded_worker.start()
 
     def stop_background(self) -> None:
+        self.batcher.stop()
         self.counters.stop()
         if self._embedded_worker:
             self._embedded_worker.stop()

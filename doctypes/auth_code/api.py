@@ -60,8 +60,7 @@ def void_code(ctx: RequestContext, code: str, reason: str | None) -> dict[str, A
     return service.void_code(ctx, code, reason)
 
 
-@whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, transaction=False,
-           guest_rate_limit=120)
+@whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, batched=True, guest_rate_limit=120)
 def verify_code(ctx: RequestContext, code: str, lat: float | None, lon: float | None,
                 country: str | None) -> dict[str, Any]:
     """Public: is this code genuine? Records the scan; reveals nothing about unknown codes."""

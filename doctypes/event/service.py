@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from typing import Any
 
 from traciqo_rpc import db
@@ -15,7 +16,12 @@ from .model import PENDING, Event
 
 
 def new_event_id() -> str:
-    return f"evt_{secrets.token_hex(12)}"
+    """`evt_` + the time in milliseconds + 48 random bits, 24 hex digits in all.
+
+    Time first, so new rows land at the end of the primary-key index: random ids scattered
+    every insert over the whole index, which made each scan's commit write more pages.
+    """
+    return f"evt_{time.time_ns() // 1_000_000:012x}{secrets.token_hex(6)}"
 
 
 def write_event(ctx: RequestContext, name: str, data: dict[str, Any], fan_out: bool = True) -> str:

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner
 
 from doctypes.auth_code import codes
 from doctypes.auth_code.model import VOID, AuthCode
@@ -143,24 +143,26 @@ def _earlier_places(code_id: int, now: dt.datetime, exclude: int | None = None) 
 
 
 @functools.lru_cache(maxsize=4)
-def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="scan-location")
+def _signer_for(secret_key: str) -> TimestampSigner:
+    # A signed, timestamped scan id: no JSON or compression round (a serializer cost a tenth
+    # of a whole verification).
+    return TimestampSigner(secret_key, salt="scan-location")
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return _serializer_for(runtime.get().secret_key)
+def _signer() -> TimestampSigner:
+    return _signer_for(runtime.get().secret_key)
 
 
 def location_token(scan_id: int) -> str:
     """Lets the verification page add the browser's location to the scan it just recorded."""
-    return _serializer().dumps(scan_id)
+    return _signer().sign(str(scan_id)).decode("ascii")
 
 
 def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float) -> dict[str, Any]:
     """Add a location to a recent scan (once) and re-judge it; answers the updated verdict."""
     try:
-        scan_id = _serializer().loads(scan_token, max_age=LOCATION_TOKEN_SECONDS)
-    except BadSignature:
+        scan_id = int(_signer().unsign(scan_token, max_age=LOCATION_TOKEN_SECONDS))
+    except (BadSignature, ValueError):
         raise errors.ValidationError("Invalid or expired scan token", field_errors={"scan_token": ["Invalid or expired."]}) from None
     scan = Scan.get_or_none(Scan.id == scan_id)
     if scan is None:
