@@ -37,7 +37,6 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
         rt.start_background()
         # Everything built so far lives as long as the process: keep the collector from
         # walking it again and again (full collections cost ~40 ms under load).
-        gc.collect()
         gc.freeze()
         try:
             yield

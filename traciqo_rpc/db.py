@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -80,6 +79,12 @@ def transaction() -> contextlib.AbstractContextManager[None]:
     return _transaction()
 
 
+def ensure_transaction() -> contextlib.AbstractContextManager[None]:
+    """A transaction when none is open; inside one (a batched call's savepoint) nothing more:
+    the enclosing savepoint already makes the block all or nothing."""
+    return contextlib.nullcontext() if database.in_transaction() else _transaction()
+
+
 @contextlib.contextmanager
 def _transaction() -> Iterator[None]:
     if not is_sqlite():
@@ -90,20 +95,24 @@ def _transaction() -> Iterator[None]:
         yield
 
 
-_savepoint_names = itertools.count()
+_savepoints = threading.local()
 
 
 class _Savepoint:
-    """A savepoint with a counter for its name: peewee names each one with uuid4, which reads
-    the OS random source and cost more than the savepoint itself."""
+    """A savepoint named by its nesting depth (sp1, sp2 ...): the same few statements every time,
+    so the driver's statement cache keeps them prepared. peewee names each one with uuid4, which
+    reads the OS random source and makes every statement new."""
 
     __slots__ = ("name",)
 
     def __enter__(self) -> None:
-        self.name = f"sp{next(_savepoint_names)}"
+        depth = getattr(_savepoints, "depth", 0) + 1
+        self.name = f"sp{depth}"
         execute(f"SAVEPOINT {self.name}")
+        _savepoints.depth = depth
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        _savepoints.depth -= 1
         if exc_type is not None:
             execute(f"ROLLBACK TO SAVEPOINT {self.name}")
         execute(f"RELEASE SAVEPOINT {self.name}")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
+import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,8 +15,10 @@ from .context import RequestContext
 
 
 def public_id() -> str:
-    """An opaque id safe to show to clients (32 hex characters)."""
-    return uuid.uuid4().hex
+    """An opaque id safe to show to clients: 32 hex digits, the creation time in milliseconds
+    then 80 random bits (the layout of a UUIDv7). Time first, so new rows land at the end of
+    the primary-key index instead of on a random page of it."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 class Name(fields.String):

@@ -9,11 +9,15 @@ class Party(TenantModel):
     id = peewee.CharField(primary_key=True, max_length=32)
     name = peewee.CharField(max_length=255)
     contact_info = peewee.TextField(default="")
-    email = peewee.CharField(max_length=254, null=True, index=True)
+    email = peewee.CharField(max_length=254, null=True)
     phone = peewee.CharField(max_length=40, null=True)
     # Comma-separated, e.g. from the customer tags of the serial numbers they registered.
     tags = peewee.CharField(max_length=1000, default="")
     created_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("workspace_id", "is_sandbox", "name"), True),)
+        indexes = (
+            (("workspace_id", "is_sandbox", "name"), True),
+            # Customers are found by email on every warranty activation and registration.
+            (("workspace_id", "is_sandbox", "email"), False),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from doctypes.warranty.service import activate
+from doctypes.warranty.activation import activate
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id

@@ -70,7 +70,8 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
            country: str | None = None, source: str = "api", gtin: str | None = None) -> dict[str, Any]:
     """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes.
 
-    Called outside a request transaction: it reads first and holds the write lock only for its writes.
+    From a page it runs outside a transaction: it reads first and holds the write lock only for its
+    writes. From the API it runs batched, in its own savepoint of a shared transaction.
     """
     code = codes.normalise(text)
     row = _lookup(code) if codes.is_valid(code) else None
@@ -82,7 +83,7 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
     earlier = _earlier_places(row.id, now) if (lat is not None or country) else []
     owner = ctx.acting_for(row.workspace_id, row.is_sandbox)
     user_agent = (ctx.user_agent or "")[:512] or None
-    with db.transaction():  # short: the count, the scan row and the event row
+    with db.ensure_transaction():  # short: the count, the scan row and the event row
         scan_count, first_scanned_at = db.execute(_COUNT_SCAN_SQL, (now, now, row.id)).fetchone()
         found = assessment.reasons(scan_count, _max_scans(), place, earlier)
         verdict = _verdict(row.status, scan_count, found)
@@ -145,8 +146,9 @@ def _earlier_places(code_id: int, now: dt.datetime, exclude: int | None = None) 
 @functools.lru_cache(maxsize=4)
 def _signer_for(secret_key: str) -> TimestampSigner:
     # A signed, timestamped scan id: no JSON or compression round (a serializer cost a tenth
-    # of a whole verification).
-    return TimestampSigner(secret_key, salt="scan-location")
+    # of a whole verification), and the salted key derived once instead of on every signature.
+    derived = TimestampSigner(secret_key, salt="scan-location").derive_key()
+    return TimestampSigner(derived, salt="scan-location", key_derivation="none")
 
 
 def _signer() -> TimestampSigner:

@@ -10,7 +10,7 @@ from doctypes.product.service import require_product
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
 
-from .model import REGISTERED, UNREGISTERED, VOID, SerialNumber
+from .model import UNREGISTERED, VOID, SerialNumber
 
 LOOKUP_CHUNK = 500
 
@@ -87,8 +87,3 @@ def void_serial(ctx: RequestContext, serial: str, reason: str | None) -> SerialN
         row.status, row.voided_at, row.void_reason = VOID, db.utcnow(), reason
         row.save(only=[SerialNumber.status, SerialNumber.voided_at, SerialNumber.void_reason])
     return row
-
-
-def mark_registered(row: SerialNumber) -> None:
-    row.status, row.registered_at = REGISTERED, db.utcnow()
-    row.save(only=[SerialNumber.status, SerialNumber.registered_at])

@@ -7,7 +7,7 @@ from typing import Any
 
 from traciqo_rpc import RequestContext, whitelist
 
-from . import service
+from . import activation, service
 from .schema import (
     ActivateWarrantyArgs,
     ListWarrantiesArgs,
@@ -17,11 +17,11 @@ from .schema import (
 )
 
 
-@whitelist(methods=["POST"], schema=ActivateWarrantyArgs)
+@whitelist(methods=["POST"], schema=ActivateWarrantyArgs, batched=True)
 def activate_warranty(ctx: RequestContext, serial_number: str, customer_name: str, customer_email: str,
                       customer_phone: str | None, purchase_date: dt.date | None) -> dict[str, Any]:
     """Register and activate the warranty of one serial number for a customer."""
-    return service.activate(ctx, serial_number, customer_name, customer_email.lower(), customer_phone, purchase_date)
+    return activation.activate(ctx, serial_number, customer_name, customer_email.lower(), customer_phone, purchase_date)
 
 
 @whitelist(methods=["GET"], schema=WarrantyRefArgs)

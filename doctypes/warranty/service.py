@@ -1,79 +1,20 @@
-"""Activating a warranty for a serial number, and its life after: look-up, transfer, void."""
+"""A warranty's life after activation (activation.py): look-up, listing, transfer, void."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-import peewee
-
-from doctypes.email.service import queue_email
 from doctypes.party.model import Party
-from doctypes.party.service import add_tags, customer_for
-from doctypes.product.model import Product
+from doctypes.party.service import customer_for
 from doctypes.product.service import require_product
-from doctypes.serial_number.model import VOID as SERIAL_VOID
 from doctypes.serial_number.model import SerialNumber
-from doctypes.serial_number.service import find_serial, mark_registered
+from doctypes.serial_number.service import find_serial
 from traciqo_rpc import db, errors, publish
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate, public_id
+from traciqo_rpc.records import paginate
 
-from . import dates
 from .model import ACTIVE, VOID, Warranty, WarrantyOwner
-
-DEFAULT_MONTHS = 12  # for units not tied to a product
-REMINDER_BEFORE = dt.timedelta(days=30)
-
-
-def activate(ctx: RequestContext, serial_number: str, customer_name: str, customer_email: str,
-             customer_phone: str | None, purchase_date: dt.date | None) -> dict[str, Any]:
-    """Start the unit's warranty for this customer (created if new); one warranty per unit."""
-    serial = find_serial(ctx, serial_number)
-    if serial.status == SERIAL_VOID:
-        raise errors.ValidationError(f"Serial number {serial_number} is void",
-                                     field_errors={"serial_number": ["This unit has been withdrawn."]})
-    if Warranty.scoped(ctx).where(Warranty.serial_id == serial.id).exists():
-        raise errors.DuplicateEntryError(f"Serial number {serial_number} already has a warranty")
-    product = Product.get_or_none(Product.id == serial.product_id) if serial.product_id else None
-    months = product.warranty_months if product else DEFAULT_MONTHS
-    if months == 0:
-        raise errors.ValidationError(f"{product.name} carries no warranty",
-                                     field_errors={"serial_number": ["The product carries no warranty."]})
-    today = db.utcnow().date()
-    if purchase_date and purchase_date > today:
-        raise errors.ValidationError("purchase_date is in the future",
-                                     field_errors={"purchase_date": ["Must not be in the future."]})
-    starts_on = purchase_date or today
-    customer = customer_for(ctx, customer_name, customer_email, customer_phone)
-    add_tags(customer, serial.customer_tags)
-    try:
-        with db.database.atomic():  # a savepoint: a concurrent activation must lose cleanly
-            warranty = Warranty.create(
-                id=public_id(), serial_id=serial.id, product_id=serial.product_id, party_id=customer.id,
-                months=months, purchase_date=purchase_date, starts_on=starts_on,
-                ends_on=dates.ends_on(starts_on, months), **Warranty.scope_values(ctx))
-    except peewee.IntegrityError:
-        raise errors.DuplicateEntryError(f"Serial number {serial_number} already has a warranty") from None
-    WarrantyOwner.create(warranty_id=warranty.id, party_id=customer.id, **WarrantyOwner.scope_values(ctx))
-    mark_registered(serial)
-    result = warranty_dict(ctx, warranty)
-    publish(ctx, "warranty:registered", result)
-    _queue_emails(ctx, result, product)
-    return result
-
-
-def _queue_emails(ctx: RequestContext, warranty: dict[str, Any], product: Product | None) -> None:
-    customer, what = warranty["customer"], product.name if product else "your product"
-    ends_on = warranty["ends_on"]
-    queue_email(ctx, customer["email"], f"Your warranty for {what} is active",
-                f"Hello {customer['name']},\n\nThe warranty for {what} (serial {warranty['serial_number']}) "
-                f"runs from {warranty['starts_on']} to {ends_on}.\n", kind="warranty_confirmation")
-    remind_at = dt.datetime.combine(ends_on - REMINDER_BEFORE, dt.time(9))
-    if remind_at > db.utcnow():
-        queue_email(ctx, customer["email"], f"Your warranty for {what} ends on {ends_on}",
-                    f"Hello {customer['name']},\n\nThe warranty for {what} (serial {warranty['serial_number']}) "
-                    f"ends on {ends_on}.\n", kind="warranty_reminder", send_after=remind_at)
 
 
 def _status(warranty: Warranty) -> str:
