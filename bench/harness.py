@@ -78,6 +78,26 @@ def pinned(argv: list[str], cpu: int | None) -> list[str]:
     return argv if cpu is None else ["taskset", "-c", str(cpu), *argv]
 
 
+# -- which CPU runs what --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cpus:
+    server: int | None = None
+    load: int | None = None
+
+    @classmethod
+    def choose(cls, pin: bool) -> Cpus:
+        if not pin or not can_pin():
+            return cls()
+        first, second = sorted(os.sched_getaffinity(0))[:2]
+        return cls(server=first, load=second)
+
+    def describe(self) -> str:
+        if self.server is None:
+            return "not pinned (servers and load generator share the CPUs)"
+        return f"servers pinned to CPU {self.server}, load generator and Redis to CPU {self.load} (taskset)"
+
+
 # -- processes ------------------------------------------------------------------------------
 
 def _stop(process: subprocess.Popen) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import shutil
 import statistics
 import sys
@@ -29,8 +28,8 @@ import time
 from dataclasses import dataclass, field
 
 from bench.harness import (
+    Cpus,
     bare_server,
-    can_pin,
     cpu_seconds,
     exit_cleanly_on_sigterm,
     generator_name,
@@ -73,24 +72,6 @@ class Target:
     @property
     def errors(self) -> int:
         return sum(run.errors for run in self.runs)
-
-
-@dataclass(frozen=True)
-class Cpus:
-    server: int | None = None
-    load: int | None = None
-
-    @classmethod
-    def choose(cls, pin: bool) -> Cpus:
-        if not pin or not can_pin():
-            return cls()
-        first, second = sorted(os.sched_getaffinity(0))[:2]
-        return cls(server=first, load=second)
-
-    def describe(self) -> str:
-        if self.server is None:
-            return "not pinned (servers and load generator share the CPUs)"
-        return f"servers pinned to CPU {self.server}, load generator and Redis to CPU {self.load} (taskset)"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import generator_name, load, machine, post_json, traciqo_server
+from bench.harness import Cpus, generator_name, load, machine, post_json, traciqo_server
 from doctypes.api_key.service import load_principal
 from doctypes.serial_number.model import SerialNumber
 from doctypes.serial_number.service import add_serial_numbers
@@ -71,25 +71,27 @@ def bulk(url: str | None, rounds: int) -> None:
         rt.close()
 
 
-def activation(seconds: float, rounds: int) -> None:
-    """Each activation needs a fresh serial: a wrk Lua script walks through a pre-added list."""
-    with traciqo_server() as ws:
-        serials = [f"A-{i:06d}" for i in range(60_000)]
+def activation(seconds: float, rounds: int, cpus: Cpus) -> None:
+    """Each activation needs a fresh serial (and brings a new customer): a wrk Lua script walks
+    through a pre-added list."""
+    with traciqo_server(cpus.server) as ws:
+        serials = [f"A-{i:06d}" for i in range(25_000 * rounds)]
         for start in range(0, len(serials), 10_000):
             post_json(ws.base_url, "/api/method/doctypes.serial_number.api.add_serial_numbers", ws.headers,
                   {"serial_numbers": [{"serial_number": s} for s in serials[start:start + 10_000]]})
         whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
-        load(whoami, ws.headers, seconds=1)
+        load(whoami, ws.headers, seconds=1, cpu=cpus.load)
         results: dict[str, list] = {"whoami": [], "activate_warranty": []}
         offset = 0
         for _ in range(rounds):
-            results["whoami"].append(load(whoami, ws.headers, seconds))
+            results["whoami"].append(load(whoami, ws.headers, seconds, cpu=cpus.load))
             paths = [f"/api/method/doctypes.warranty.api.activate_warranty?serial_number={s}"
-                     f"&customer_name=Bench&customer_email=b{s.lower()}%40example.com" for s in serials[offset:offset + 20_000]]
-            offset += 20_000
+                     f"&customer_name=Bench&customer_email=b{s.lower()}%40example.com" for s in serials[offset:offset + 25_000]]
+            offset += 25_000
             results["activate_warranty"].append(load(f"{ws.base_url}{paths[0]}", ws.headers, seconds, paths=paths,
-                                                     method="POST"))
-    print(f"{machine()}; load generator {generator_name()}, 16 connections, {seconds:.0f} s x {rounds}")
+                                                     method="POST", cpu=cpus.load))
+    print(f"{machine()}; load generator {generator_name()}, 16 connections, {seconds:.0f} s x {rounds}; "
+          f"{cpus.describe()}")
     medians = {name: statistics.median(r.rps for r in runs) for name, runs in results.items()}
     for name, runs in results.items():
         print(f"  {name:18} {medians[name]:>8,.0f} req/s  p50 {statistics.median(r.p50_ms for r in runs):6.2f} ms  "
@@ -103,10 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("TRACIQO_BENCH_DATABASE_URL"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the server and the load to CPUs")
     args = parser.parse_args(argv)
     bulk(args.database_url, args.rounds)
     if not args.database_url:
-        activation(args.seconds, args.rounds)
+        activation(args.seconds, args.rounds, Cpus.choose(pin=not args.no_pin))
     return 0
 
 

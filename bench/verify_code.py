@@ -11,7 +11,7 @@ import argparse
 import statistics
 import sys
 
-from bench.harness import Load, generator_name, load, machine, post_json, traciqo_server
+from bench.harness import Cpus, Load, generator_name, load, machine, post_json, traciqo_server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,23 +20,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--codes", type=int, default=2000)
     parser.add_argument("--database-url", help="an empty PostgreSQL database instead of a fresh SQLite file")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the server and the load to CPUs")
     args = parser.parse_args(argv)
+    cpus = Cpus.choose(pin=not args.no_pin)
     results: dict[str, list[Load]] = {"whoami": [], "verify_code": [], "get_qr (cached)": []}
     # The per-IP guest limit would stop a load test from one address: lift it for the run.
     database = {"TRACIQO_DATABASE_URL": args.database_url} if args.database_url else {}
-    with traciqo_server(TRACIQO_GUEST_RATE_LIMIT="0", **database) as ws:
+    with traciqo_server(cpus.server, TRACIQO_GUEST_RATE_LIMIT="0", **database) as ws:
         post_json(ws.base_url, "/api/method/doctypes.product.api.upsert_product", ws.headers, {"name": "Bench Vase"})
         issued = post_json(ws.base_url, "/api/method/doctypes.auth_code.api.create_code", ws.headers,
                        {"batch_name": "bench", "quantity": args.codes, "product_id": "PRD-00001"})["codes"]
         verify_paths = [f"/api/method/doctypes.auth_code.api.verify_code?code={c}" for c in issued]
         whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
         qr = f"{ws.base_url}/api/method/doctypes.auth_code.api.get_qr?code={issued[0]}"
-        load(whoami, ws.headers, seconds=1)  # warm-up
+        load(whoami, ws.headers, seconds=1, cpu=cpus.load)  # warm-up
         for _ in range(args.rounds):  # interleaved, so drift hits all alike
-            results["whoami"].append(load(whoami, ws.headers, args.seconds))
-            results["verify_code"].append(load(ws.base_url + verify_paths[0], seconds=args.seconds, paths=verify_paths))
-            results["get_qr (cached)"].append(load(qr, ws.headers, args.seconds))
-    print(f"{machine()}; load generator {generator_name()}, 16 connections, {args.seconds:.0f} s x {args.rounds}")
+            results["whoami"].append(load(whoami, ws.headers, args.seconds, cpu=cpus.load))
+            results["verify_code"].append(load(ws.base_url + verify_paths[0], seconds=args.seconds, paths=verify_paths,
+                                               cpu=cpus.load))
+            results["get_qr (cached)"].append(load(qr, ws.headers, args.seconds, cpu=cpus.load))
+    print(f"{machine()}; load generator {generator_name()}, 16 connections, {args.seconds:.0f} s x {args.rounds}; "
+          f"{cpus.describe()}")
     medians = {}
     for name, runs in results.items():
         medians[name] = statistics.median(r.rps for r in runs)

@@ -35,6 +35,10 @@ WHERE s.workspace_id = ? AND s.is_sandbox = ? AND s.serial = ?"""
 _CUSTOMER_SQL = """
 SELECT id, name, phone, tags FROM party
 WHERE workspace_id = ? AND is_sandbox = ? AND email = ? LIMIT 1"""
+_NAME_TAKEN_SQL = "SELECT 1 FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name = ?"
+_INSERT_CUSTOMER_SQL = """
+INSERT INTO party (id, workspace_id, is_sandbox, name, contact_info, email, phone, tags, created_at)
+VALUES (?, ?, ?, ?, '', ?, ?, ?, ?) ON CONFLICT DO NOTHING"""
 _INSERT_WARRANTY_SQL = """
 INSERT INTO warranty (id, workspace_id, is_sandbox, serial_id, product_id, party_id, status, months,
                       purchase_date, starts_on, ends_on, created_at)
@@ -120,20 +124,39 @@ def _customer(ctx: RequestContext, scope: tuple[int, bool], name: str, email: st
     customer tags are added either way."""
     row = db.execute(_CUSTOMER_SQL, (*scope, email)).fetchone()
     if row is None:
-        # New customers are rare next to repeat ones: the general path (unique names, races).
-        party = customer_for(ctx, name, email, phone)
-        row = (party.id, party.name, party.phone, party.tags)
+        return _new_customer(ctx, scope, name, email, phone, _merge_tags("", tags))
     party_id, party_name, party_phone, party_tags = row
     changes: dict[str, Any] = {}
     if phone and party_phone != phone:
         changes["phone"] = party_phone = phone
-    merged = ",".join(dict.fromkeys(t for t in f"{party_tags},{tags}".split(",") if t))
+    merged = _merge_tags(party_tags, tags)
     if merged != party_tags:
         changes["tags"] = merged
     if changes:
         columns = ", ".join(f"{column} = ?" for column in changes)
         db.execute(f"UPDATE party SET {columns} WHERE id = ?", (*changes.values(), party_id))
     return _Customer(party_id, party_name, email, party_phone)
+
+
+def _new_customer(ctx: RequestContext, scope: tuple[int, bool], name: str, email: str, phone: str | None,
+                  tags: str) -> _Customer:
+    """Names are unique per workspace (Trakor's idempotency key): a second customer of the same
+    name gets their email in the name."""
+    taken = db.execute(_NAME_TAKEN_SQL, (*scope, name)).fetchone() is not None
+    party_name = f"{name} <{email}>" if taken else name
+    party_id = public_id()
+    inserted = db.execute(_INSERT_CUSTOMER_SQL, (party_id, *scope, party_name, email, phone, tags, db.utcnow()))
+    if inserted.rowcount == 1:
+        return _Customer(party_id, party_name, email, phone)
+    # Another process took the name a moment ago: the general path sorts it out.
+    party = customer_for(ctx, name, email, phone)
+    if _merge_tags(party.tags, tags) != party.tags:
+        db.execute("UPDATE party SET tags = ? WHERE id = ?", (_merge_tags(party.tags, tags), party.id))
+    return _Customer(party.id, party.name, email, party.phone)
+
+
+def _merge_tags(existing: str, added: str) -> str:
+    return ",".join(dict.fromkeys(t for t in f"{existing},{added}".split(",") if t))
 
 
 def _queue_emails(ctx: RequestContext, now: dt.datetime, warranty: dict[str, Any], what: str) -> None:

@@ -163,3 +163,26 @@ def test_tenancy_and_sandbox(client, headers, workspace, make_workspace):
         assert client.get(API + "get_warranty", params={"warranty_id": warranty_id}, headers=other).status_code == 404
         assert client.get(API + "list_warranties", headers=other).json()["message"]["total"] == 0
         assert client.post(API + "void_warranty", json={"warranty_id": warranty_id}, headers=other).status_code == 404
+
+
+def test_returning_customer_gets_new_phone_and_merged_tags(client, headers):
+    """A second unit: the phone given now replaces the old one, the unit's tags join the old ones once."""
+    client.post("/api/method/doctypes.serial_number.api.add_serial_numbers", headers=headers, json={
+        "serial_numbers": [{"serial_number": "SN-3", "product_id": "PRD-00001", "customer_tags": "pro,vip"}]})
+    activate(client, headers)
+    customer = activate(client, headers, "SN-3", customer_phone="+31 6 2").json()["message"]["customer"]
+    assert customer["phone"] == "+31 6 2"
+    party = Party.get(Party.email == "jane@example.com")
+    assert (party.phone, party.tags) == ("+31 6 2", "vip,pro")
+
+
+def test_new_customer_losing_a_name_race_takes_the_general_path(client, headers, monkeypatch):
+    """The name check said free but the insert met the name (another process): still one party each."""
+    from doctypes.warranty import activation
+
+    activate(client, headers)  # Jane Buyer <jane@example.com> exists
+    monkeypatch.setattr(activation, "_NAME_TAKEN_SQL",
+                        "SELECT 1 FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name = ? AND 0")
+    namesake = activate(client, headers, "SN-2", customer_email="jane.two@example.com").json()["message"]
+    assert namesake["customer"]["name"] == "Jane Buyer <jane.two@example.com>"
+    assert Party.select().where(Party.name.startswith("Jane Buyer")).count() == 2
