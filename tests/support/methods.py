@@ -49,3 +49,14 @@ def mark_later(ctx: RequestContext, label: str, fail: bool) -> str:
 @background_job
 def write_mark(ctx: RequestContext, label: str) -> None:
     JobMark.create(label=label)
+
+
+@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True, batched=True)
+def mark_batched(ctx: RequestContext, label: str, fail: bool) -> str:
+    """Writes a mark in its savepoint of a shared batch and queues a job for after the shared
+    commit; with fail=True it raises after writing, so its savepoint must roll back."""
+    JobMark.create(label=label)
+    enqueue_after_commit(ctx, write_mark, f"{label}-job")
+    if fail:
+        raise errors.ValidationError("asked to fail")
+    return label

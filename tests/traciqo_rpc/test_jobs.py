@@ -4,32 +4,23 @@ from __future__ import annotations
 
 import time
 
-from rq import SimpleWorker
-
-from tests.support.helpers import call, wait_for
+from tests.support.helpers import call, wait_for, work_queue
 from tests.support.methods import JobMark, write_mark
 from traciqo_rpc.jobs import PeriodicTicker, enqueue_after_commit, queue
 
 MARK = "/api/method/tests.support.methods.mark_later"
 
 
-def _drain(rt):
-    """On a real Redis no worker runs inside the app: work the queue once, as `traciqo-rpc worker` would."""
-    rt.enqueuer.submit(lambda: None).result(timeout=10)  # after-commit pushes happen on this thread
-    if not rt.embedded_queue:
-        SimpleWorker([queue(rt.redis)], connection=rt.redis).work(burst=True)
-
-
 def test_job_runs_after_commit(client, rt):
     assert client.post(MARK, json={"label": "ok"}).json() == {"message": "queued"}
-    _drain(rt)
+    work_queue(rt)
     wait_for(lambda: JobMark.select().where(JobMark.label == "ok").exists())
 
 
 def test_rolled_back_request_enqueues_nothing(client, rt):
     assert client.post(MARK, json={"label": "nope", "fail": True}).status_code == 417
     assert client.post(MARK, json={"label": "after"}).status_code == 200
-    _drain(rt)
+    work_queue(rt)
     wait_for(lambda: JobMark.select().where(JobMark.label == "after").exists())
     assert not JobMark.select().where(JobMark.label == "nope").exists()
 

@@ -182,7 +182,7 @@ def test_new_customer_losing_a_name_race_takes_the_general_path(client, headers,
 
     activate(client, headers)  # Jane Buyer <jane@example.com> exists
     monkeypatch.setattr(activation, "_NAME_TAKEN_SQL",
-                        "SELECT 1 FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name = ? AND 0")
+                        "SELECT 1 FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name = ? AND 1 = 0")
     namesake = activate(client, headers, "SN-2", customer_email="jane.two@example.com").json()["message"]
     assert namesake["customer"]["name"] == "Jane Buyer <jane.two@example.com>"
     assert Party.select().where(Party.name.startswith("Jane Buyer")).count() == 2

@@ -10,13 +10,11 @@ import time
 
 import pytest
 import redis
-from rq import SimpleWorker
 
 from doctypes.webhook import delivery as deliveries
 from doctypes.webhook.model import Delivery, DeliveryAttempt, WebhookEndpoint
-from tests.support.helpers import call, key_headers
+from tests.support.helpers import call, key_headers, work_queue
 from tests.support.receiver import receiver
-from traciqo_rpc.jobs import queue
 
 standardwebhooks = pytest.importorskip("standardwebhooks.webhooks", reason="standardwebhooks is not installed")
 API = "/api/method/doctypes.webhook.api."
@@ -28,9 +26,8 @@ def pump(rt, until, timeout: float = 15.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not rt.embedded_queue:
-            rt.enqueuer.submit(lambda: None).result(timeout=10)
             call(rt, deliveries.sweep)
-            SimpleWorker([queue(rt.redis)], connection=rt.redis).work(burst=True)
+            work_queue(rt)
         if until():
             return
         time.sleep(0.1)

@@ -1,0 +1,89 @@
+"""Group commit: batched calls share one transaction, fail alone, and act only after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.support.helpers import wait_for, work_queue
+from tests.support.methods import JobMark
+from traciqo_rpc import batching, db, errors
+
+MARK = "/api/method/tests.support.methods.mark_batched"
+
+
+def labels() -> list[str]:
+    return sorted(m.label for m in JobMark.select())
+
+
+def test_queued_calls_run_in_one_batch_and_a_failure_rolls_back_only_itself(rt, monkeypatch):
+    sizes = []
+    run_batch = batching.WriteBatcher._run_batch
+    monkeypatch.setattr(batching.WriteBatcher, "_run_batch", lambda self, batch: (sizes.append(len(batch)),
+                                                                                   run_batch(self, batch)))
+
+    def write(label: str, fail: bool) -> str:
+        with db.transaction():  # the call's own savepoint, as the dispatcher opens it
+            JobMark.create(label=label)
+            if fail:
+                raise errors.ValidationError("asked to fail")
+        return label
+
+    async def five_calls() -> list:
+        batcher = batching.WriteBatcher()
+        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}", i == 2)) for i in range(5)]
+        await asyncio.sleep(0)  # all five are queued before the writer starts
+        batcher.start()
+        try:
+            return await asyncio.gather(*calls, return_exceptions=True)
+        finally:
+            batcher.stop()
+
+    results = asyncio.run(five_calls())
+    assert sizes == [5]
+    assert [r if isinstance(r, str) else type(r).__name__ for r in results] == ["m0", "m1", "ValidationError", "m3", "m4"]
+    assert labels() == ["m0", "m1", "m3", "m4"]
+
+
+def test_batched_method_over_http(client, rt):
+    """Concurrent calls: the failing ones answer 417 and leave nothing; the others' jobs run after commit."""
+    def post(i: int) -> int:
+        return client.post(MARK, json={"label": f"c{i}", "fail": i % 4 == 0}).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(post, range(12)))
+    assert statuses == [417 if i % 4 == 0 else 200 for i in range(12)]
+    kept = [f"c{i}" for i in range(12) if i % 4]
+    work_queue(rt)
+    wait_for(lambda: len(labels()) == 2 * len(kept))
+    assert labels() == sorted(kept + [f"{label}-job" for label in kept])
+
+
+def test_a_failed_commit_answers_503_and_drops_the_batchs_jobs(client, rt, monkeypatch):
+    @contextlib.contextmanager
+    def failing_commit():  # the batch's own transaction (calls open savepoints inside it)
+        with db.database.atomic():
+            yield
+            raise RuntimeError("disk full")  # as if COMMIT had failed: the batch rolls back
+
+    monkeypatch.setattr(db, "_transaction", failing_commit)
+    response = client.post(MARK, json={"label": "lost"})
+    assert response.status_code == 503
+    assert response.json()["error_code"] == "unavailable"
+    assert labels() == []
+    monkeypatch.undo()
+    client.post(MARK, json={"label": "after"})  # the writer goes on; its job runs
+    work_queue(rt)
+    wait_for(lambda: labels() == ["after", "after-job"])
+
+
+def test_batched_cannot_be_declared_without_a_transaction():
+    from traciqo_rpc.registry import whitelist
+
+    with pytest.raises(TypeError):
+        whitelist(batched=True, transaction=False)
+    with pytest.raises(TypeError):
+        whitelist(batched=True, blocking=False)
