@@ -28,6 +28,7 @@ from .registry import MethodSpec
 from .rendering import Reply, encode_headers, error_reply, json_reply
 from .results import FileResult
 from .runtime import Runtime
+from .usage import UsageRow
 
 log = logging.getLogger("traciqo.dispatch")
 
@@ -129,17 +130,9 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     if principal is None:
         return reply, None
     if rt.settings.request_log:
-        rt.request_log.record({
-            "workspace_id": principal.workspace_id,
-            "is_sandbox": principal.is_sandbox,
-            "api_key_id": principal.api_key_id,
-            "method": spec.path,
-            "http_method": call.http_method,
-            "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-            "request_id": call.request_id,
-            "created_at": utcnow(),
-        })
+        rt.request_log.record(UsageRow(principal.workspace_id, principal.is_sandbox, principal.api_key_id, spec.path,
+                                       call.http_method, status, round((time.perf_counter() - started) * 1000, 3),
+                                       call.request_id, utcnow()))
     return reply, principal.workspace_name
 
 

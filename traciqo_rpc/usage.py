@@ -2,32 +2,47 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import NamedTuple
 
 from . import db
 
 log = logging.getLogger("traciqo.usage")
 
 
+class UsageRow(NamedTuple):
+    """One API call, as hooks.request_log_writer receives it (a tuple: cheap to make and to insert)."""
+
+    workspace_id: int
+    is_sandbox: bool
+    api_key_id: int
+    method: str
+    http_method: str
+    status: int
+    duration_ms: float
+    request_id: str
+    created_at: dt.datetime
+
+
 class RequestLogBuffer:
-    """Collects one dict per API call; a background thread writes them with one insert per batch.
+    """Collects one UsageRow per API call; a background thread writes them with one insert per batch.
 
     A crash loses at most the last flush interval of usage rows, never business data.
     """
 
-    def __init__(self, writer: Callable[[list[dict[str, Any]]], None], interval: float = 1.0) -> None:
+    def __init__(self, writer: Callable[[list[UsageRow]], None], interval: float = 1.0) -> None:
         self._writer = writer
         self._interval = interval
-        self._pending: deque[dict[str, Any]] = deque()
+        self._pending: deque[UsageRow] = deque()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._flush_lock = threading.Lock()
 
-    def record(self, row: dict[str, Any]) -> None:
+    def record(self, row: UsageRow) -> None:
         self._pending.append(row)
 
     def flush(self) -> int:

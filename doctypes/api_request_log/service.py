@@ -10,20 +10,17 @@ from peewee import SQL, Case, fn
 from traciqo_rpc import db, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
+from traciqo_rpc.usage import UsageRow
 
 from .model import ApiRequestLog
 
 RETENTION_DAYS = 90
 
 
-_COLUMNS = ("workspace_id", "is_sandbox", "api_key_id", "method", "http_method", "status", "duration_ms",
-            "request_id", "created_at")
-
-
-def write_batch(rows: list[dict[str, Any]]) -> None:
+def write_batch(rows: list[UsageRow]) -> None:
     """hooks.request_log_writer: the driver's bulk insert (thousands of rows a second under load)."""
-    fields = [getattr(ApiRequestLog, name) for name in _COLUMNS]
-    db.bulk_insert(ApiRequestLog, fields, [tuple(row[name] for name in _COLUMNS) for row in rows])
+    fields = [getattr(ApiRequestLog, name) for name in UsageRow._fields]
+    db.bulk_insert(ApiRequestLog, fields, rows)
 
 
 def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
