@@ -133,6 +133,14 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
     return cursor
 
 
+def execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Hand-written SQL (`?` placeholders) run once per row, e.g. an upsert of counts."""
+    if not is_sqlite():
+        sql = sql.replace("?", "%s")
+    with peewee.__exception_wrapper__:
+        database.cursor().executemany(sql, rows)
+
+
 def bulk_insert(model: type[peewee.Model], fields: list[peewee.Field], rows: list[tuple[Any, ...]]) -> None:
     """Insert many rows with the driver's fast path (SQLite executemany, PostgreSQL execute_values).
 

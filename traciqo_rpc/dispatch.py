@@ -21,14 +21,13 @@ from .arguments import merge, read_body
 from .auth import Credentials, parse_credentials, permit
 from .batching import CommitFailed
 from .context import RequestContext
-from .db import utcnow
 from .principal import Principal
 from .ratelimit import Decision
 from .registry import MethodSpec
 from .rendering import Reply, encode_headers, error_reply, json_reply
 from .results import FileResult
 from .runtime import Runtime
-from .usage import UsageRow
+from .usage import UsageCall
 
 log = logging.getLogger("traciqo.dispatch")
 
@@ -130,9 +129,9 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     if principal is None:
         return reply, None
     if rt.settings.request_log:
-        rt.request_log.record(UsageRow(principal.workspace_id, principal.is_sandbox, principal.api_key_id, spec.path,
-                                       call.http_method, status, round((time.perf_counter() - started) * 1000, 3),
-                                       call.request_id, utcnow()))
+        rt.request_log.record(UsageCall(principal.workspace_id, principal.is_sandbox, principal.api_key_id, spec.path,
+                                        call.http_method, status, round((time.perf_counter() - started) * 1000, 3),
+                                        call.request_id, time.time()))
     return reply, principal.workspace_name
 
 

@@ -10,17 +10,25 @@ from peewee import SQL, Case, fn
 from traciqo_rpc import db, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
-from traciqo_rpc.usage import UsageRow
+from traciqo_rpc.usage import UsageCall, UsageCount
 
-from .model import ApiRequestLog
+from .model import ApiRequestLog, ApiUsage
 
-RETENTION_DAYS = 90
+RETENTION_DAYS = 90  # minute counts
+RECENT_DAYS = 7  # individual recent calls
+
+_UPSERT_COUNT_SQL = """
+INSERT INTO api_usage (workspace_id, is_sandbox, minute, api_key_id, method, http_method, status, calls, total_ms)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (workspace_id, is_sandbox, minute, api_key_id, method, http_method, status)
+DO UPDATE SET calls = api_usage.calls + excluded.calls, total_ms = api_usage.total_ms + excluded.total_ms"""
 
 
-def write_batch(rows: list[UsageRow]) -> None:
-    """hooks.request_log_writer: the driver's bulk insert (thousands of rows a second under load)."""
-    fields = [getattr(ApiRequestLog, name) for name in UsageRow._fields]
-    db.bulk_insert(ApiRequestLog, fields, rows)
+def write_batch(counts: list[UsageCount], calls: list[UsageCall]) -> None:
+    """hooks.request_log_writer: add the minute counts (another process may have counted the same
+    minute) and insert the recent calls with the driver's bulk insert."""
+    db.execute_many(_UPSERT_COUNT_SQL, counts)
+    db.bulk_insert(ApiRequestLog, [getattr(ApiRequestLog, name) for name in UsageCall._fields], calls)
 
 
 def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
@@ -28,27 +36,28 @@ def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
     now = utcnow()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     since = today - dt.timedelta(days=days - 1)
-    log = ApiRequestLog
+    usage, log = ApiUsage, ApiRequestLog
 
-    def count_since(start: dt.datetime) -> Any:
-        return fn.COALESCE(fn.SUM(Case(None, [(log.created_at >= start, 1)], 0)), 0)
+    def calls_since(start: dt.datetime) -> Any:
+        return fn.COALESCE(fn.SUM(Case(None, [(usage.minute >= start, usage.calls)], 0)), 0)
 
     totals = (
-        log.scoped(ctx, count_since(today).alias("today"),
-                   count_since(today - dt.timedelta(days=6)).alias("last_7_days"),
-                   count_since(today - dt.timedelta(days=29)).alias("last_30_days"))
-        .where(log.created_at >= today - dt.timedelta(days=29))
+        usage.scoped(ctx, calls_since(today).alias("today"),
+                     calls_since(today - dt.timedelta(days=6)).alias("last_7_days"),
+                     calls_since(today - dt.timedelta(days=29)).alias("last_30_days"))
+        .where(usage.minute >= today - dt.timedelta(days=29))
         .dicts()
         .get()
     )
-    window = log.scoped(ctx).where(log.created_at >= since)
-    day = fn.DATE(log.created_at)
-    per_day = window.select(day.alias("date"), fn.COUNT(log.id).alias("count")).group_by(day).order_by(day)
+    window = usage.scoped(ctx).where(usage.minute >= since)
+    calls = fn.SUM(usage.calls)
+    day = fn.DATE(usage.minute)
+    per_day = window.select(day.alias("date"), calls.alias("count")).group_by(day).order_by(day)
     per_method = (
-        window.select(log.method, fn.COUNT(log.id).alias("count"))
-        .group_by(log.method).order_by(SQL("count").desc(), log.method)
+        window.select(usage.method, calls.alias("count"))
+        .group_by(usage.method).order_by(SQL("count").desc(), usage.method)
     )
-    per_status = window.select(log.status, fn.COUNT(log.id).alias("count")).group_by(log.status).order_by(log.status)
+    per_status = window.select(usage.status, calls.alias("count")).group_by(usage.status).order_by(usage.status)
     recent = (
         log.scoped(ctx, log.method, log.http_method, log.status, log.duration_ms, log.request_id, log.created_at)
         .order_by(log.created_at.desc(), log.id.desc())
@@ -61,9 +70,9 @@ def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
         "last_7_days": int(totals["last_7_days"]),
         "last_30_days": int(totals["last_30_days"]),
         "days": days,
-        "per_day": [{"date": str(r["date"])[:10], "count": r["count"]} for r in per_day.dicts()],
-        "per_method": list(per_method.dicts()),
-        "per_status": list(per_status.dicts()),
+        "per_day": [{"date": str(r["date"])[:10], "count": int(r["count"])} for r in per_day.dicts()],
+        "per_method": [{"method": r["method"], "count": int(r["count"])} for r in per_method.dicts()],
+        "per_status": [{"status": r["status"], "count": int(r["count"])} for r in per_status.dicts()],
         "recent": [
             {
                 "method": r["method"],
@@ -78,5 +87,8 @@ def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
     }
 
 
-def prune_before(cutoff: dt.datetime) -> int:
-    return ApiRequestLog.delete().where(ApiRequestLog.created_at < cutoff).execute()
+def prune(now: dt.datetime) -> int:
+    """Drop minute counts past the retention period and individual calls past a week."""
+    counts = ApiUsage.delete().where(ApiUsage.minute < now - dt.timedelta(days=RETENTION_DAYS)).execute()
+    calls = ApiRequestLog.delete().where(ApiRequestLog.created_at < now - dt.timedelta(days=RECENT_DAYS)).execute()
+    return counts + calls

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
-from doctypes.api_request_log.model import ApiRequestLog
+from doctypes.api_request_log.model import ApiRequestLog, ApiUsage
 from tests.support.helpers import call, key_headers
 from traciqo_rpc.db import utcnow
 
@@ -70,21 +71,51 @@ def test_usage_windows_and_days(client, rt, workspace):
     client.get(WHOAMI, headers=headers)
     usage = client.get(USAGE, headers=headers).json()["message"]
     ws_id = ApiRequestLog.select(ApiRequestLog.workspace_id).first().workspace_id
-    now = utcnow()
-    rows = [
-        {"days_ago": 3, "status": 200}, {"days_ago": 10, "status": 404}, {"days_ago": 40, "status": 200},
-    ]
+    today = utcnow().replace(second=0, microsecond=0)
+    older = [(3, 200, 1), (10, 404, 2), (40, 200, 5)]  # days ago, status, calls that minute
+
     def seed(ctx):
-        ApiRequestLog.insert_many([
-            {"workspace_id": ws_id, "is_sandbox": False, "api_key_id": 1, "method": "m", "http_method": "GET",
-             "status": r["status"], "duration_ms": 1.0, "request_id": "old", "created_at": now - dt.timedelta(days=r["days_ago"])}
-            for r in rows
+        ApiUsage.insert_many([
+            {"workspace_id": ws_id, "is_sandbox": False, "minute": today - dt.timedelta(days=days_ago),
+             "api_key_id": 1, "method": "m", "http_method": "GET", "status": status, "calls": calls, "total_ms": 1.0}
+            for days_ago, status, calls in older
         ]).execute()
+
     call(rt, seed)
     usage = client.get(USAGE, headers=headers, params={"days": 7, "limit": 2}).json()["message"]
-    assert (usage["today"], usage["last_7_days"], usage["last_30_days"]) == (2, 3, 4)
+    assert (usage["today"], usage["last_7_days"], usage["last_30_days"]) == (2, 3, 5)
     assert sum(d["count"] for d in usage["per_day"]) == 3  # 7-day window for the breakdowns
     assert len(usage["recent"]) == 2
+
+
+def test_usage_counts_add_up_across_flushes_and_processes(client, rt, workspace):
+    """Counts of the same minute from two flushes (or two processes) are added, not replaced."""
+    headers = key_headers(workspace)
+    for _ in range(3):
+        client.get(WHOAMI, headers=headers)
+    rt.request_log.flush()
+    for _ in range(2):
+        client.get(WHOAMI, headers=headers)
+    rt.request_log.flush()
+    whoami = ApiUsage.select().where(ApiUsage.method == "traciqo_rpc.api.whoami")
+    assert sum(row.calls for row in whoami) == 5
+    assert whoami.count() <= 2  # one row per minute, however many calls
+    assert ApiRequestLog.select().where(ApiRequestLog.method == "traciqo_rpc.api.whoami").count() == 5
+
+
+def test_only_the_latest_calls_are_kept_one_by_one(rt, monkeypatch):
+    """Under load each flush keeps the newest RECENT_KEPT calls per workspace; the counts keep them all."""
+    from traciqo_rpc import usage
+
+    monkeypatch.setattr(usage, "RECENT_KEPT", 3)
+    buffer = usage.RequestLogBuffer(rt.wiring.request_log_writer)
+    now = time.time()
+    for i in range(10):
+        buffer.record(usage.UsageCall(7, False, 1, "m", "GET", 200, 1.0, f"r{i}", now))
+    assert buffer.flush() == 10
+    assert [r.request_id for r in ApiRequestLog.select().where(ApiRequestLog.workspace_id == 7)
+            .order_by(ApiRequestLog.id)] == ["r7", "r8", "r9"]
+    assert ApiUsage.get(ApiUsage.workspace_id == 7).calls == 10
 
 
 def test_usage_is_isolated_by_workspace_and_environment(client, make_workspace):
