@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
 from .principal import Principal
@@ -16,15 +15,25 @@ def new_request_id() -> str:
     return f"{random.getrandbits(64):016x}"
 
 
-@dataclass
 class RequestContext:
-    """Who is calling, in which workspace and environment, plus work deferred to after commit."""
+    """Who is calling, in which workspace and environment, plus work deferred to after commit.
 
-    request_id: str = field(default_factory=new_request_id)
-    principal: Principal | None = None
-    ip: str | None = None
-    user_agent: str | None = None
-    after_commit: list[Callable[[], Any]] = field(default_factory=list)
+    A plain class with slots: one is made per request, and a dataclass's generated __init__
+    with default factories cost twice as much.
+    """
+
+    __slots__ = ("request_id", "principal", "ip", "user_agent", "after_commit")
+
+    def __init__(self, request_id: str | None = None, principal: Principal | None = None, ip: str | None = None,
+                 user_agent: str | None = None, after_commit: list[Callable[[], Any]] | None = None) -> None:
+        self.request_id = request_id or new_request_id()
+        self.principal = principal
+        self.ip = ip
+        self.user_agent = user_agent
+        self.after_commit = [] if after_commit is None else after_commit
+
+    def __repr__(self) -> str:
+        return f"RequestContext(request_id={self.request_id!r}, principal={self.principal!r})"
 
     @property
     def workspace_id(self) -> int | None:
