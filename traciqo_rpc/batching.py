@@ -14,6 +14,7 @@ them is what lets one process record thousands of scans a second.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections import deque
@@ -58,6 +59,8 @@ class WriteBatcher:
     async def run(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run `func(*args)` in its own savepoint in the next batch; returns its result once the
         batch has committed, or raises CommitFailed (or what `func` raised)."""
+        if self._stopping:
+            raise CommitFailed("the server is stopping")
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append(_Call(func, args, future, loop))
@@ -82,7 +85,13 @@ class WriteBatcher:
             self._wake.clear()
             while self._pending:
                 batch = [self._pending.popleft() for _ in range(min(MAX_BATCH, len(self._pending)))]
-                self._run_batch(batch)
+                try:
+                    self._run_batch(batch)
+                except Exception as exc:  # never let the writer die: every later call would wait forever
+                    log.exception("the writer failed on a batch of %d calls", len(batch))
+                    for call in batch:
+                        call.error = CommitFailed(str(exc))
+                    _answer(batch)
             if self._stopping:
                 return
 
@@ -105,8 +114,7 @@ class WriteBatcher:
                     call.error.__cause__ = exc
         finally:
             _local.after_commit = None
-        for loop, calls in _by_loop(batch).items():
-            loop.call_soon_threadsafe(_settle, calls)
+        _answer(batch)
         for action in after_commit:
             try:
                 action()
@@ -114,11 +122,14 @@ class WriteBatcher:
                 log.exception("after-commit action failed")
 
 
-def _by_loop(batch: list[_Call]) -> dict[asyncio.AbstractEventLoop, list[_Call]]:
+def _answer(batch: list[_Call]) -> None:
+    """Hand the results back: one wake-up per event loop, not one per call."""
     groups: dict[asyncio.AbstractEventLoop, list[_Call]] = {}
     for call in batch:
         groups.setdefault(call.loop, []).append(call)
-    return groups
+    for loop, calls in groups.items():
+        with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits any more
+            loop.call_soon_threadsafe(_settle, calls)
 
 
 def _settle(calls: list[_Call]) -> None:

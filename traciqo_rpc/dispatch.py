@@ -73,7 +73,7 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
                 client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args)
     if _runs_inline(rt, call):
         return invoke(rt, call)
-    if spec.batched:
+    if spec.batched and rt.group_commit:
         try:
             return await rt.batcher.run(invoke, rt, call)
         except CommitFailed:

@@ -54,9 +54,10 @@ def whitelist(
         guest_rate_limit: requests per minute per client IP for calls without credentials.
         blocking: False for a function that does no I/O at all (no database, no network): it
             then runs on the event loop, which saves the hand-off to a worker thread and back.
-        batched: True for a short write on a hot path (a scan, an activation): the call runs
-            on the writer thread in its own savepoint, sharing one transaction and one commit
-            with the calls that arrive alongside it (see traciqo_rpc/batching.py).
+        batched: True for a short write on a hot path (a scan, an activation): on SQLite the
+            call runs on the writer thread in its own savepoint, sharing one transaction and one
+            commit with the calls that arrive alongside it (see traciqo_rpc/batching.py); on
+            PostgreSQL it runs in the pool in its own transaction, as any other write.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:

@@ -53,8 +53,11 @@ class Runtime:
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
         self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
-        # Short write calls share transactions on one writer thread (see batching.py).
+        # Short write calls share transactions on one writer thread (see batching.py), on SQLite:
+        # it has one writer anyway. PostgreSQL takes concurrent writers and groups their WAL
+        # flushes itself; one writer thread there only lined up the network round trips.
         self.batcher = batching.WriteBatcher()
+        self.group_commit = db.is_sqlite()
         # One thread pushes jobs to the queue after commit, in order, off the request path.
         self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
 
