@@ -1,14 +1,17 @@
 """Group commit: short write calls (a scan, an activation) share one transaction and one commit.
 
-One writer thread takes whatever calls have arrived, runs each in its own savepoint inside a
-single transaction, commits once, and hands every result back to the event loop in one
-wake-up. A call that fails rolls back only its own savepoint. The answer is still sent only
+One writer thread takes whatever calls have arrived, runs them one after another inside a
+single transaction (each in its own savepoint, which the dispatcher opens), commits once,
+and hands every result back to the event loop in one wake-up. A call that fails rolls back
+only its own savepoint. The answer is still sent only
 after the commit, so nothing is acknowledged that could be lost; after-commit actions
 (queueing webhook jobs) wait for the shared commit, and are dropped if it fails.
 
 Why: on SQLite a commit writes the changed pages to the WAL (tens of microseconds) and the
-database has one writer anyway; on PostgreSQL a commit waits for the WAL flush. Sharing
-them is what lets one process record thousands of scans a second.
+database has one writer anyway, so each call committing alone made the commit its largest
+cost. Sharing it is what lets one process record thousands of scans a second. The
+dispatcher uses it on SQLite only (Runtime.group_commit): PostgreSQL takes concurrent
+writers and groups their WAL flushes itself.
 """
 
 from __future__ import annotations
@@ -57,8 +60,12 @@ class WriteBatcher:
         self._thread: threading.Thread | None = None
 
     async def run(self, func: Callable[..., Any], *args: Any) -> Any:
-        """Run `func(*args)` in its own savepoint in the next batch; returns its result once the
-        batch has committed, or raises CommitFailed (or what `func` raised)."""
+        """Run `func(*args)` in the next batch; returns its result once the batch has committed,
+        or raises CommitFailed (or what `func` raised).
+
+        `func` must undo its own writes when it fails: the dispatcher runs each call through
+        `Runtime.run_in_transaction`, which opens a savepoint inside the batch's transaction.
+        """
         if self._stopping:
             raise CommitFailed("the server is stopping")
         loop = asyncio.get_running_loop()
@@ -103,7 +110,7 @@ class WriteBatcher:
                 for call in batch:
                     try:
                         call.result = call.func(*call.args)
-                    except BaseException as exc:  # the function renders its errors; this is a bug
+                    except BaseException as exc:  # fails this call only (its savepoint is rolled back)
                         call.error = exc
         except Exception as exc:  # BEGIN or COMMIT failed: none of the batch's work is kept
             log.exception("a batch of %d calls could not commit", len(batch))
