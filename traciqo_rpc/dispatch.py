@@ -24,7 +24,7 @@ from .context import RequestContext
 from .principal import Principal
 from .ratelimit import Decision
 from .registry import MethodSpec
-from .rendering import Reply, encode_headers, error_reply, json_reply
+from .rendering import RawHeaders, Reply, encode_headers, error_reply, json_reply
 from .results import FileResult
 from .runtime import Runtime
 from .usage import UsageCall
@@ -62,8 +62,12 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
         if scope["method"] not in spec.methods:
             raise errors.MethodNotAllowed(f"{path} accepts {spec.allow_header}", headers={"Allow": spec.allow_header})
         credentials = parse_credentials(headers)
-        json_body, form = await read_body(scope, receive, headers)
-        raw_args = merge(spec.schema, scope["query_string"], form, json_body)
+        query = scope["query_string"]
+        if scope["method"] == "GET":  # no body to read: skip a coroutine and the merging
+            raw_args = merge(spec.schema, query, None, {}) if query else {}
+        else:
+            json_body, form = await read_body(scope, receive, headers)
+            raw_args = merge(spec.schema, query, form, json_body)
     except errors.TraciqoError as exc:
         return error_reply(exc, rt.settings.developer_mode), None
     client = scope.get("client")
@@ -96,7 +100,7 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     started = time.perf_counter()
     spec = call.spec
     ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent)
-    headers: dict[str, str] = {}
+    headers: RawHeaders = []  # the rate window's, on every answer
     status = 200
     try:
         if call.credentials is not None:
@@ -113,18 +117,18 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
         reply = success_reply(result, headers)
     except errors.TraciqoError as exc:
         status = exc.status
-        reply = error_reply(exc, rt.settings.developer_mode, headers)
+        reply = error_reply(exc, rt.settings.developer_mode, raw_headers=headers)
     except peewee.IntegrityError as exc:
         status = 409
         conflict = errors.DuplicateEntryError("The change conflicts with existing data")
         conflict.__cause__ = exc
-        reply = error_reply(conflict, rt.settings.developer_mode, headers)
+        reply = error_reply(conflict, rt.settings.developer_mode, raw_headers=headers)
     except Exception as exc:
         log.exception("unhandled error in %s (request %s)", spec.path, call.request_id)
         status = 500
         internal = errors.TraciqoError(f"Internal error; quote request id {call.request_id}")
         internal.__cause__ = exc
-        reply = error_reply(internal, rt.settings.developer_mode, headers)
+        reply = error_reply(internal, rt.settings.developer_mode, raw_headers=headers)
     principal = ctx.principal
     if principal is None:
         return reply, None
@@ -136,7 +140,7 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
 
 
 def admit(rt: Runtime, creds: Credentials, cached: tuple[Principal, int | None] | None,
-          headers: dict[str, str]) -> Principal:
+          headers: RawHeaders) -> Principal:
     """Authenticate, permit and rate-limit; fills `headers` with the X-RateLimit-* values.
 
     A cached principal and the rate window are both in process memory (shared through Redis
@@ -156,14 +160,14 @@ def admit(rt: Runtime, creds: Credentials, cached: tuple[Principal, int | None] 
     return principal
 
 
-def limit_guest(rt: Runtime, ip: str, limit: int, headers: dict[str, str]) -> None:
+def limit_guest(rt: Runtime, ip: str, limit: int, headers: RawHeaders) -> None:
     """Guest calls (public verification) are limited per client IP."""
     now = time.time()
     enforce(rt.rate_limiter.decide(rt.counters.hit(f"ip:{ip}", now)[1], limit, now), headers)
 
 
-def enforce(decision: Decision, headers: dict[str, str]) -> None:
-    headers.update(decision.headers())
+def enforce(decision: Decision, headers: RawHeaders) -> None:
+    headers += decision.headers()
     if not decision.allowed:
         raise errors.RateLimitExceeded(
             f"Rate limit of {decision.limit} requests per minute exceeded; retry in {decision.retry_after} s"
@@ -190,16 +194,16 @@ def _first(problem: Any) -> str:
     return str(problem)
 
 
-def success_reply(result: Any, headers: Mapping[str, str]) -> Reply:
+def success_reply(result: Any, headers: RawHeaders) -> Reply:
     if isinstance(result, FileResult):
         # Files may come from users (receipts): never let a browser guess another type.
         media_type = result.media_type
         if media_type.startswith("text/") and "charset" not in media_type:
             media_type += "; charset=utf-8"
-        file_headers = {**headers, "Content-Type": media_type, "X-Content-Type-Options": "nosniff"}
+        file_headers = {"Content-Type": media_type, "X-Content-Type-Options": "nosniff"}
         if result.filename:
             file_headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         if result.max_age is not None:
             file_headers["Cache-Control"] = f"private, max-age={result.max_age}"
-        return Reply(200, result.content, encode_headers(file_headers))
-    return json_reply({"message": result}, headers=headers)
+        return Reply(200, result.content, encode_headers(file_headers) + headers)
+    return json_reply({"message": result}, raw_headers=headers)

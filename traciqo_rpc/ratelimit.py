@@ -24,14 +24,12 @@ class Decision(NamedTuple):
     reset_at: int
     retry_after: int
 
-    def headers(self) -> dict[str, str]:
-        headers = {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_at),
-        }
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """X-RateLimit-Limit/Remaining/Reset (and Retry-After when refused), as ASGI byte pairs."""
+        headers = [(b"x-ratelimit-limit", b"%d" % self.limit), (b"x-ratelimit-remaining", b"%d" % self.remaining),
+                   (b"x-ratelimit-reset", b"%d" % self.reset_at)]
         if not self.allowed:
-            headers["Retry-After"] = str(self.retry_after)
+            headers.append((b"retry-after", b"%d" % self.retry_after))
         return headers
 
 

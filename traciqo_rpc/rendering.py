@@ -62,7 +62,7 @@ class Reply:
 
     async def send(self, send: Send) -> None:
         headers = self.headers
-        headers.append((b"content-length", str(len(self.body)).encode()))
+        headers.append((b"content-length", b"%d" % len(self.body)))
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
 
@@ -79,15 +79,25 @@ def encode_headers(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
     return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
 
 
-def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
-    return Reply(status, dumps(body), [_JSON, *encode_headers(headers)] if headers else [_JSON])
+RawHeaders = list[tuple[bytes, bytes]]
 
 
-def error_reply(exc: TraciqoError, developer_mode: bool = False, extra_headers: Mapping[str, str] | None = None) -> Reply:
+def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None = None,
+               raw_headers: RawHeaders = ()) -> Reply:
+    """`headers` by name, or `raw_headers` already as ASGI byte pairs (e.g. the rate window's)."""
+    out = [_JSON]
+    if headers:
+        out += encode_headers(headers)
+    out += raw_headers
+    return Reply(status, dumps(body), out)
+
+
+def error_reply(exc: TraciqoError, developer_mode: bool = False, extra_headers: Mapping[str, str] | None = None,
+                raw_headers: RawHeaders = ()) -> Reply:
     body = exc.to_body()
     if developer_mode and exc.__cause__ is not None:
         body["exc"] = "".join(traceback.format_exception(exc.__cause__))
-    return json_reply(body, exc.status, {**exc.headers, **(extra_headers or {})})
+    return json_reply(body, exc.status, {**exc.headers, **(extra_headers or {})}, raw_headers)
 
 
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:

@@ -36,6 +36,6 @@ def route_endpoint(func: Callable[..., Any]) -> Callable[[Request], Any]:
                              user_agent=request.headers.get("user-agent"))
         params, headers, body = dict(request.path_params), dict(request.headers), b"".join(chunks)
         result = await rt.run_blocking(rt.run_in_transaction, ctx, lambda: func(ctx, params, headers, body))
-        return success_reply(result, {}).to_response()
+        return success_reply(result, []).to_response()
 
     return endpoint
