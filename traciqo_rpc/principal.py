@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 
@@ -24,8 +25,14 @@ class Principal:
 
     @classmethod
     def system(cls, workspace_id: int, is_sandbox: bool) -> Principal:
-        """The system acting on a workspace's behalf (jobs, CLI): no key, no limits."""
-        return cls(0, "system", "", workspace_id, "", is_sandbox, True, "", True, 0)
+        """The system acting on a workspace's behalf (jobs, CLI, a guest's scan): no key, no limits."""
+        return _system(workspace_id, is_sandbox)
 
     def forced_to_sandbox(self) -> Principal:
         return self if self.is_sandbox else replace(self, is_sandbox=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _system(workspace_id: int, is_sandbox: bool) -> Principal:
+    # Immutable, so one per workspace and environment serves every scan that acts for it.
+    return Principal(0, "system", "", workspace_id, "", is_sandbox, True, "", True, 0)

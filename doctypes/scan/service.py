@@ -89,24 +89,30 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
         verdict = _verdict(row.status, scan_count, found)
         scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, row.is_sandbox, row.id, now, ctx.ip, user_agent,
                                                 lat, lon, country, source, verdict)).fetchone()[0]
+        shown = codes.display(code)
         publish(owner, "scan:captured", {
-            "code": codes.display(code), "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
+            "code": shown, "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
             "reasons": found, "scan_count": scan_count, "batch": row.batch_name, "product_id": row.product_id,
             "lat": lat, "lon": lon, "country": country, "ip": ctx.ip, "user_agent": ctx.user_agent, "source": source,
         })
-    first_scanned_at = AuthCode.first_scanned_at.python_value(first_scanned_at)
     return {
         "genuine": verdict in ("genuine", "already_verified"),
         "status": verdict,
-        "code": codes.display(code),
+        "code": shown,
         "product": _public_product(row),
         "batch": row.batch_name,
         "scan_count": scan_count,
-        "first_scanned_at": first_scanned_at,
+        "first_scanned_at": now if scan_count == 1 else _datetime(first_scanned_at),
         "reasons": found,
         "sandbox": row.is_sandbox,
         "scan_token": location_token(scan_id),
     }
+
+
+def _datetime(value: Any) -> dt.datetime:
+    """A timestamp as the driver returns it: text on SQLite (peewee's parser tries several
+    formats; ours is always ISO), a datetime on PostgreSQL."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _verdict(status: str, scan_count: int, found: list[str]) -> str:
