@@ -1,9 +1,9 @@
 """Logging set-up: plain lines by default, JSON lines with TRACIQO_LOG_JSON=1.
 
-Requests log through `logging` as usual, but the handler only appends the record to a
-buffer; a writer thread wakes every 50 ms (at once for warnings and errors), formats what
-has gathered and writes it in one go. Per-request logging then costs the request little
-more than creating the record, and no thread is woken per line.
+Requests log through `logging` as usual; the handler formats the record and appends the
+line to a buffer, and a writer thread wakes every 50 ms (at once for warnings and errors)
+and writes what has gathered in one go. No thread is woken per line, and no record is kept
+alive past its request.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def log_access(method: str, path: str, status: int, ms: float, request_id: str, 
 
 
 class _Writer(threading.Thread):
-    """Formats buffered records and writes each gathering with one write and one flush."""
+    """Writes the buffered lines every FLUSH_SECONDS (or when woken) with one write and one flush."""
 
     def __init__(self, formatter: logging.Formatter, stream: TextIO) -> None:
         super().__init__(name="traciqo-log-writer", daemon=True)

@@ -64,10 +64,8 @@ def whitelist(
         transaction = batched or (verbs != {"GET"} and blocking)
     if batched and not transaction:
         raise TypeError("a batched method runs in a savepoint of the shared transaction: transaction=False makes no sense")
-    if transaction and not blocking:
+    if transaction and not blocking:  # batched methods always run in a transaction
         raise TypeError("a method that runs in a transaction does I/O: it cannot be blocking=False")
-    if batched and not blocking:
-        raise TypeError("a batched method writes: it cannot be blocking=False")
     if schema is None:
         schema_obj: Schema = _NoArguments()
     elif isinstance(schema, Schema):
