@@ -54,6 +54,6 @@ http_routes = {
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).
 cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register"]
 
-# How the framework finds an API key's principal, and where usage rows go.
+# How the framework finds an API key's principal, and where usage (minute counts, recent calls) goes.
 principal_loader = "doctypes.api_key.service.load_principal"
 request_log_writer = "doctypes.api_request_log.service.write_batch"
