@@ -19,9 +19,8 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 async def read_body(scope: Scope, receive: Receive,
                     headers: Mapping[bytes, bytes]) -> tuple[dict[str, Any], FormData | None]:
-    """The JSON object or form of the body; 400 for anything unparseable."""
-    if scope["method"] in ("GET", "HEAD"):
-        return {}, None
+    """The JSON object or form of the body (the dispatcher calls this only for verbs that
+    carry one); 400 for anything unparseable."""
     content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
     if content_type in _FORM_TYPES:
         try:

@@ -125,20 +125,21 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
     statement itself a few, so these go straight to the driver's cursor (errors still arrive
     as peewee's IntegrityError and friends).
     """
-    if not is_sqlite():
-        sql = sql.replace("?", "%s")
     with peewee.__exception_wrapper__:
         cursor = database.cursor()
-        cursor.execute(sql, params)
+        cursor.execute(_for_driver(sql), params)
     return cursor
 
 
 def execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
     """Hand-written SQL (`?` placeholders) run once per row, e.g. an upsert of counts."""
-    if not is_sqlite():
-        sql = sql.replace("?", "%s")
     with peewee.__exception_wrapper__:
-        database.cursor().executemany(sql, rows)
+        database.cursor().executemany(_for_driver(sql), rows)
+
+
+def _for_driver(sql: str) -> str:
+    """`?` placeholders as the driver wants them (psycopg2 takes `%s`)."""
+    return sql if is_sqlite() else sql.replace("?", "%s")
 
 
 def bulk_insert(model: type[peewee.Model], fields: list[peewee.Field], rows: list[tuple[Any, ...]]) -> None:
