@@ -2,8 +2,9 @@
 
 Verified principals are cached per (key, secret digest) for a couple of seconds so the hot
 path does no database work. Any credential, workspace or plan change bumps a generation
-counter after commit (in Redis, or in memory in the embedded mode); every request reads it
-in the same round trip as its rate limit, so a rotated secret is refused at once by every process.
+counter after commit (traciqo_rpc.caching: in Redis, or in memory in the embedded mode);
+every request reads it with its rate window, so a rotated secret is refused at once by
+every process.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from . import errors
-from .context import RequestContext
 from .principal import Principal
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -128,18 +128,3 @@ def permit(principal: Principal, creds: Credentials) -> Principal:
     if not principal.api_access:
         raise errors.ApiAccessNotInPlan(f"The {principal.plan} plan does not include API access")
     return principal.forced_to_sandbox() if creds.force_sandbox else principal
-
-
-def invalidate_credentials(ctx: RequestContext) -> None:
-    """After commit, make every process drop cached principals (rotation, freeze, plan change)."""
-    from . import runtime
-
-    def bump() -> None:
-        rt = runtime.get()
-        rt.authenticator.clear()
-        try:
-            rt.counters.bump_generation()
-        except Exception:  # Redis down: other processes fall back to the cache TTL
-            runtime.log.warning("could not bump the credentials generation; caches expire within the TTL")
-
-    ctx.on_commit(bump)

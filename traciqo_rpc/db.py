@@ -190,7 +190,11 @@ class TenantModel(BaseModel):
 
 
 def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
-    """Create missing tables, columns and indexes; never drops or rewrites. Safe to re-run."""
+    """Create missing tables, columns and indexes; safe to re-run on a database with data.
+
+    Never drops or rewrites data. The one thing it removes is an index a model lists in
+    `Meta.retired_indexes` (one another index has replaced): it would slow every insert.
+    """
     db = database.obj
     models = peewee.sort_models(list(models))
     changes: list[str] = []
@@ -210,4 +214,9 @@ def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
                     apply_migrations(migrator.add_column(table, fld.column_name, fld))
                     changes.append(f"add column {table}.{fld.column_name}")
         db.create_tables(models, safe=True)
+        for model in models:
+            for index in getattr(model._meta, "retired_indexes", ()):
+                if index in {i.name for i in db.get_indexes(model._meta.table_name)}:
+                    db.execute_sql(f'DROP INDEX "{index}"')
+                    changes.append(f"drop index {index}")
     return changes

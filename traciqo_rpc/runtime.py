@@ -16,6 +16,7 @@ import redis
 
 from . import batching, db, jobs, registry, wiring
 from .auth import Authenticator
+from .caching import SettingsCache
 from .context import RequestContext, use_context
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
 from .settings import Settings
@@ -47,6 +48,7 @@ class Runtime:
         # A Redis round trip per request cost more than the rest of a cached call: count in memory,
         # share in the background (one process needs no sharing at all).
         self.counters = LocalCounters() if self.embedded_queue else SyncedCounters(self.redis)
+        self.settings_cache = SettingsCache(self.counters.generation, settings.auth_cache_seconds)
         self.request_log = RequestLogBuffer(wired.request_log_writer)
         self.ticker = jobs.PeriodicTicker(self.redis, wired.scheduled_jobs)
         self._embedded_worker: jobs.EmbeddedWorker | None = None

@@ -8,7 +8,8 @@ from typing import Any
 from doctypes.plan.model import Plan
 from doctypes.workspace.model import ACTIVE, Workspace
 from traciqo_rpc import errors
-from traciqo_rpc.auth import hash_secret, invalidate_credentials, new_secret
+from traciqo_rpc.auth import hash_secret, new_secret
+from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 from traciqo_rpc.principal import Principal
@@ -71,7 +72,7 @@ def rotate_secret(ctx: RequestContext) -> dict[str, Any]:
     key.secret_hash = hash_secret(secret)
     key.rotated_at = utcnow()
     key.save(only=[ApiKey.secret_hash, ApiKey.rotated_at])
-    invalidate_credentials(ctx)
+    invalidate_after_commit(ctx)
     return {
         "api_key": key.api_key,
         "api_secret": secret,

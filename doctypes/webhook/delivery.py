@@ -21,6 +21,7 @@ import httpx
 
 from doctypes.event.model import Event
 from traciqo_rpc import db, enqueue_after_commit, runtime
+from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 
 from . import signing, ssrf
@@ -58,14 +59,24 @@ def fan_out(ctx: RequestContext, event_id: str, event_name: str) -> list[str]:
     from .jobs import deliver_event
 
     scope = Delivery.scope_values(ctx)
-    delivery_ids = []
-    for endpoint_id, events in db.execute(_SUBSCRIBED_SQL, (scope["workspace_id"], scope["is_sandbox"], True)):
-        subscribed = json.loads(events)
-        if event_name in subscribed or ALL_EVENTS in subscribed:
-            delivery_ids.append(create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False))
+    delivery_ids = [
+        create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False)
+        for endpoint_id, events in subscriptions(scope["workspace_id"], scope["is_sandbox"])
+        if event_name in events or ALL_EVENTS in events
+    ]
     if delivery_ids:
         enqueue_after_commit(ctx, deliver_event, event_id)
     return delivery_ids
+
+
+def subscriptions(workspace_id: int, is_sandbox: bool) -> list[tuple[str, frozenset[str]]]:
+    """The enabled endpoints of a workspace and environment with the events each subscribes to,
+    from the settings cache (every change to an endpoint invalidates it, see service.py)."""
+    def load() -> list[tuple[str, frozenset[str]]]:
+        rows = db.execute(_SUBSCRIBED_SQL, (workspace_id, is_sandbox, True)).fetchall()
+        return [(endpoint_id, frozenset(json.loads(events))) for endpoint_id, events in rows]
+
+    return runtime.get().settings_cache.get(("webhook-subscriptions", workspace_id, is_sandbox), load)
 
 
 def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoint_id: str,
@@ -144,7 +155,7 @@ def _settle(ctx: RequestContext, delivery: Delivery, endpoint: WebhookEndpoint, 
             endpoint.save(only=[WebhookEndpoint.failing_since])
         return _finish(delivery, SUCCEEDED)
     if status_code == 410:
-        _disable(endpoint, "The endpoint answered 410 Gone")
+        _disable(ctx, endpoint, "The endpoint answered 410 Gone")
         return _finish(delivery, FAILED)
     if error and error.startswith("UnsafeUrl"):
         return _finish(delivery, FAILED)
@@ -153,7 +164,7 @@ def _settle(ctx: RequestContext, delivery: Delivery, endpoint: WebhookEndpoint, 
         endpoint.failing_since = now
         endpoint.save(only=[WebhookEndpoint.failing_since])
     elif now - endpoint.failing_since > DISABLE_AFTER:
-        _disable(endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC")
+        _disable(ctx, endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC")
         return _finish(delivery, FAILED)
     schedule = runtime.get().settings.webhook_retry_schedule
     if delivery.attempts >= len(schedule):
@@ -174,9 +185,10 @@ def _finish(delivery: Delivery, status: str) -> str:
     return status
 
 
-def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
+def _disable(ctx: RequestContext, endpoint: WebhookEndpoint, reason: str) -> None:
     endpoint.enabled, endpoint.disabled_reason = False, reason
     endpoint.save(only=[WebhookEndpoint.enabled, WebhookEndpoint.disabled_reason])
+    invalidate_after_commit(ctx)
     log.warning("webhook endpoint %s (%s) disabled: %s", endpoint.id, endpoint.url, reason)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from doctypes.event.service import new_event_id, write_event
 from traciqo_rpc import db, enqueue_after_commit, errors, events, runtime
+from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate
 
@@ -52,6 +53,7 @@ def create(ctx: RequestContext, url: str, event_names: list[str], description: s
     endpoint = WebhookEndpoint.create(
         id=f"we_{new_event_id()[4:]}", url=url, events=json.dumps(_check_events(event_names)),
         description=description, secret=signing.new_secret(), **WebhookEndpoint.scope_values(ctx))
+    invalidate_after_commit(ctx)  # the workspace's subscriptions are cached (delivery.subscriptions)
     return {**endpoint_dict(endpoint), "secret": endpoint.secret}
 
 
@@ -77,6 +79,7 @@ def update(ctx: RequestContext, webhook_id: str, url: str | None = None, events:
         if enabled:  # re-enabling starts afresh
             endpoint.failing_since, endpoint.disabled_reason = None, None
     endpoint.save()
+    invalidate_after_commit(ctx)
     return endpoint_dict(endpoint)
 
 
@@ -85,6 +88,7 @@ def delete(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
     Delivery.update(status=FAILED, completed_at=db.utcnow()).where(
         (Delivery.endpoint_id == endpoint.id) & (Delivery.status == PENDING)).execute()
     endpoint.delete_instance()
+    invalidate_after_commit(ctx)
     return {"deleted": webhook_id}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from doctypes.api_key import service as api_keys
 from doctypes.plan.service import get_plan
 from traciqo_rpc import errors
-from traciqo_rpc.auth import invalidate_credentials
+from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 
 from .model import ACTIVE, FROZEN, Workspace
@@ -41,7 +41,7 @@ def set_status(ctx: RequestContext, name: str, frozen: bool) -> dict[str, Any]:
     workspace = get_workspace(name)
     workspace.status = FROZEN if frozen else ACTIVE
     workspace.save(only=[Workspace.status])
-    invalidate_credentials(ctx)
+    invalidate_after_commit(ctx)
     return {"workspace": workspace.name, "status": workspace.status}
 
 
@@ -49,5 +49,5 @@ def change_plan(ctx: RequestContext, name: str, plan: str) -> dict[str, Any]:
     workspace = get_workspace(name)
     workspace.plan = get_plan(plan).name
     workspace.save(only=[Workspace.plan])
-    invalidate_credentials(ctx)
+    invalidate_after_commit(ctx)
     return {"workspace": workspace.name, "plan": workspace.plan}

@@ -44,6 +44,30 @@ def test_migrate_refuses_required_column_without_default(rt):
     db.database.drop_tables([Widget])
 
 
+def test_migrate_drops_retired_indexes_only(rt):
+    class Gizmo(db.BaseModel):
+        name = peewee.CharField(index=True)
+        kind = peewee.CharField(index=True)
+
+    db.migrate([Gizmo])
+    Gizmo.create(name="kept", kind="a")
+
+    class Gizmo(db.BaseModel):  # noqa: F811 - the name index replaced by a composite one
+        name = peewee.CharField()
+        kind = peewee.CharField(index=True)
+
+        class Meta:
+            indexes = ((("name", "kind"), False),)
+            retired_indexes = ("gizmo_name",)
+
+    assert db.migrate([Gizmo]) == ["drop index gizmo_name"]
+    assert db.migrate([Gizmo]) == []
+    names = {index.name for index in db.database.get_indexes("gizmo")}
+    assert "gizmo_name" not in names and {"gizmo_kind", "gizmo_name_kind"} <= names
+    assert Gizmo.get().name == "kept"
+    db.database.drop_tables([Gizmo])
+
+
 def test_scoped_needs_a_principal(rt):
     from doctypes.api_key.model import ApiKey
     from traciqo_rpc.errors import GuestNotAllowed

@@ -126,6 +126,32 @@ def test_410_disables_the_endpoint(client, rt, headers, hook):
     assert Delivery.select().count() == 1  # a disabled endpoint gets nothing new
 
 
+def test_endpoint_changes_reach_the_very_next_event(client, headers, hook):
+    """Subscriptions are cached per workspace; every change to an endpoint invalidates them."""
+    _, endpoint = hook
+
+    def deliveries_after_new_codes(batch):
+        assert create_codes(client, headers, batch).status_code == 200
+        return Delivery.select().where(Delivery.endpoint_id == endpoint["id"]).count()
+
+    assert deliveries_after_new_codes("B1") == 1
+    update = {"webhook_id": endpoint["id"], "events": ["Scan Captured"]}
+    assert client.post(API + "update_webhook", headers=headers, json=update).status_code == 200
+    assert deliveries_after_new_codes("B2") == 1  # no longer subscribed to Code Created
+    update = {"webhook_id": endpoint["id"], "events": ["Code Created"], "enabled": False}
+    assert client.post(API + "update_webhook", headers=headers, json=update).status_code == 200
+    assert deliveries_after_new_codes("B3") == 1  # disabled
+    update = {"webhook_id": endpoint["id"], "enabled": True}
+    assert client.post(API + "update_webhook", headers=headers, json=update).status_code == 200
+    assert deliveries_after_new_codes("B4") == 2
+    second = client.post(API + "create_webhook", headers=headers, json={"url": endpoint["url"], "events": ["*"]})
+    assert create_codes(client, headers, "B5").status_code == 200
+    assert Delivery.select().where(Delivery.endpoint_id == second.json()["message"]["id"]).count() == 1
+    assert deliveries_after_new_codes("B6") == 4
+    assert client.post(API + "delete_webhook", headers=headers, json={"webhook_id": endpoint["id"]}).status_code == 200
+    assert deliveries_after_new_codes("B7") == 4  # deleted: nothing new (its earlier deliveries are kept)
+
+
 def test_retry_after_is_honoured(client, rt, headers, hook):
     inbox, _ = hook
     inbox.script = [(503, {"Retry-After": "120"}), (200, {})]
