@@ -122,13 +122,20 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
     """Run hand-written SQL written with `?` placeholders on either backend; returns the cursor.
 
     For the statements on hot paths: building a peewee query costs 100-300 us of Python, the
-    statement itself a few, so these go straight to the driver's cursor (errors still arrive
-    as peewee's IntegrityError and friends).
+    statement itself a few, so these go straight to the driver (errors still arrive as peewee's
+    IntegrityError and friends). The bound database is used directly: every attribute looked
+    up through the proxy, and peewee's cursor(), cost more than SQLite running a savepoint.
     """
-    with peewee.__exception_wrapper__:
-        cursor = database.cursor()
-        cursor.execute(_for_driver(sql), params)
-    return cursor
+    bound = database.obj
+    try:
+        if isinstance(bound, peewee.SqliteDatabase):
+            return bound.connection().execute(sql, params)
+        cursor = bound.connection().cursor()
+        cursor.execute(sql.replace("?", "%s"), params)
+        return cursor
+    except Exception:
+        with peewee.__exception_wrapper__:  # the driver's errors as peewee's
+            raise
 
 
 def execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:

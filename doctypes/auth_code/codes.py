@@ -30,10 +30,17 @@ def _times_generator(value: int) -> int:
     return value ^ _POLY if value & 0b100000 else value
 
 
+# One step of the check for every (interim value, character): a look-up per character
+# instead of arithmetic (every verification checks a code).
+_STEP = tuple({char: _times_generator(interim) ^ value for char, value in VALUE.items()} for interim in range(32))
+
+
 def _interim(text: str) -> int:
+    """The Damm interim value of `text` (KeyError for a character outside the alphabet)."""
     interim = 0
+    step = _STEP
     for char in text:
-        interim = _times_generator(interim) ^ VALUE[char]
+        interim = step[interim][char]
     return interim
 
 
@@ -44,11 +51,12 @@ def check_char(body: str) -> str:
 
 def is_valid(code: str) -> bool:
     """True for a normalised code whose check character matches."""
-    return (
-        RANDOM_CHARS + 3 <= len(code) <= MAX_LENGTH  # a prefix of at least two characters
-        and all(char in VALUE for char in code)
-        and _interim(code) == 0
-    )
+    if not RANDOM_CHARS + 3 <= len(code) <= MAX_LENGTH:  # a prefix of at least two characters
+        return False
+    try:
+        return _interim(code) == 0
+    except KeyError:  # a character outside the alphabet
+        return False
 
 
 def normalise(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EARTH_RADIUS_KM = 6371.0
 # Faster than an airliner between two scans means two labels, not one traveller.
@@ -15,8 +15,7 @@ MIN_DISTANCE_KM = 50.0
 COUNTRY_CHANGE_WINDOW = dt.timedelta(hours=1)
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     at: dt.datetime
     lat: float | None
     lon: float | None

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from itsdangerous import BadSignature, TimestampSigner
 
@@ -41,8 +40,7 @@ INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent,
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
 
 
-@dataclass(frozen=True)
-class _Code:
+class _Code(NamedTuple):
     id: int
     workspace_id: int
     is_sandbox: bool
@@ -59,11 +57,7 @@ class _Code:
 def _lookup(code: str) -> _Code | None:
     """The code with its batch, product and owner, across all workspaces (the scanner is a guest)."""
     row = db.execute(_LOOKUP_SQL, (code,)).fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    values[2] = bool(values[2])
-    return _Code(*values)
+    return None if row is None else _Code(row[0], row[1], bool(row[2]), *row[3:])
 
 
 def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float | None = None,
