@@ -26,7 +26,7 @@ FLUSH_SECONDS = 0.05
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "ts": _json_time(record.created, record.msecs),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -36,6 +36,19 @@ class JsonFormatter(logging.Formatter):
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 
+    def access_line(self, created: float, fields: tuple) -> str:
+        """What format() makes of AccessRecord(*fields) created at `created`."""
+        method, path, status, ms, request_id, workspace = fields
+        return json.dumps({
+            "ts": _json_time(created, (created - int(created)) * 1000), "level": "info", "logger": access_log.name,
+            "msg": _ACCESS_FORMAT % fields, "method": method, "path": path, "status": status, "ms": round(ms, 2),
+            "request_id": request_id, "workspace": workspace,
+        }, default=str)
+
+
+def _json_time(created: float, msecs: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{int(msecs):03d}Z"
+
 
 class PlainFormatter(logging.Formatter):
     """`2026-11-24T15:03:15 INFO traciqo.access GET /... 200 1.2ms rid=... ws=...` (UTC)."""
@@ -44,13 +57,20 @@ class PlainFormatter(logging.Formatter):
     _stamp = ""
 
     def format(self, record: logging.LogRecord) -> str:
-        second = int(record.created)
-        if second != self._second:  # strftime once a second, not once a line
-            self._second, self._stamp = second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        line = f"{self._stamp} {record.levelname} {record.name} {record.getMessage()}"
+        line = f"{self._stamp_of(record.created)} {record.levelname} {record.name} {record.getMessage()}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return line
+
+    def access_line(self, created: float, fields: tuple) -> str:
+        """What format() makes of AccessRecord(*fields) created at `created`."""
+        return f"{self._stamp_of(created)} INFO {access_log.name} {_ACCESS_FORMAT % fields}"
+
+    def _stamp_of(self, created: float) -> str:
+        second = int(created)
+        if second != self._second:  # strftime once a second, not once a line
+            self._second, self._stamp = second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return self._stamp
 
 
 class _BufferingHandler(logging.Handler):
@@ -102,9 +122,34 @@ class AccessRecord(logging.LogRecord):
 
 
 def log_access(method: str, path: str, status: int, ms: float, request_id: str, workspace: str | None) -> None:
-    """One line per request through the `traciqo.access` logger (its level, filters and handlers)."""
-    if access_log.isEnabledFor(logging.INFO):
-        access_log.handle(AccessRecord(method, path, status, ms, request_id, workspace or "-"))
+    """One line per request through the `traciqo.access` logger (its level, filters and handlers).
+
+    In the set-up configure_logging makes, the record would reach our buffering handler alone,
+    unfiltered: then the line is made straight from the fields, the same text the record would
+    give (building the record and walking the loggers to the handler was half a cached call's
+    logging cost). Any other set-up (a filter, another handler) gets a real record.
+    """
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    fields = (method, path, status, ms, request_id, workspace or "-")
+    handler = _sole_handler()
+    if handler is None:
+        access_log.handle(AccessRecord(*fields))
+    else:
+        handler.writer.lines.append(handler.writer.formatter.access_line(time.time(), fields))
+
+
+def _sole_handler() -> _BufferingHandler | None:
+    """Our handler, when an access record would reach it and nothing else, through no filter."""
+    if access_log.handlers or access_log.filters or not access_log.propagate:
+        return None
+    parent = access_log.parent
+    if parent is None or parent.propagate or parent.filters or len(parent.handlers) != 1:
+        return None
+    handler = parent.handlers[0]
+    if type(handler) is not _BufferingHandler or handler.filters or handler.level > logging.INFO:
+        return None
+    return handler
 
 
 class _Writer(threading.Thread):

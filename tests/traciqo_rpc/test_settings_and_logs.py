@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
+import pytest
+
+from traciqo_rpc import logs
 from traciqo_rpc.logs import JsonFormatter
 from traciqo_rpc.settings import Settings
 
@@ -55,3 +59,38 @@ def test_access_log_line(client, caplog):
     entry = json.loads(JsonFormatter().format(record))
     assert entry["status"] == 200 and entry["request_id"] == response.headers["x-request-id"]
     assert entry["path"] == "/api/method/traciqo_rpc.api.ping"
+
+
+@pytest.mark.parametrize("log_json", [False, True])
+def test_direct_access_lines_match_what_a_record_gives(log_json, tmp_path):
+    """In the default set-up access lines skip the LogRecord; the text must not change."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/t.db", secret_key="x", log_json=log_json)
+    logs.configure_logging(settings)
+    try:
+        writer = logs._writer
+        fields = ("GET", "/api/method/traciqo_rpc.api.whoami", 200, 1.23456, "abc123", "acme")
+        before = time.time()
+        logs.log_access(*fields)
+        direct = writer.lines.pop()
+        record = logs.AccessRecord(*fields)
+        record.created = float(int(before))  # same second, same milliseconds: compare whole lines
+        record.msecs = 0.0
+        assert writer.formatter.access_line(record.created, fields) == writer.formatter.format(record)
+        # The line logged a moment ago: the same but for its time stamp.
+        if log_json:
+            got, want = json.loads(direct), json.loads(writer.formatter.format(record))
+            got.pop("ts"), want.pop("ts")
+            assert got == want
+        else:
+            assert direct.split(" ", 1)[1] == writer.formatter.format(record).split(" ", 1)[1]
+
+        # Any other set-up goes through logging as usual: a filter sees a real record.
+        seen = []
+        access = logging.getLogger("traciqo.access")
+        access.addFilter(lambda r: seen.append(r) or True)
+        logs.log_access(*fields)
+        assert [r.getMessage() for r in seen] == ["GET /api/method/traciqo_rpc.api.whoami 200 1.2ms rid=abc123 ws=acme"]
+        assert writer.lines.pop() == writer.formatter.format(seen[0])
+    finally:
+        logging.getLogger("traciqo.access").filters.clear()
+        logs.stop_logging()
