@@ -27,7 +27,6 @@ from .registry import MethodSpec
 from .rendering import RawHeaders, Reply, encode_headers, error_reply, json_reply
 from .results import FileResult
 from .runtime import Runtime
-from .usage import UsageCall
 
 log = logging.getLogger("traciqo.dispatch")
 
@@ -133,9 +132,9 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     if principal is None:
         return reply, None
     if rt.settings.request_log:
-        rt.request_log.record(UsageCall(principal.workspace_id, principal.is_sandbox, principal.api_key_id, spec.path,
-                                        call.http_method, status, round((time.perf_counter() - started) * 1000, 3),
-                                        call.request_id, time.time()))
+        rt.request_log.record((principal.workspace_id, principal.is_sandbox, principal.api_key_id, spec.path,
+                               call.http_method, status, round((time.perf_counter() - started) * 1000, 3),
+                               call.request_id, time.time()))  # UsageCall's fields
     return reply, principal.workspace_name
 
 

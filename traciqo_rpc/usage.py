@@ -67,13 +67,14 @@ class RequestLogBuffer:
         """`writer(counts, recent_calls)` stores one flush (hooks.request_log_writer)."""
         self._writer = writer
         self._interval = interval
-        self._queue: deque[UsageCall] = deque()
+        self._queue: deque[tuple] = deque()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._flush_lock = threading.Lock()
 
-    def record(self, call: UsageCall) -> None:
-        """Called on every API call: deque appends are atomic, so no lock is taken."""
+    def record(self, call: tuple) -> None:
+        """Called on every API call with a tuple in UsageCall's field order (the named tuple is made
+        only for the calls kept as recent). Deque appends are atomic, so no lock is taken."""
         self._queue.append(call)
 
     def flush(self) -> int:
@@ -94,25 +95,25 @@ class RequestLogBuffer:
         """Count the queued calls (only those queued before the drain began: a busy server
         cannot keep a flush going) and keep the newest of each workspace and environment."""
         counted: dict[tuple, list[float]] = {}
-        recent: dict[tuple[int, bool], deque[UsageCall]] = {}
+        recent: dict[tuple[int, bool], deque[tuple]] = {}
         take = self._queue.popleft
         for _ in range(len(self._queue)):
             call = take()
-            key = (call.workspace_id, call.is_sandbox, int(call.created_at // 60), call.api_key_id, call.method,
-                   call.http_method, call.status)
+            workspace_id, is_sandbox, api_key_id, method, http_method, status, duration_ms, _, created_at = call
+            key = (workspace_id, is_sandbox, int(created_at // 60), api_key_id, method, http_method, status)
             totals = counted.get(key)
             if totals is None:
-                counted[key] = [1, call.duration_ms]
+                counted[key] = [1, duration_ms]
             else:
                 totals[0] += 1
-                totals[1] += call.duration_ms
+                totals[1] += duration_ms
             kept = recent.get(key[:2])
             if kept is None:
                 kept = recent[key[:2]] = deque(maxlen=RECENT_KEPT)
             kept.append(call)
         counts = [UsageCount(ws, sandbox, _utc(minute * 60), key_id, method, verb, status, int(n), total)
                   for (ws, sandbox, minute, key_id, method, verb, status), (n, total) in counted.items()]
-        calls = [call._replace(created_at=_utc(call.created_at)) for kept in recent.values() for call in kept]
+        calls = [UsageCall(*call[:-1], _utc(call[-1])) for kept in recent.values() for call in kept]
         return counts, calls
 
     def start(self) -> None:
