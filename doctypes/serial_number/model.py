@@ -8,6 +8,7 @@ UNREGISTERED, REGISTERED, VOID = "unregistered", "registered", "void"
 
 
 class SerialNumber(TenantModel):
+    workspace_id = peewee.IntegerField()  # both indexes below start with it
     serial = peewee.CharField(max_length=100)
     product_id = peewee.CharField(max_length=32, null=True, index=True)
     # Tags given to the customer who registers this unit (ProductCares' customerTags).
@@ -23,3 +24,4 @@ class SerialNumber(TenantModel):
             (("workspace_id", "is_sandbox", "serial"), True),
             (("workspace_id", "is_sandbox", "status"), False),
         )
+        retired_indexes = ("serial_number_workspace_id",)

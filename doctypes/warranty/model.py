@@ -9,6 +9,7 @@ ACTIVE, VOID = "active", "void"
 
 class Warranty(TenantModel):
     id = peewee.CharField(primary_key=True, max_length=32)
+    workspace_id = peewee.IntegerField()  # the composite index below starts with it
     # One warranty per unit: the unique index makes concurrent activations race safely.
     serial_id = peewee.IntegerField(unique=True)
     product_id = peewee.CharField(max_length=32, null=True, index=True)
@@ -17,16 +18,25 @@ class Warranty(TenantModel):
     months = peewee.IntegerField()
     purchase_date = peewee.DateField(null=True)
     starts_on = peewee.DateField()
-    ends_on = peewee.DateField(index=True)
+    ends_on = peewee.DateField()
     created_at = peewee.DateTimeField(default=utcnow)
     voided_at = peewee.DateTimeField(null=True)
     void_reason = peewee.CharField(max_length=255, null=True)
 
+    class Meta:
+        # A workspace's warranties by end date (list_warranties' order and its expiry filter).
+        indexes = ((("workspace_id", "is_sandbox", "ends_on"), False),)
+        retired_indexes = ("warranty_workspace_id", "warranty_ends_on")
+
 
 class WarrantyOwner(TenantModel):
-    """Who held a warranty when: the history transfers keep."""
+    """Who held a warranty when: the history transfers keep (always read by warranty)."""
 
+    workspace_id = peewee.IntegerField()
     warranty_id = peewee.CharField(max_length=32, index=True)
     party_id = peewee.CharField(max_length=32)
     since = peewee.DateTimeField(default=utcnow)
     until = peewee.DateTimeField(null=True)
+
+    class Meta:
+        retired_indexes = ("warranty_owner_workspace_id",)
