@@ -24,13 +24,13 @@ INSERT INTO email_message (workspace_id, is_sandbox, "to", subject, body, kind, 
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"""
 
 
-def queue_email(ctx: RequestContext, to: str, subject: str, body: str, kind: str,
-                send_after: dt.datetime | None = None) -> None:
-    """Put a message in the caller's outbox (hand-written SQL: every activation queues two)."""
+def queue_emails(ctx: RequestContext, to: str, messages: list[tuple[str, str, str, dt.datetime | None]]) -> None:
+    """Put (subject, body, kind, send_after) messages for `to` in the caller's outbox, in one
+    statement (hand-written SQL: every activation queues two)."""
     principal = ctx.require_principal()
     now = utcnow()
-    db.execute(_QUEUE_SQL, (principal.workspace_id, principal.is_sandbox, to, subject, body, kind,
-                            send_after or now, QUEUED, now))
+    db.execute_many(_QUEUE_SQL, [(principal.workspace_id, principal.is_sandbox, to, subject, body, kind,
+                                  send_after or now, QUEUED, now) for subject, body, kind, send_after in messages])
 
 
 def send_due(limit: int = BATCH) -> int:

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import peewee
 
-from doctypes.email.service import queue_email
+from doctypes.email.service import queue_emails
 from doctypes.party.service import customer_for
 from doctypes.serial_number.model import REGISTERED
 from doctypes.serial_number.model import VOID as SERIAL_VOID
@@ -170,5 +170,4 @@ def _queue_emails(ctx: RequestContext, now: dt.datetime, warranty: dict[str, Any
         emails.append((f"Your warranty for {what} ends on {ends_on}",
                        f"Hello {customer['name']},\n\nThe warranty for {what} (serial {serial}) ends on {ends_on}.\n",
                        "warranty_reminder", remind_at))
-    for subject, body, kind, send_after in emails:
-        queue_email(ctx, customer["email"], subject, body, kind, send_after)
+    queue_emails(ctx, customer["email"], emails)

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from doctypes.email.model import EmailMessage
-from doctypes.email.service import queue_email, send_due
+from doctypes.email.service import queue_emails, send_due
 from tests.support.helpers import call
 from traciqo_rpc.principal import Principal
 
@@ -42,9 +42,8 @@ def test_due_mail_is_sent_and_later_mail_waits(make_app, settings, smtp_server):
 
     def queue(ctx):
         ctx.principal = Principal.system(1, False)
-        queue_email(ctx, "jane@example.com", "Now", "Hello", kind="test")
         later = __import__("datetime").datetime(2999, 1, 1)
-        queue_email(ctx, "jane@example.com", "Later", "Hello", kind="test", send_after=later)
+        queue_emails(ctx, "jane@example.com", [("Now", "Hello", "test", None), ("Later", "Hello", "test", later)])
 
     call(rt, queue)
     assert call(rt, lambda ctx: send_due()) == 1
@@ -58,7 +57,7 @@ def test_due_mail_is_sent_and_later_mail_waits(make_app, settings, smtp_server):
 def test_without_smtp_mail_stays_in_the_outbox(rt):
     def queue(ctx):
         ctx.principal = Principal.system(1, False)
-        queue_email(ctx, "jane@example.com", "Now", "Hello", kind="test")
+        queue_emails(ctx, "jane@example.com", [("Now", "Hello", "test", None)])
 
     call(rt, queue)
     assert call(rt, lambda ctx: send_due()) == 0
