@@ -24,6 +24,7 @@ from . import db
 
 log = logging.getLogger("traciqo.usage")
 
+MAX_QUEUED = 500_000  # calls waiting for the next flush
 RECENT_KEPT = 100  # recent calls kept per workspace and environment per flush (get_api_usage's largest page)
 
 
@@ -67,7 +68,9 @@ class RequestLogBuffer:
         """`writer(counts, recent_calls)` stores one flush (hooks.request_log_writer)."""
         self._writer = writer
         self._interval = interval
-        self._queue: deque[tuple] = deque()
+        # Bounded: if writing stalls (a locked database) for half a minute at full speed, the
+        # oldest calls go uncounted rather than memory growing without end.
+        self._queue: deque[tuple] = deque(maxlen=MAX_QUEUED)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._flush_lock = threading.Lock()
