@@ -131,7 +131,7 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
         if isinstance(bound, peewee.SqliteDatabase):
             return bound.connection().execute(sql, params)
         cursor = bound.connection().cursor()
-        cursor.execute(sql.replace("?", "%s"), params)
+        cursor.execute(_for_driver(sql), params)
         return cursor
     except Exception:
         with peewee.__exception_wrapper__:  # the driver's errors as peewee's
@@ -222,8 +222,10 @@ def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
                     changes.append(f"add column {table}.{fld.column_name}")
         db.create_tables(models, safe=True)
         for model in models:
-            for index in getattr(model._meta, "retired_indexes", ()):
-                if index in {i.name for i in db.get_indexes(model._meta.table_name)}:
-                    db.execute_sql(f'DROP INDEX "{index}"')
-                    changes.append(f"drop index {index}")
+            retired = set(getattr(model._meta, "retired_indexes", ()))
+            if not retired:
+                continue
+            for index in sorted(retired & {i.name for i in db.get_indexes(model._meta.table_name)}):
+                db.execute_sql(f'DROP INDEX "{index}"')
+                changes.append(f"drop index {index}")
     return changes

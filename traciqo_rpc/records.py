@@ -14,11 +14,11 @@ from . import db
 from .context import RequestContext
 
 
-def public_id() -> str:
-    """An opaque id safe to show to clients: 32 hex digits, the creation time in milliseconds
-    then 80 random bits (the layout of a UUIDv7). Time first, so new rows land at the end of
-    the primary-key index instead of on a random page of it."""
-    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+def public_id(random_bytes: int = 10) -> str:
+    """An opaque id safe to show to clients: the creation time in milliseconds (12 hex digits)
+    then random bits, by default 80 (32 hex digits in all, the layout of a UUIDv7). Time first,
+    so new rows land at the end of the primary-key index instead of on a random page of it."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(random_bytes)}"
 
 
 class Name(fields.String):

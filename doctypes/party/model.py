@@ -21,3 +21,4 @@ class Party(TenantModel):
             # Customers are found by email on every warranty activation and registration.
             (("workspace_id", "is_sandbox", "email"), False),
         )
+        retired_indexes = ("party_email",)

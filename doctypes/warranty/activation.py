@@ -46,6 +46,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_OWNER_SQL = """
 INSERT INTO warranty_owner (workspace_id, is_sandbox, warranty_id, party_id, since) VALUES (?, ?, ?, ?, ?)"""
 _MARK_REGISTERED_SQL = "UPDATE serial_number SET status = ?, registered_at = ? WHERE id = ?"
+
+
 class _Unit(NamedTuple):
     id: int
     status: str
@@ -150,8 +152,9 @@ def _new_customer(ctx: RequestContext, scope: tuple[int, bool], name: str, email
         return _Customer(party_id, party_name, email, phone)
     # Another process took the name a moment ago: the general path sorts it out.
     party = customer_for(ctx, name, email, phone)
-    if _merge_tags(party.tags, tags) != party.tags:
-        db.execute("UPDATE party SET tags = ? WHERE id = ?", (_merge_tags(party.tags, tags), party.id))
+    merged = _merge_tags(party.tags, tags)
+    if merged != party.tags:
+        db.execute("UPDATE party SET tags = ? WHERE id = ?", (merged, party.id))
     return _Customer(party.id, party.name, email, party.phone)
 
 

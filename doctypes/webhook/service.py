@@ -6,11 +6,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from doctypes.event.service import new_event_id, write_event
+from doctypes.event.service import write_event
 from traciqo_rpc import db, enqueue_after_commit, errors, events, runtime
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate
+from traciqo_rpc.records import paginate, public_id
 
 from . import delivery as deliveries
 from . import signing, ssrf
@@ -51,7 +51,7 @@ def create(ctx: RequestContext, url: str, event_names: list[str], description: s
     """A new endpoint for the caller's environment; its signing secret is shown only now."""
     _check_url(url)
     endpoint = WebhookEndpoint.create(
-        id=f"we_{new_event_id()[4:]}", url=url, events=json.dumps(_check_events(event_names)),
+        id=f"we_{public_id(random_bytes=6)}", url=url, events=json.dumps(_check_events(event_names)),
         description=description, secret=signing.new_secret(), **WebhookEndpoint.scope_values(ctx))
     invalidate_after_commit(ctx)  # the workspace's subscriptions are cached (delivery.subscriptions)
     return {**endpoint_dict(endpoint), "secret": endpoint.secret}
