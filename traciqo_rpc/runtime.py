@@ -17,6 +17,7 @@ import redis
 from . import batching, db, jobs, registry, wiring
 from .auth import Authenticator
 from .caching import SettingsCache
+from .checkpoint import Checkpointer
 from .context import RequestContext, use_context
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
 from .settings import Settings
@@ -60,6 +61,7 @@ class Runtime:
         # flushes itself; one writer thread there only lined up the network round trips.
         self.batcher = batching.WriteBatcher()
         self.group_commit = db.is_sqlite()
+        self.checkpointer = Checkpointer(self.database) if db.is_sqlite() else None
         # One thread pushes jobs to the queue after commit, in order, off the request path.
         self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
 
@@ -99,12 +101,16 @@ class Runtime:
         self.request_log.start()
         self.counters.start()
         self.batcher.start()
+        if self.checkpointer is not None:
+            self.checkpointer.start()
         if self.embedded_queue:
             self._embedded_worker = jobs.EmbeddedWorker(self.redis, self.ticker)
             self._embedded_worker.start()
 
     def stop_background(self) -> None:
         self.batcher.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.counters.stop()
         if self._embedded_worker:
             self._embedded_worker.stop()
