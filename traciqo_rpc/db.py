@@ -118,6 +118,13 @@ class _Savepoint:
         execute(f"RELEASE SAVEPOINT {self.name}")
 
 
+def total_changes() -> int | None:
+    """Rows this thread's SQLite connection has inserted, updated or deleted since it opened
+    (rolled-back ones included); None on PostgreSQL, whose driver does not count them."""
+    bound = database.obj
+    return bound.connection().total_changes if isinstance(bound, peewee.SqliteDatabase) else None
+
+
 def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
     """Run hand-written SQL written with `?` placeholders on either backend; returns the cursor.
 

@@ -7,6 +7,7 @@ validated arguments and return plain data or a FileResult; they never see HTTP.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -74,68 +75,98 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
     call = Call(spec, request_id, scope["method"], credentials,
                 rt.authenticator.cached(credentials) if credentials else None,
                 client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args)
-    if _runs_inline(rt, call):
-        return invoke(rt, call)
-    if spec.batched and rt.group_commit:
-        try:
-            return await rt.batcher.run(invoke, rt, call)
-        except CommitFailed:
-            log.exception("%s could not commit (request %s)", spec.path, request_id)
-            return error_reply(errors.ServiceUnavailable("The change could not be saved; please retry"),
-                               rt.settings.developer_mode), None
+    if _admits_without_io(rt, call):
+        if not spec.blocking:
+            return invoke(rt, call)
+        if spec.batched and rt.group_commit:
+            return await invoke_batched(rt, call)
     return await rt.run_blocking(invoke, rt, call)
 
 
-def _runs_inline(rt: Runtime, call: Call) -> bool:
-    """A method that does no I/O runs on the event loop, unless its key must be loaded first:
-    the hand-off to a worker thread and back costs more than such a call."""
-    if call.spec.blocking:
-        return False
+def _admits_without_io(rt: Runtime, call: Call) -> bool:
+    """A guest, or a key whose cache entry is current: admitting the caller needs no database.
+    A call that does no I/O then runs on the event loop (a hand-off to a worker thread and back
+    costs more than such a call), and a batched one joins the next batch from there."""
     return call.credentials is None or (call.cached is not None and call.cached[1] == rt.counters.generation())
 
 
 def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
-    """Admit the caller, validate the arguments, run the method and render its result."""
+    """Admit the caller, validate the arguments, run the method in its transaction and render its result."""
     started = time.perf_counter()
-    spec = call.spec
     ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent)
     headers: RawHeaders = []  # the rate window's, on every answer
-    status = 200
     try:
-        if call.credentials is not None:
-            ctx.principal = admit(rt, call.credentials, call.cached, headers)
-        elif not spec.allow_guest:
-            raise errors.GuestNotAllowed()
-        elif call.ip:
-            guest_limit = rt.settings.guest_rate_limit
-            guest_limit = spec.guest_rate_limit if guest_limit is None else guest_limit
-            if guest_limit:
-                limit_guest(rt, call.ip, guest_limit, headers)
-        args = load_arguments(spec, call.raw_args)
+        args = admit_and_load(rt, call, ctx, headers)
+        spec = call.spec
         result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), transaction=spec.transaction)
-        reply = success_reply(result, headers)
-    except errors.TraciqoError as exc:
-        status = exc.status
-        reply = error_reply(exc, rt.settings.developer_mode, raw_headers=headers)
-    except peewee.IntegrityError as exc:
-        status = 409
+        status, reply = 200, success_reply(result, headers)
+    except Exception as exc:
+        status, reply = failure_reply(rt, call, exc, headers)
+    return reply, record_usage(rt, call, ctx, status, started)
+
+
+async def invoke_batched(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
+    """Like invoke, but the method joins the writer's next batch (group commit, batching.py).
+
+    Admission, validation and usage stay here, outside what the writer may run twice.
+    """
+    started = time.perf_counter()
+    ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent)
+    headers: RawHeaders = []
+    try:
+        args = admit_and_load(rt, call, ctx, headers)
+        work = functools.partial(call.spec.func, ctx, **args)
+        result = await rt.batcher.run(rt.run_in_transaction, ctx, work, False)
+        status, reply = 200, success_reply(result, headers)
+    except CommitFailed:
+        log.exception("%s could not commit (request %s)", call.spec.path, call.request_id)
+        status = 503
+        reply = error_reply(errors.ServiceUnavailable("The change could not be saved; please retry"),
+                            rt.settings.developer_mode, raw_headers=headers)
+    except Exception as exc:
+        status, reply = failure_reply(rt, call, exc, headers)
+    return reply, record_usage(rt, call, ctx, status, started)
+
+
+def admit_and_load(rt: Runtime, call: Call, ctx: RequestContext, headers: RawHeaders) -> dict[str, Any]:
+    """Who is calling, may they, are they within their rate; then the validated arguments."""
+    spec = call.spec
+    if call.credentials is not None:
+        ctx.principal = admit(rt, call.credentials, call.cached, headers)
+    elif not spec.allow_guest:
+        raise errors.GuestNotAllowed()
+    elif call.ip:
+        guest_limit = rt.settings.guest_rate_limit
+        guest_limit = spec.guest_rate_limit if guest_limit is None else guest_limit
+        if guest_limit:
+            limit_guest(rt, call.ip, guest_limit, headers)
+    return load_arguments(spec, call.raw_args)
+
+
+def failure_reply(rt: Runtime, call: Call, exc: Exception, headers: RawHeaders) -> tuple[int, Reply]:
+    """The status and answer for what a call raised; anything unexpected is logged and answers 500."""
+    if isinstance(exc, errors.TraciqoError):
+        return exc.status, error_reply(exc, rt.settings.developer_mode, raw_headers=headers)
+    if isinstance(exc, peewee.IntegrityError):
         conflict = errors.DuplicateEntryError("The change conflicts with existing data")
         conflict.__cause__ = exc
-        reply = error_reply(conflict, rt.settings.developer_mode, raw_headers=headers)
-    except Exception as exc:
-        log.exception("unhandled error in %s (request %s)", spec.path, call.request_id)
-        status = 500
-        internal = errors.TraciqoError(f"Internal error; quote request id {call.request_id}")
-        internal.__cause__ = exc
-        reply = error_reply(internal, rt.settings.developer_mode, raw_headers=headers)
+        return 409, error_reply(conflict, rt.settings.developer_mode, raw_headers=headers)
+    log.error("unhandled error in %s (request %s)", call.spec.path, call.request_id, exc_info=exc)
+    internal = errors.TraciqoError(f"Internal error; quote request id {call.request_id}")
+    internal.__cause__ = exc
+    return 500, error_reply(internal, rt.settings.developer_mode, raw_headers=headers)
+
+
+def record_usage(rt: Runtime, call: Call, ctx: RequestContext, status: int, started: float) -> str | None:
+    """Count the call against its workspace's usage; answers that workspace's name (guests: None)."""
     principal = ctx.principal
     if principal is None:
-        return reply, None
+        return None
     if rt.settings.request_log:
-        rt.request_log.record((principal.workspace_id, principal.is_sandbox, principal.api_key_id, spec.path,
+        rt.request_log.record((principal.workspace_id, principal.is_sandbox, principal.api_key_id, call.spec.path,
                                call.http_method, status, round((time.perf_counter() - started) * 1000, 3),
                                call.request_id, time.time()))  # UsageCall's fields
-    return reply, principal.workspace_name
+    return principal.workspace_name
 
 
 def admit(rt: Runtime, creds: Credentials, cached: tuple[Principal, int | None] | None,

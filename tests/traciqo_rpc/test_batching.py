@@ -51,6 +51,53 @@ def test_queued_calls_run_in_one_batch_and_a_failure_rolls_back_only_itself(rt, 
     assert labels() == ["m0", "m1", "m3", "m4"]
 
 
+def _run_five(write) -> list:
+    async def five_calls() -> list:
+        batcher = batching.WriteBatcher()
+        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}")) for i in range(5)]
+        await asyncio.sleep(0)  # all five are queued before the writer starts: one batch
+        batcher.start()
+        try:
+            return await asyncio.gather(*calls, return_exceptions=True)
+        finally:
+            batcher.stop()
+
+    return [r if isinstance(r, str) else type(r).__name__ for r in asyncio.run(five_calls())]
+
+
+def test_a_call_that_fails_before_writing_fails_alone_and_nothing_runs_twice(rt):
+    runs = []
+
+    def write(label: str) -> str:  # no savepoint of its own, as the dispatcher calls it
+        runs.append(label)
+        if label == "m2":
+            raise errors.DoesNotExistError("checked before any write")
+        JobMark.create(label=label)
+        return label
+
+    assert _run_five(write) == ["m0", "m1", "DoesNotExistError", "m3", "m4"]
+    assert labels() == ["m0", "m1", "m3", "m4"]
+    assert runs == ["m0", "m1", "m2", "m3", "m4"]
+
+
+def test_a_call_that_fails_after_writing_takes_its_rows_with_it(rt):
+    runs = []
+
+    def write(label: str) -> str:
+        runs.append(label)
+        JobMark.create(label=label)
+        if label == "m2":
+            raise errors.DuplicateEntryError("found out after writing")
+        return label
+
+    assert _run_five(write) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
+    assert labels() == ["m0", "m1", "m3", "m4"]
+    if db.total_changes() is None:  # PostgreSQL: every call has its savepoint from the start
+        assert runs == ["m0", "m1", "m2", "m3", "m4"]
+    else:  # SQLite: the batch went back to its start and ran again, each call in a savepoint
+        assert runs == ["m0", "m1", "m2", "m0", "m1", "m2", "m3", "m4"]
+
+
 def test_batched_method_over_http(client, rt):
     """Concurrent calls: the failing ones answer 417 and leave nothing; the others' jobs run after commit."""
     def post(i: int) -> int:
