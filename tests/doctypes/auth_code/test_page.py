@@ -40,3 +40,6 @@ def test_digital_link_route(client, shown):
     assert client.get(f"/01/4006381333931/21/{code}").status_code == 200  # GTIN-13 is padded
     assert client.get(f"/01/00000000000017/21/{code}").status_code == 404  # another valid GTIN
     assert client.get(f"/01/12345/21/{code}").status_code == 404
+    # Only the two scans under the product's own GTIN were recorded and counted.
+    assert Scan.select().count() == 2
+    assert "has been verified 3 times" in client.get(f"/v/{code}").text  # this visit is the third
