@@ -236,6 +236,7 @@ def traciqo_server(cpu: int | None = None, **env_extra: str) -> Iterator[Workspa
 # -- the baseline server --------------------------------------------------------------------
 
 BARE_APP = """
+import datetime, os, sqlite3, threading
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -243,7 +244,32 @@ from starlette.routing import Route
 async def pong(request):
     return JSONResponse({"message": "pong"})
 
-app = Starlette(routes=[Route("/pong", pong)])
+# The least a durable write costs in a bare app: one row, its own commit, SQLite in WAL mode
+# with the pragmas traciqo-rpc uses, one connection per worker thread, and writers queued on a
+# lock (left to SQLite's busy handler they sleep in steps of milliseconds).
+_local = threading.local()
+_writer = threading.Lock()
+
+def _connection():
+    if not hasattr(_local, "db"):
+        db = sqlite3.connect(os.path.join(os.path.dirname(__file__), "write.db"), isolation_level=None)
+        for pragma in ("journal_mode=wal", "synchronous=normal", "busy_timeout=15000"):
+            db.execute("PRAGMA " + pragma)
+        db.execute("CREATE TABLE IF NOT EXISTS hit (id INTEGER PRIMARY KEY, code TEXT, at TEXT, ip TEXT)")
+        _local.db = db
+    return _local.db
+
+def write(request):  # sync: Starlette runs it in its thread pool
+    db = _connection()
+    with _writer:
+        db.execute("BEGIN IMMEDIATE")
+        row = db.execute("INSERT INTO hit (code, at, ip) VALUES (?, ?, ?) RETURNING id",
+                         (request.query_params.get("code"), datetime.datetime.utcnow().isoformat(),
+                          request.client.host)).fetchone()
+        db.execute("COMMIT")
+    return JSONResponse({"message": {"id": row[0]}})
+
+app = Starlette(routes=[Route("/pong", pong), Route("/write", write)])
 """
 
 # The keyword arguments of `traciqo-rpc serve` (traciqo_rpc/cli.py, cmd_serve): one worker, no

@@ -2,16 +2,22 @@
 
 Run: .venv/bin/python -m bench.verify_code [--seconds S] [--rounds R]
 Target: verify_code requests/s >= 0.5 x whoami requests/s. Also: a repeated get_qr is served
-from the render cache (no regeneration), measured as requests/s against whoami.
+from the render cache (no regeneration), measured as requests/s against whoami; and, for
+scale, a bare Starlette route that writes one row and commits per request (SQLite only):
+the least any web app pays for a durable write, against which verify_code's three rows are
+compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 
-from bench.harness import Cpus, Load, generator_name, load, machine, post_json, traciqo_server
+from bench.harness import Cpus, Load, bare_server, generator_name, load, machine, post_json, traciqo_server
+
+BARE_WRITE = "bare route, 1 row + commit"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,9 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cpus = Cpus.choose(pin=not args.no_pin)
     results: dict[str, list[Load]] = {"whoami": [], "verify_code": [], "get_qr (cached)": []}
+    if not args.database_url:
+        results[BARE_WRITE] = []
     # The per-IP guest limit would stop a load test from one address: lift it for the run.
     database = {"TRACIQO_DATABASE_URL": args.database_url} if args.database_url else {}
-    with traciqo_server(cpus.server, TRACIQO_GUEST_RATE_LIMIT="0", **database) as ws:
+    with contextlib.ExitStack() as stack:
+        ws = stack.enter_context(traciqo_server(cpus.server, TRACIQO_GUEST_RATE_LIMIT="0", **database))
+        bare = None if args.database_url else stack.enter_context(bare_server(cpus.server))
         post_json(ws.base_url, "/api/method/doctypes.product.api.upsert_product", ws.headers, {"name": "Bench Vase"})
         issued = post_json(ws.base_url, "/api/method/doctypes.auth_code.api.create_code", ws.headers,
                        {"batch_name": "bench", "quantity": args.codes, "product_id": "PRD-00001"})["codes"]
@@ -39,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             results["verify_code"].append(load(ws.base_url + verify_paths[0], seconds=args.seconds, paths=verify_paths,
                                                cpu=cpus.load))
             results["get_qr (cached)"].append(load(qr, ws.headers, args.seconds, cpu=cpus.load))
+            if bare is not None:
+                write = bare.url.replace("/pong", "/write")
+                results[BARE_WRITE].append(load(write + "?code=x", seconds=args.seconds, cpu=cpus.load,
+                                                paths=[f"/write?code={c}" for c in issued]))
     print(f"{machine()}; load generator {generator_name()}, 16 connections, {args.seconds:.0f} s x {args.rounds}; "
           f"{cpus.describe()}")
     medians = {}
@@ -47,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         p50 = statistics.median(r.p50_ms for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
         errors = sum(r.errors for r in runs)
-        print(f"  {name:16} {medians[name]:>8,.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non-2xx {errors}")
+        print(f"  {name:28} {medians[name]:>8,.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non-2xx {errors}")
     ratio = medians["verify_code"] / medians["whoami"]
     print(f"  verify_code / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}")
     print(f"  get_qr (cached) / whoami = {medians['get_qr (cached)'] / medians['whoami']:.2f}")
+    if BARE_WRITE in medians:
+        print(f"  verify_code / {BARE_WRITE} = {medians['verify_code'] / medians[BARE_WRITE]:.2f} (for scale, no target)")
     return 0
 
 

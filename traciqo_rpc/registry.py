@@ -55,15 +55,16 @@ def whitelist(
         blocking: False for a function that does no I/O at all (no database, no network): it
             then runs on the event loop, which saves the hand-off to a worker thread and back.
         batched: True for a short write on a hot path (a scan, an activation): on SQLite the
-            call runs on the writer thread in its own savepoint, sharing one transaction and one
-            commit with the calls that arrive alongside it (see traciqo_rpc/batching.py); on
-            PostgreSQL it runs in the pool in its own transaction, as any other write.
+            call runs on the writer thread, sharing one transaction and one commit with the calls
+            that arrive alongside it (see traciqo_rpc/batching.py); it may run twice, so it must
+            only read and write the database and register after-commit actions. On PostgreSQL it
+            runs in the pool in its own transaction, as any other write.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
         transaction = batched or (verbs != {"GET"} and blocking)
     if batched and not transaction:
-        raise TypeError("a batched method runs in a savepoint of the shared transaction: transaction=False makes no sense")
+        raise TypeError("a batched method runs in the shared transaction: transaction=False makes no sense")
     if transaction and not blocking:  # batched methods always run in a transaction
         raise TypeError("a method that runs in a transaction does I/O: it cannot be blocking=False")
     if schema is None:

@@ -86,7 +86,7 @@ class Runtime:
                 return result
             actions, ctx.after_commit[:] = list(ctx.after_commit), []
             shared_commit = batching.deferring_after_commit()
-            if shared_commit is not None:  # our savepoint is released, the batch not yet committed
+            if shared_commit is not None:  # our part of the batch is done, the batch not yet committed
                 shared_commit.extend(actions)
                 return result
             for action in actions:

@@ -65,8 +65,8 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
     """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes.
 
     From a page it runs outside a transaction: it reads first and holds the write lock only for its
-    writes. From the API it runs inside the call's transaction (on SQLite, the call's savepoint in
-    a batch that shares one commit).
+    writes. From the API it runs inside the call's transaction (on SQLite, a batch of calls that
+    shares one commit).
     """
     code = codes.normalise(text)
     row = _lookup(code) if codes.is_valid(code) else None

@@ -93,8 +93,8 @@ def activate(ctx: RequestContext, serial_number: str, customer_name: str, custom
     customer = _customer(ctx, scope, customer_name, customer_email, customer_phone, unit.customer_tags)
     warranty_id = public_id()
     try:
-        # The unique serial_id decides a race with another process; the caller's savepoint
-        # (or transaction) rolls this call back as the error passes.
+        # The unique serial_id decides a race with another process; the caller's transaction
+        # (or, in a batch, the batch's replay with a savepoint per call) rolls this call back.
         db.execute(_INSERT_WARRANTY_SQL, (warranty_id, *scope, unit.id, unit.product_id, customer.id, ACTIVE,
                                           months, purchase_date, starts_on, ends_on, now))
     except peewee.IntegrityError:
