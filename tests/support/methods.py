@@ -53,8 +53,8 @@ def write_mark(ctx: RequestContext, label: str) -> None:
 
 @whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True, batched=True)
 def mark_batched(ctx: RequestContext, label: str, fail: bool) -> str:
-    """Writes a mark in its savepoint of a shared batch and queues a job for after the shared
-    commit; with fail=True it raises after writing, so its savepoint must roll back."""
+    """Writes a mark in a shared batch and queues a job for after the shared commit; with
+    fail=True it raises after writing, so the batch replays with savepoints and loses only it."""
     JobMark.create(label=label)
     enqueue_after_commit(ctx, write_mark, f"{label}-job")
     if fail:
