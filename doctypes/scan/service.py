@@ -22,30 +22,37 @@ HISTORY_WINDOW = dt.timedelta(hours=24)
 LOCATION_TOKEN_SECONDS = 600
 
 
-# The verification hot path uses hand-written SQL (see traciqo_rpc.db.execute).
-_LOOKUP_SQL = """
-SELECT c.id, c.workspace_id, c.is_sandbox, c.status, c.product_id, b.name, w.name,
-       p.name, p.brand, p.sku_number, p.gtin
-FROM auth_code c
-JOIN code_batch b ON b.id = c.batch_id
-JOIN workspace w ON w.id = c.workspace_id
-LEFT JOIN product p ON p.id = c.product_id
-WHERE c.code = ?"""
+# The verification hot path uses hand-written SQL (see traciqo_rpc.db.execute). One statement
+# finds the code, counts the scan and brings back what the answer shows (batch, owner and
+# product through subqueries): on PostgreSQL a look-up before the update cost a round trip
+# per scan. An unknown code, or one whose product lacks the GTIN the GS1 route named,
+# changes nothing.
 _COUNT_SCAN_SQL = """
 UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
        first_scanned_at = COALESCE(first_scanned_at, ?)
-WHERE id = ? RETURNING scan_count, first_scanned_at"""
+WHERE code = ? AND (? IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?)
+RETURNING id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
+       (SELECT name FROM code_batch WHERE code_batch.id = auth_code.batch_id),
+       (SELECT name FROM workspace WHERE workspace.id = auth_code.workspace_id),
+       (SELECT name FROM product WHERE product.id = auth_code.product_id),
+       (SELECT brand FROM product WHERE product.id = auth_code.product_id),
+       (SELECT sku_number FROM product WHERE product.id = auth_code.product_id),
+       (SELECT gtin FROM product WHERE product.id = auth_code.product_id)"""
 _INSERT_SCAN_SQL = """
 INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
 
 
-class _Code(NamedTuple):
+class _Counted(NamedTuple):
+    """A scanned code after its count went up, with what the answer shows about it."""
+
     id: int
     workspace_id: int
     is_sandbox: bool
     status: str
     product_id: str | None
+    scan_count: int
+    first_scanned_at: Any
     batch_name: str
     workspace_name: str
     product_name: str | None
@@ -54,40 +61,40 @@ class _Code(NamedTuple):
     product_gtin: str | None
 
 
-def _lookup(code: str) -> _Code | None:
-    """The code with its batch, product and owner, across all workspaces (the scanner is a guest)."""
-    row = db.execute(_LOOKUP_SQL, (code,)).fetchone()
-    return None if row is None else _Code(row[0], row[1], bool(row[2]), *row[3:])
+def _count_scan(code: str, now: dt.datetime, gtin: str | None) -> _Counted | None:
+    """Count a scan of `code` in any workspace (the scanner is a guest); None when no such code."""
+    row = db.execute(_COUNT_SCAN_SQL, (now, now, code, gtin, gtin)).fetchone()
+    return None if row is None else _Counted(row[0], row[1], bool(row[2]), *row[3:])
 
 
 def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float | None = None,
            country: str | None = None, source: str = "api", gtin: str | None = None) -> dict[str, Any]:
     """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes.
 
-    From a page it runs outside a transaction: it reads first and holds the write lock only for its
-    writes. From the API it runs inside the call's transaction (on SQLite, a batch of calls that
-    shares one commit).
+    From a page it opens its own short transaction; from the API it runs inside the call's (on
+    SQLite, a batch of calls that shares one commit). A code that fails its check character is
+    refused before any SQL, so mistyped and made-up codes never take the write lock.
     """
     code = codes.normalise(text)
-    row = _lookup(code) if codes.is_valid(code) else None
-    if row is None or (gtin is not None and row.product_gtin != gtin):
+    if not codes.is_valid(code):
         return dict(NOT_GENUINE)
     now = utcnow()
     place = assessment.Place(now, lat, lon, country)
-    # Earlier places matter only when this scan says where it is; read before taking the write lock.
-    earlier = _earlier_places(row.id, now) if (lat is not None or country) else []
-    owner = ctx.acting_for(row.workspace_id, row.is_sandbox)
     user_agent = (ctx.user_agent or "")[:512] or None
     with db.ensure_transaction():  # short: the count, the scan row and the event row
-        scan_count, first_scanned_at = db.execute(_COUNT_SCAN_SQL, (now, now, row.id)).fetchone()
-        found = assessment.reasons(scan_count, _max_scans(), place, earlier)
-        verdict = _verdict(row.status, scan_count, found)
+        row = _count_scan(code, now, gtin)
+        if row is None:
+            return dict(NOT_GENUINE)
+        # Earlier places matter only when this scan says where it is.
+        earlier = _earlier_places(row.id, now) if (lat is not None or country) else []
+        found = assessment.reasons(row.scan_count, _max_scans(), place, earlier)
+        verdict = _verdict(row.status, row.scan_count, found)
         scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, row.is_sandbox, row.id, now, ctx.ip, user_agent,
                                                 lat, lon, country, source, verdict)).fetchone()[0]
         shown = codes.display(code)
-        publish(owner, "scan:captured", {
+        publish(ctx.acting_for(row.workspace_id, row.is_sandbox), "scan:captured", {
             "code": shown, "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
-            "reasons": found, "scan_count": scan_count, "batch": row.batch_name, "product_id": row.product_id,
+            "reasons": found, "scan_count": row.scan_count, "batch": row.batch_name, "product_id": row.product_id,
             "lat": lat, "lon": lon, "country": country, "ip": ctx.ip, "user_agent": ctx.user_agent, "source": source,
         })
     return {
@@ -96,8 +103,8 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
         "code": shown,
         "product": _public_product(row),
         "batch": row.batch_name,
-        "scan_count": scan_count,
-        "first_scanned_at": now if scan_count == 1 else _datetime(first_scanned_at),
+        "scan_count": row.scan_count,
+        "first_scanned_at": now if row.scan_count == 1 else _datetime(row.first_scanned_at),
         "reasons": found,
         "sandbox": row.is_sandbox,
         "scan_token": location_token(scan_id),
@@ -118,7 +125,7 @@ def _verdict(status: str, scan_count: int, found: list[str]) -> str:
     return "genuine" if scan_count == 1 else "already_verified"
 
 
-def _public_product(row: _Code) -> dict[str, Any] | None:
+def _public_product(row: _Counted) -> dict[str, Any] | None:
     if row.product_id is None:
         return {"name": None, "brand": row.workspace_name, "sku": None, "gtin": None}
     return {
