@@ -29,7 +29,7 @@ def test_queued_calls_run_in_one_batch_and_a_failure_rolls_back_only_itself(rt, 
                                                                                    run_batch(self, batch)))
 
     def write(label: str, fail: bool) -> str:
-        with db.transaction():  # the call's own savepoint, as the dispatcher opens it
+        with db.transaction():  # a savepoint the method opens itself: its rows still go when it fails
             JobMark.create(label=label)
             if fail:
                 raise errors.ValidationError("asked to fail")
