@@ -146,22 +146,25 @@ class WriteBatcher:
 def _run_calls(batch: list[_Call], isolated: bool) -> None:
     """Run the calls in the open transaction. Isolated: each in a savepoint, so a failure rolls back
     only itself. Otherwise a failure that wrote nothing fails alone, and one that did raises _Replay.
-    Backends that do not count changed rows (PostgreSQL, in tests) always run isolated."""
+    Backends that do not count changed rows (PostgreSQL, in tests) always run isolated.
+
+    A failure that ended the transaction itself (SQLite rolls back on its own after a full disk
+    or an I/O error) stops the batch: the calls after it would otherwise commit one by one
+    while their callers are told to retry."""
     for call in batch:
-        if isolated:
-            try:
+        written_before = None if isolated else db.total_changes()
+        try:
+            if isolated:
                 with db.transaction():  # a savepoint inside the batch's transaction
                     call.result = call.func(*call.args)
-            except BaseException as exc:
-                call.error = exc
-            continue
-        written_before = db.total_changes()
-        try:
-            call.result = call.func(*call.args)
+            else:
+                call.result = call.func(*call.args)
         except BaseException as exc:
-            if db.total_changes() != written_before:
-                raise _Replay from exc
             call.error = exc
+            if not db.transaction_alive():
+                raise CommitFailed("the batch's transaction ended with an error") from exc
+            if not isolated and db.total_changes() != written_before:
+                raise _Replay from exc
 
 
 def _answer(batch: list[_Call]) -> None:

@@ -80,8 +80,9 @@ def transaction() -> contextlib.AbstractContextManager[None]:
 
 
 def ensure_transaction() -> contextlib.AbstractContextManager[None]:
-    """A transaction when none is open; inside one (a batched call's savepoint) nothing more:
-    the enclosing savepoint already makes the block all or nothing."""
+    """A transaction when none is open; inside one (a batch, a method's transaction) nothing more:
+    the enclosing one already makes the block all or nothing (a batch replays a call that fails
+    after writing with a savepoint of its own)."""
     return contextlib.nullcontext() if database.in_transaction() else _transaction()
 
 
@@ -123,6 +124,17 @@ def total_changes() -> int | None:
     (rolled-back ones included); None on PostgreSQL, whose driver does not count them."""
     bound = database.obj
     return bound.connection().total_changes if isinstance(bound, peewee.SqliteDatabase) else None
+
+
+def transaction_alive() -> bool:
+    """Whether this thread's connection is still inside its transaction: SQLite ends one by itself
+    after some errors (a full disk, an I/O error), and PostgreSQL after a ROLLBACK sent as SQL."""
+    connection = database.obj.connection()
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        return connection.in_transaction
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+    return connection.info.transaction_status != TRANSACTION_STATUS_IDLE
 
 
 def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:

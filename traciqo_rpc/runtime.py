@@ -80,7 +80,8 @@ class Runtime:
                     result = call()
             else:
                 # Reads in autocommit (BEGIN/COMMIT was a third of a cached whoami's time);
-                # a writing method opens its own, shorter, transactions.
+                # a writing method opens its own, shorter, transactions; a batched call is
+                # already inside the writer's.
                 result = call()
             if not ctx.after_commit:
                 return result

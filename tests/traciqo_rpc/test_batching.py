@@ -98,6 +98,26 @@ def test_a_call_that_fails_after_writing_takes_its_rows_with_it(rt):
         assert runs == ["m0", "m1", "m2", "m0", "m1", "m2", "m3", "m4"]
 
 
+def test_a_call_that_ends_the_transaction_stops_the_batch(rt):
+    runs = []
+
+    def write(label: str) -> str:
+        runs.append(label)
+        if label == "m2":  # its first write fails and takes the transaction along, as SQLite does
+            db.execute("ROLLBACK")  # by itself after a full disk or an I/O error
+            raise RuntimeError("disk I/O error")
+        JobMark.create(label=label)
+        return label
+
+    results = _run_five(write)
+    # Nobody is told of a success that is gone, and the calls after it never run on their own.
+    # (The failing call answers with its own error: on PostgreSQL, its savepoint's rollback fails.)
+    assert results[:2] == results[3:] == ["CommitFailed", "CommitFailed"]
+    assert results[2] in ("RuntimeError", "InternalError")
+    assert labels() == []
+    assert runs == ["m0", "m1", "m2"]
+
+
 def test_batched_method_over_http(client, rt):
     """Concurrent calls: the failing ones answer 417 and leave nothing; the others' jobs run after commit."""
     def post(i: int) -> int:
