@@ -111,5 +111,5 @@ def generate(prefix: str) -> str:
 
 def display(code: str) -> str:
     """ACME-7K3M-9QXT-4B2P-WX7C: the prefix, then the rest in groups of four."""
-    head, tail = code[: -RANDOM_CHARS - 1], code[-RANDOM_CHARS - 1:]
-    return "-".join([head, *(tail[i:i + 4] for i in range(0, len(tail), 4))])
+    # The random part and the check character are always 16 characters: four groups.
+    return f"{code[:-16]}-{code[-16:-12]}-{code[-12:-8]}-{code[-8:-4]}-{code[-4:]}"

@@ -29,11 +29,13 @@ def distance_km(a: Place, b: Place) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
+def too_many_scans(scan_count: int, max_scans: int) -> str:
+    return f"scanned {scan_count} times (more than {max_scans})"
+
+
 def reasons(scan_count: int, max_scans: int, current: Place, earlier: Iterable[Place]) -> list[str]:
     """Why this scan looks like a cloned label (empty when it does not)."""
-    found = []
-    if scan_count > max_scans:
-        found.append(f"scanned {scan_count} times (more than {max_scans})")
+    found = [] if scan_count <= max_scans else [too_many_scans(scan_count, max_scans)]
     for previous in earlier:
         hours = max(abs((current.at - previous.at).total_seconds()) / 3600, 1 / 60)
         if None not in (current.lat, current.lon, previous.lat, previous.lon):

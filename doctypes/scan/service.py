@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from typing import Any, NamedTuple
 
 from itsdangerous import BadSignature, TimestampSigner
@@ -64,7 +65,7 @@ class _Counted(NamedTuple):
 def _count_scan(code: str, now: dt.datetime, gtin: str | None) -> _Counted | None:
     """Count a scan of `code` in any workspace (the scanner is a guest); None when no such code."""
     row = db.execute(_COUNT_SCAN_SQL, (now, now, code, gtin, gtin)).fetchone()
-    return None if row is None else _Counted(row[0], row[1], bool(row[2]), *row[3:])
+    return None if row is None else _Counted._make(row)
 
 
 def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float | None = None,
@@ -79,26 +80,24 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
     if not codes.is_valid(code):
         return dict(NOT_GENUINE)
     now = utcnow()
-    place = assessment.Place(now, lat, lon, country)
-    user_agent = (ctx.user_agent or "")[:512] or None
     with db.ensure_transaction():  # short: the count, the scan row and the event row
         row = _count_scan(code, now, gtin)
         if row is None:
             return dict(NOT_GENUINE)
-        # Earlier places matter only when this scan says where it is.
-        earlier = _earlier_places(row.id, now) if (lat is not None or country) else []
-        found = assessment.reasons(row.scan_count, _max_scans(), place, earlier)
+        found = _clone_reasons(row, now, lat, lon, country)
         verdict = _verdict(row.status, row.scan_count, found)
-        scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, row.is_sandbox, row.id, now, ctx.ip, user_agent,
+        is_sandbox = bool(row.is_sandbox)
+        scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, is_sandbox, row.id, now, ctx.ip,
+                                                ctx.user_agent[:512] if ctx.user_agent else None,
                                                 lat, lon, country, source, verdict)).fetchone()[0]
         shown = codes.display(code)
-        publish(ctx.acting_for(row.workspace_id, row.is_sandbox), "scan:captured", {
+        publish(ctx.acting_for(row.workspace_id, is_sandbox), "scan:captured", {
             "code": shown, "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
             "reasons": found, "scan_count": row.scan_count, "batch": row.batch_name, "product_id": row.product_id,
             "lat": lat, "lon": lon, "country": country, "ip": ctx.ip, "user_agent": ctx.user_agent, "source": source,
         })
     return {
-        "genuine": verdict in ("genuine", "already_verified"),
+        "genuine": verdict == "genuine" or verdict == "already_verified",
         "status": verdict,
         "code": shown,
         "product": _public_product(row),
@@ -106,9 +105,19 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
         "scan_count": row.scan_count,
         "first_scanned_at": now if row.scan_count == 1 else _datetime(row.first_scanned_at),
         "reasons": found,
-        "sandbox": row.is_sandbox,
+        "sandbox": is_sandbox,
         "scan_token": location_token(scan_id),
     }
+
+
+def _clone_reasons(row: _Counted, now: dt.datetime, lat: float | None, lon: float | None,
+                   country: str | None) -> list[str]:
+    """Why this scan looks like a cloned label; earlier places matter only when it says where it is."""
+    max_scans = _max_scans()
+    if lat is None and not country:
+        return [] if row.scan_count <= max_scans else [assessment.too_many_scans(row.scan_count, max_scans)]
+    return assessment.reasons(row.scan_count, max_scans, assessment.Place(now, lat, lon, country),
+                              _earlier_places(row.id, now))
 
 
 def _datetime(value: Any) -> dt.datetime:
@@ -155,8 +164,10 @@ def _earlier_places(code_id: int, now: dt.datetime, exclude: int | None = None) 
 def _signer_for(secret_key: str) -> TimestampSigner:
     # A signed, timestamped scan id: no JSON or compression round (a serializer cost a tenth
     # of a whole verification), and the salted key derived once instead of on every signature.
-    derived = TimestampSigner(secret_key, salt="scan-location").derive_key()
-    return TimestampSigner(derived, salt="scan-location", key_derivation="none")
+    # hashlib.sha1 named outright (itsdangerous's default is the same digest behind a Python
+    # wrapper, which sends hmac down its slow pure-Python path): the same tokens, signed in C.
+    derived = TimestampSigner(secret_key, salt="scan-location", digest_method=hashlib.sha1).derive_key()
+    return TimestampSigner(derived, salt="scan-location", key_derivation="none", digest_method=hashlib.sha1)
 
 
 def _signer() -> TimestampSigner:

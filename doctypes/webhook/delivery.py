@@ -56,15 +56,15 @@ def fan_out(ctx: RequestContext, event_id: str, event_name: str) -> list[str]:
     """A pending delivery for every enabled endpoint of the event's workspace and environment
     that subscribes to it, written in the caller's transaction; one job per event is queued
     after commit (a queue round trip per endpoint cost the request more than the rows)."""
-    from .jobs import deliver_event
-
-    scope = Delivery.scope_values(ctx)
+    principal = ctx.require_principal()
     delivery_ids = [
         create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False)
-        for endpoint_id, events in subscriptions(scope["workspace_id"], scope["is_sandbox"])
+        for endpoint_id, events in subscriptions(principal.workspace_id, principal.is_sandbox)
         if event_name in events or ALL_EVENTS in events
     ]
     if delivery_ids:
+        from .jobs import deliver_event
+
         enqueue_after_commit(ctx, deliver_event, event_id)
     return delivery_ids
 
