@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from marshmallow import Schema, fields
-from starlette.datastructures import FormData, QueryParams
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.types import Receive, Scope
 
@@ -55,13 +56,23 @@ async def _read_all(receive: Receive) -> bytes:
 def merge(schema: Schema, query_string: bytes, form: FormData | None, json_body: dict[str, Any]) -> dict[str, Any]:
     """Query string first, then form, then JSON: a name in the body wins over the query string."""
     merged: dict[str, Any] = {}
-    for source in (QueryParams(query_string) if query_string else None, form):
-        if source is None:
-            continue
-        for key in source.keys():
-            merged[key] = _coerce(schema.fields.get(key), source.getlist(key))
+    if query_string:
+        # parse_qsl as Starlette's QueryParams uses it, without the multi-dict around it (half
+        # the cost of parsing a scan's one-argument query).
+        for key, values in _grouped(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)).items():
+            merged[key] = _coerce(schema.fields.get(key), values)
+    if form is not None:
+        for key in form.keys():
+            merged[key] = _coerce(schema.fields.get(key), form.getlist(key))
     merged.update(json_body)
     return merged
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
 
 
 def _coerce(field: fields.Field | None, values: list[Any]) -> Any:

@@ -82,7 +82,8 @@ class WriteBatcher:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append(_Call(func, args, future, loop))
-        self._wake.set()
+        if not self._wake.is_set():  # Event.set takes a lock and notifies even when already set
+            self._wake.set()
         return await future
 
     def start(self) -> None:

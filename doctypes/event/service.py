@@ -40,7 +40,8 @@ def write_event(ctx: RequestContext, name: str, data: dict[str, Any], fan_out: b
         "environment": "sandbox" if principal.is_sandbox else "live",
         "data": data,
     })
-    db.execute(_INSERT_SQL, (event_id, principal.workspace_id, principal.is_sandbox, name, body, PENDING, created_at))
+    db.execute(_INSERT_SQL, (event_id, principal.workspace_id, principal.is_sandbox, name, body, PENDING,
+                             db.bound_datetime(created_at)))
     if fan_out:
         from doctypes.webhook.delivery import fan_out as deliver_to_endpoints
 

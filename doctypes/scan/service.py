@@ -64,7 +64,8 @@ class _Counted(NamedTuple):
 
 def _count_scan(code: str, now: dt.datetime, gtin: str | None) -> _Counted | None:
     """Count a scan of `code` in any workspace (the scanner is a guest); None when no such code."""
-    row = db.execute(_COUNT_SCAN_SQL, (now, now, code, gtin, gtin)).fetchone()
+    stamp = db.bound_datetime(now)
+    row = db.execute(_COUNT_SCAN_SQL, (stamp, stamp, code, gtin, gtin)).fetchone()
     return None if row is None else _Counted._make(row)
 
 
@@ -87,7 +88,7 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
         found = _clone_reasons(row, now, lat, lon, country)
         verdict = _verdict(row.status, row.scan_count, found)
         is_sandbox = bool(row.is_sandbox)
-        scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, is_sandbox, row.id, now, ctx.ip,
+        scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, is_sandbox, row.id, db.bound_datetime(now), ctx.ip,
                                                 ctx.user_agent[:512] if ctx.user_agent else None,
                                                 lat, lon, country, source, verdict)).fetchone()[0]
         shown = codes.display(code)
