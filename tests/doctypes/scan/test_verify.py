@@ -177,6 +177,20 @@ def test_attach_location_bad_inputs(client, code):
     assert client.get(ATTACH, params={"scan_token": token, "lat": 1, "lon": 1}).status_code == 405
 
 
+def test_attach_location_refuses_an_expired_token(client, code, monkeypatch):
+    import time
+
+    from doctypes.scan import tokens
+
+    token = client.get(VERIFY, params={"code": code}).json()["message"]["scan_token"]
+    real_time = time.time
+    monkeypatch.setattr(tokens.time, "time", lambda: real_time() + 601)
+    reply = client.post(ATTACH, json={"scan_token": token, "lat": 1, "lon": 1})
+    assert reply.status_code == 417 and "scan_token" in reply.json()["field_errors"]
+    monkeypatch.setattr(tokens.time, "time", real_time)
+    assert client.post(ATTACH, json={"scan_token": token, "lat": 1, "lon": 1}).status_code == 200
+
+
 def test_list_scans_is_private(client, code, make_workspace):
     client.get(VERIFY, params={"code": code})
     assert client.get("/api/method/doctypes.scan.api.list_scans").status_code == 403
