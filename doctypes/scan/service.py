@@ -23,7 +23,8 @@ LOCATION_TOKEN_SECONDS = 600
 # finds the code, counts the scan and brings back what the answer shows (batch, owner and
 # product through subqueries): on PostgreSQL a look-up before the update cost a round trip
 # per scan. An unknown code, or one whose product lacks the GTIN the GS1 route named,
-# changes nothing.
+# changes nothing. In RETURNING, SQLite (3.40) forgets the column's text affinity and
+# scanned the whole product table for each look-up; the CAST gives it back, and the index.
 _COUNT_SCAN_SQL = """
 UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
        first_scanned_at = COALESCE(first_scanned_at, ?)
@@ -31,10 +32,10 @@ WHERE code = ? AND (? IS NULL OR (SELECT gtin FROM product WHERE product.id = au
 RETURNING id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
        (SELECT name FROM code_batch WHERE code_batch.id = auth_code.batch_id),
        (SELECT name FROM workspace WHERE workspace.id = auth_code.workspace_id),
-       (SELECT name FROM product WHERE product.id = auth_code.product_id),
-       (SELECT brand FROM product WHERE product.id = auth_code.product_id),
-       (SELECT sku_number FROM product WHERE product.id = auth_code.product_id),
-       (SELECT gtin FROM product WHERE product.id = auth_code.product_id)"""
+       (SELECT name FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
+       (SELECT brand FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
+       (SELECT sku_number FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
+       (SELECT gtin FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT))"""
 _INSERT_SCAN_SQL = """
 INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""

@@ -206,3 +206,17 @@ def test_no_customer_data_in_verification(client, headers, code):
     assert set(response.json()["message"]) == {"genuine", "status", "code", "product", "batch", "scan_count",
                                                "first_scanned_at", "reasons", "sandbox", "scan_token"}
     assert "jane" not in response.text.lower() and "+31" not in response.text
+
+
+def test_counting_a_scan_searches_indexes_only(rt, code):
+    """Every table a verification reads is reached through an index: SQLite's RETURNING once
+    lost the product column's affinity and scanned the whole product table per look-up."""
+    from doctypes.scan import service
+    from traciqo_rpc import db
+
+    if not db.is_sqlite():
+        pytest.skip("query plans are SQLite's")
+    plan = db.execute("EXPLAIN QUERY PLAN " + service._COUNT_SCAN_SQL, ("now", "now", code, None, None)).fetchall()
+    steps = [row[3] for row in plan]
+    assert any(step.startswith("SEARCH product") for step in steps)
+    assert not [step for step in steps if step.startswith("SCAN")], steps
