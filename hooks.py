@@ -25,7 +25,7 @@ doc_events = {
     "warranty:transferred": "Warranty Transferred",
     "warranty:voided": "Warranty Voided",
 }
-event_writer = "doctypes.event.service.write_event"
+event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, data)) -> ids
 
 # Public HTML pages: route -> page function.
 page_routes = {

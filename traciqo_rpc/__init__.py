@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import db, errors
 from .context import RequestContext, current_context
-from .events import publish
+from .events import publish, publish_many
 from .jobs import enqueue_after_commit
 from .pages import HtmlResult
 from .registry import background_job, whitelist
@@ -20,5 +20,6 @@ __all__ = [
     "enqueue_after_commit",
     "errors",
     "publish",
+    "publish_many",
     "whitelist",
 ]

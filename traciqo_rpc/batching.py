@@ -14,6 +14,11 @@ after writing rolls the whole batch back, and the batch runs again with a savepo
 every call, so that failure undoes only its own work. The calls must therefore be safe to
 run twice: the dispatcher admits a caller, counts its rate and logs its usage outside them.
 
+A method may also say how to do many calls' work at once (`@whitelist(many=...)`): the
+batch's calls to it then run as one call of that function, e.g. one UPDATE for every code
+scanned in the batch and one INSERT for all their scan rows, instead of a few statements and
+their Python per call. If it raises, the batch replays with every call alone, as above.
+
 Why: on SQLite a commit writes the changed pages to the WAL (tens of microseconds) and the
 database has one writer anyway, so each call committing alone made the commit its largest
 cost. Sharing it is what lets one process record thousands of scans a second. The
@@ -46,11 +51,11 @@ def deferring_after_commit() -> list[Callable[[], Any]] | None:
 
 
 class _Call:
-    __slots__ = ("func", "args", "future", "loop", "result", "error")
+    __slots__ = ("func", "args", "together", "item", "future", "loop", "result", "error")
 
-    def __init__(self, func: Callable[..., Any], args: tuple[Any, ...], future: asyncio.Future,
-                 loop: asyncio.AbstractEventLoop) -> None:
-        self.func, self.args, self.future, self.loop = func, args, future, loop
+    def __init__(self, func: Callable[..., Any], args: tuple[Any, ...], together: Callable[..., Any] | None,
+                 item: Any, future: asyncio.Future, loop: asyncio.AbstractEventLoop) -> None:
+        self.func, self.args, self.together, self.item, self.future, self.loop = func, args, together, item, future, loop
         self.result: Any = None
         self.error: BaseException | None = None
 
@@ -63,25 +68,40 @@ class _Replay(Exception):
     """A call failed after writing: without a savepoint its rows can only go with the batch's."""
 
 
+RunTogether = Callable[[Callable[[list[Any]], list[Any]], list[Any]], list[Any]]
+
+
+def _call_directly(together: Callable[[list[Any]], list[Any]], items: list[Any]) -> list[Any]:
+    return together(items)
+
+
 class WriteBatcher:
-    def __init__(self) -> None:
+    """`run_together(together, items)` runs the work of a batch's calls that share a `together`
+    function (the runtime sets the request contexts and collects their after-commit actions)."""
+
+    def __init__(self, run_together: RunTogether = _call_directly) -> None:
+        self._run_together = run_together
         self._pending: deque[_Call] = deque()
         self._wake = threading.Event()
         self._stopping = False
         self._thread: threading.Thread | None = None
 
-    async def run(self, func: Callable[..., Any], *args: Any) -> Any:
+    async def run(self, func: Callable[..., Any], *args: Any, together: Callable[[list[Any]], list[Any]] | None = None,
+                  item: Any = None) -> Any:
         """Run `func(*args)` in the next batch; returns its result once the batch has committed,
         or raises CommitFailed (or what `func` raised).
 
-        `func` may run twice (see the module's docstring): it must only read and write the
+        With `together`, the batch's calls that name the same function run as one call of it,
+        `together([item, ...])`, which answers their results in order (e.g. one statement for
+        every scan in the batch); if it raises, the batch runs again with `func(*args)` per call.
+        Either may run twice (see the module's docstring): they must only read and write the
         database and register after-commit actions.
         """
         if self._stopping:
             raise CommitFailed("the server is stopping")
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.append(_Call(func, args, future, loop))
+        self._pending.append(_Call(func, args, together, item, future, loop))
         if not self._wake.is_set():  # Event.set takes a lock and notifies even when already set
             self._wake.set()
         return await future
@@ -120,13 +140,13 @@ class WriteBatcher:
         try:
             try:
                 with db.transaction():
-                    _run_calls(batch, isolated=db.total_changes() is None)
+                    self._run_calls(batch, isolated=db.total_changes() is None)
             except _Replay:  # rolled back: run them all again, each in a savepoint
                 after_commit.clear()
                 for call in batch:
                     call.result = call.error = None
                 with db.transaction():
-                    _run_calls(batch, isolated=True)
+                    self._run_calls(batch, isolated=True)
         except Exception as exc:  # BEGIN or COMMIT failed: none of the batch's work is kept
             log.exception("a batch of %d calls could not commit", len(batch))
             after_commit.clear()
@@ -143,29 +163,53 @@ class WriteBatcher:
             except Exception:
                 log.exception("after-commit action failed")
 
+    def _run_calls(self, batch: list[_Call], isolated: bool) -> None:
+        """Run the calls in the open transaction. Isolated: each alone, in a savepoint, so a
+        failure rolls back only itself. Otherwise calls that share a `together` function run as
+        one call of it, a failure that wrote nothing fails alone, and one that did raises _Replay.
+        Backends that do not count changed rows (PostgreSQL, in tests) always run isolated."""
+        if isolated:
+            for call in batch:
+                _run_alone(call, isolated=True)
+            return
+        groups: dict[Callable[..., Any], list[_Call]] = {}
+        for call in batch:
+            if call.together is None:
+                _run_alone(call, isolated=False)
+            else:
+                groups.setdefault(call.together, []).append(call)
+        for together, calls in groups.items():
+            try:
+                results = self._run_together(together, [call.item for call in calls])
+            except BaseException as exc:  # which call was at fault shows only when each runs alone
+                for call in calls:
+                    call.error = exc
+                if not db.transaction_alive():
+                    raise CommitFailed("the batch's transaction ended with an error") from exc
+                raise _Replay from exc
+            for call, result in zip(calls, results, strict=True):
+                call.result = result
 
-def _run_calls(batch: list[_Call], isolated: bool) -> None:
-    """Run the calls in the open transaction. Isolated: each in a savepoint, so a failure rolls back
-    only itself. Otherwise a failure that wrote nothing fails alone, and one that did raises _Replay.
-    Backends that do not count changed rows (PostgreSQL, in tests) always run isolated.
+
+def _run_alone(call: _Call, isolated: bool) -> None:
+    """One call in the open transaction.
 
     A failure that ended the transaction itself (SQLite rolls back on its own after a full disk
     or an I/O error) stops the batch: the calls after it would otherwise commit one by one
     while their callers are told to retry."""
-    for call in batch:
-        written_before = None if isolated else db.total_changes()
-        try:
-            if isolated:
-                with db.transaction():  # a savepoint inside the batch's transaction
-                    call.result = call.func(*call.args)
-            else:
+    written_before = None if isolated else db.total_changes()
+    try:
+        if isolated:
+            with db.transaction():  # a savepoint inside the batch's transaction
                 call.result = call.func(*call.args)
-        except BaseException as exc:
-            call.error = exc
-            if not db.transaction_alive():
-                raise CommitFailed("the batch's transaction ended with an error") from exc
-            if not isolated and db.total_changes() != written_before:
-                raise _Replay from exc
+        else:
+            call.result = call.func(*call.args)
+    except BaseException as exc:
+        call.error = exc
+        if not db.transaction_alive():
+            raise CommitFailed("the batch's transaction ended with an error") from exc
+        if not isolated and db.total_changes() != written_before:
+            raise _Replay from exc
 
 
 def _answer(batch: list[_Call]) -> None:

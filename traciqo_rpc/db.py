@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
@@ -152,22 +152,25 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
     IntegrityError and friends). The bound database is used directly: every attribute looked
     up through the proxy, and peewee's cursor(), cost more than SQLite running a savepoint.
     """
+    return _on_driver("execute", sql, params)
+
+
+def execute_many(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Hand-written SQL (`?` placeholders) run once per row, e.g. a batch's event rows."""
+    _on_driver("executemany", sql, rows)
+
+
+def _on_driver(verb: str, sql: str, params: Any) -> Any:
     bound = database.obj
     try:
         if isinstance(bound, peewee.SqliteDatabase):
-            return bound.connection().execute(sql, params)
+            return getattr(bound.connection(), verb)(sql, params)
         cursor = bound.connection().cursor()
-        cursor.execute(_for_driver(sql), params)
+        getattr(cursor, verb)(_for_driver(sql), params)
         return cursor
     except Exception:
         with peewee.__exception_wrapper__:  # the driver's errors as peewee's
             raise
-
-
-def execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
-    """Hand-written SQL (`?` placeholders) run once per row, e.g. an upsert of counts."""
-    with peewee.__exception_wrapper__:
-        database.cursor().executemany(_for_driver(sql), rows)
 
 
 def _for_driver(sql: str) -> str:

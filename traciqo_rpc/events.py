@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from . import runtime
@@ -13,11 +14,18 @@ def publish(ctx: RequestContext, change: str, data: dict[str, Any]) -> str | Non
 
     Returns the event id, or None when hooks.doc_events maps the change to no event.
     """
+    return publish_many([(ctx, change, data)])[0]
+
+
+def publish_many(changes: Sequence[tuple[RequestContext, str, dict[str, Any]]]) -> list[str | None]:
+    """Record several changes at once (one statement for all their event rows); ids in order."""
     wired = runtime.get().wiring
-    name = wired.doc_events.get(change)
-    if name is None or wired.event_writer is None:
-        return None
-    return wired.event_writer(ctx, name, data)
+    named = [(ctx, wired.doc_events.get(change), data) for ctx, change, data in changes]
+    wanted = [entry for entry in named if entry[1] is not None]
+    if not wanted or wired.event_writer is None:
+        return [None] * len(changes)
+    written = iter(wired.event_writer(wanted))
+    return [None if name is None else next(written) for _, name, _ in named]
 
 
 def event_names() -> list[str]:

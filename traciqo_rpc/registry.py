@@ -28,6 +28,7 @@ class MethodSpec:
     guest_rate_limit: int = 0
     blocking: bool = True
     batched: bool = False
+    many: Callable[[list[tuple[Any, dict[str, Any]]]], list[Any]] | None = None
 
     @property
     def allow_header(self) -> str:
@@ -42,6 +43,7 @@ def whitelist(
     guest_rate_limit: int = 0,
     blocking: bool = True,
     batched: bool = False,
+    many: Callable[[list[tuple[Any, dict[str, Any]]]], list[Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -59,10 +61,17 @@ def whitelist(
             that arrive alongside it (see traciqo_rpc/batching.py); it may run twice, so it must
             only read and write the database and register after-commit actions. On PostgreSQL it
             runs in the pool in its own transaction, as any other write.
+        many: for a batched method, the same work for many calls at once: it takes a list of
+            (ctx, validated arguments) and answers their results in order, e.g. one statement
+            for every scan of a batch instead of one per scan. The writer hands it all of a
+            batch's calls to this method; if it raises, the batch runs again with each call
+            alone (the function itself, in a savepoint), so only the call at fault fails.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
         transaction = batched or (verbs != {"GET"} and blocking)
+    if many is not None and not batched:
+        raise TypeError("many= serves batched methods: add batched=True")
     if batched and not transaction:
         raise TypeError("a batched method runs in the shared transaction: transaction=False makes no sense")
     if transaction and not blocking:  # batched methods always run in a transaction
@@ -85,6 +94,7 @@ def whitelist(
             guest_rate_limit=guest_rate_limit,
             blocking=blocking,
             batched=batched,
+            many=many,
         )
         setattr(func, _SPEC_ATTR, spec)
         return func

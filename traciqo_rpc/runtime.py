@@ -59,7 +59,7 @@ class Runtime:
         # Short write calls share transactions on one writer thread (see batching.py), on SQLite:
         # it has one writer anyway. PostgreSQL takes concurrent writers and groups their WAL
         # flushes itself; one writer thread there only lined up the network round trips.
-        self.batcher = batching.WriteBatcher()
+        self.batcher = batching.WriteBatcher(self.run_together)
         self.group_commit = db.is_sqlite()
         self.checkpointer = Checkpointer(self.database) if db.is_sqlite() else None
         # One thread pushes jobs to the queue after commit, in order, off the request path.
@@ -96,6 +96,20 @@ class Runtime:
                 except Exception:
                     log.exception("after-commit action failed (request %s)", ctx.request_id)
         return result
+
+    def run_together(self, together: Callable[[list[Any]], list[Any]],
+                     items: list[tuple[RequestContext, dict[str, Any]]]) -> list[Any]:
+        """Run many batched calls' work in one call of their method's `many` form (see batching.py);
+        each call's after-commit actions wait for the batch's commit, as in run_in_transaction."""
+        for ctx, _ in items:
+            ctx.after_commit.clear()
+        results = together(items)
+        shared_commit = batching.deferring_after_commit()
+        for ctx, _ in items:
+            if ctx.after_commit:
+                shared_commit.extend(ctx.after_commit)
+                ctx.after_commit.clear()
+        return results
 
     def start_background(self) -> None:
         """Usage log flusher always; the in-process worker only in the embedded mode."""

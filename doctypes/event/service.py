@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from traciqo_rpc import db
@@ -28,25 +29,37 @@ _INSERT_SQL = "INSERT INTO event (id, workspace_id, is_sandbox, name, body, stat
 
 
 def write_event(ctx: RequestContext, name: str, data: dict[str, Any], fan_out: bool = True) -> str:
-    """Store the event body once, in the caller's transaction, with a delivery for every
-    subscribed webhook endpoint; returns the event id."""
-    principal = ctx.require_principal()
-    event_id = new_event_id()
+    """Store one event in the caller's transaction (see write_events); returns its id."""
+    return write_events([(ctx, name, data)], fan_out)[0]
+
+
+def write_events(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]], fan_out: bool = True) -> list[str]:
+    """Store each event body once, in the caller's transaction, with a delivery for every
+    subscribed webhook endpoint; returns the event ids in order (hooks.event_writer).
+
+    All rows go in with one statement: a batch of scans writes one event each.
+    """
     created_at = utcnow()
-    body = dumps({
-        "id": event_id,
-        "event": name,
-        "created_at": created_at,
-        "environment": "sandbox" if principal.is_sandbox else "live",
-        "data": data,
-    })
-    db.execute(_INSERT_SQL, (event_id, principal.workspace_id, principal.is_sandbox, name, body, PENDING,
-                             db.bound_datetime(created_at)))
+    stamp = db.bound_datetime(created_at)
+    rows = []
+    for ctx, name, data in entries:
+        principal = ctx.require_principal()
+        event_id = new_event_id()
+        body = dumps({
+            "id": event_id,
+            "event": name,
+            "created_at": created_at,
+            "environment": "sandbox" if principal.is_sandbox else "live",
+            "data": data,
+        })
+        rows.append((event_id, principal.workspace_id, principal.is_sandbox, name, body, PENDING, stamp))
+    db.execute_many(_INSERT_SQL, rows)
     if fan_out:
         from doctypes.webhook.delivery import fan_out as deliver_to_endpoints
 
-        deliver_to_endpoints(ctx, event_id, name)
-    return event_id
+        for (ctx, name, _), row in zip(entries, rows, strict=True):
+            deliver_to_endpoints(ctx, row[0], name)
+    return [row[0] for row in rows]
 
 
 def event_payload(event: Event) -> dict[str, Any]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from doctypes.auth_code import codes
 from doctypes.auth_code.model import VOID, AuthCode
-from traciqo_rpc import db, errors, publish, runtime
+from traciqo_rpc import db, errors, publish_many, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 
@@ -20,30 +22,54 @@ LOCATION_TOKEN_SECONDS = 600
 
 
 # The verification hot path uses hand-written SQL (see traciqo_rpc.db.execute). One statement
-# finds the code, counts the scan and brings back what the answer shows (batch, owner and
-# product through subqueries): on PostgreSQL a look-up before the update cost a round trip
-# per scan. An unknown code, or one whose product lacks the GTIN the GS1 route named,
-# changes nothing. In RETURNING, SQLite (3.40) forgets the column's text affinity and
-# scanned the whole product table for each look-up; the CAST gives it back, and the index.
-_COUNT_SCAN_SQL = """
+# counts a whole round of scans (a batch names each code once per round) and brings back what
+# the answers show (batch, owner and product through subqueries; on PostgreSQL a look-up
+# before the update cost a round trip per scan); one more records their scan rows. A code
+# that is unknown, or whose product lacks the GTIN the GS1 route named, changes nothing.
+# In RETURNING, SQLite (3.40) forgets the column's text affinity and scanned the whole
+# product table for each look-up; the CAST gives it back, and the index.
+_COUNT_SCANS_SQL = """
 UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
        first_scanned_at = COALESCE(first_scanned_at, ?)
-WHERE code = ? AND (? IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?)
-RETURNING id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
+WHERE (? IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?) AND code IN ({codes})
+RETURNING code, id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
        (SELECT name FROM code_batch WHERE code_batch.id = auth_code.batch_id),
        (SELECT name FROM workspace WHERE workspace.id = auth_code.workspace_id),
        (SELECT name FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
        (SELECT brand FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
        (SELECT sku_number FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
        (SELECT gtin FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT))"""
-_INSERT_SCAN_SQL = """
+_INSERT_SCANS_SQL = """
 INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""
+VALUES {rows} RETURNING code_id, id"""
+
+
+@functools.lru_cache(maxsize=128)  # by how many scans: a batch has at most 64
+def _count_scans_sql(count: int) -> str:
+    return _COUNT_SCANS_SQL.format(codes=", ".join("?" * count))
+
+
+@functools.lru_cache(maxsize=128)  # by how many scans: a batch has at most 64
+def _insert_scans_sql(count: int) -> str:
+    return _INSERT_SCANS_SQL.format(rows=", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * count))
+
+
+class ScanRequest(NamedTuple):
+    """One scan to record: the request that made it, what was typed or read, where it says it is."""
+
+    ctx: RequestContext
+    text: str
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    source: str = "api"
+    gtin: str | None = None
 
 
 class _Counted(NamedTuple):
     """A scanned code after its count went up, with what the answer shows about it."""
 
+    code: str
     id: int
     workspace_id: int
     is_sandbox: bool
@@ -59,59 +85,100 @@ class _Counted(NamedTuple):
     product_gtin: str | None
 
 
-def _count_scan(code: str, now: dt.datetime, gtin: str | None) -> _Counted | None:
-    """Count a scan of `code` in any workspace (the scanner is a guest); None when no such code."""
-    stamp = db.bound_datetime(now)
-    row = db.execute(_COUNT_SCAN_SQL, (stamp, stamp, code, gtin, gtin)).fetchone()
-    return None if row is None else _Counted._make(row)
+_Wanted = tuple[int, str, ScanRequest]  # the request's place in the list, its normalised code, the request
 
 
 def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float | None = None,
            country: str | None = None, source: str = "api", gtin: str | None = None) -> dict[str, Any]:
-    """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes.
+    """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes."""
+    return verify_many([ScanRequest(ctx, text, lat, lon, country, source, gtin)])[0]
+
+
+def verify_many(requests: Sequence[ScanRequest]) -> list[dict[str, Any]]:
+    """Record each scan and answer, in order, what its consumer may know (see verify).
 
     From a page it opens its own short transaction; from the API it runs inside the call's (on
-    SQLite, a batch of calls that shares one commit). A code that fails its check character is
-    refused before any SQL, so mistyped and made-up codes never take the write lock.
+    SQLite, a batch of calls shares one commit and this one call: one statement counts the
+    batch's scans, one records them, one writes their events). A code that fails its check
+    character is refused before any SQL, so mistyped and made-up codes never take the write lock.
     """
-    code = codes.normalise(text)
-    if not codes.is_valid(code):
-        return dict(NOT_GENUINE)
-    now = utcnow()
-    with db.ensure_transaction():  # short: the count, the scan row and the event row
-        row = _count_scan(code, now, gtin)
-        if row is None:
-            return dict(NOT_GENUINE)
-        found = _clone_reasons(row, now, lat, lon, country)
+    answers: list[dict[str, Any] | None] = [None] * len(requests)
+    wanted: list[_Wanted] = []
+    for index, request in enumerate(requests):
+        code = codes.normalise(request.text)
+        if codes.is_valid(code):
+            wanted.append((index, code, request))
+    if wanted:
+        now = utcnow()
+        with db.ensure_transaction():  # short: counts, scan rows and event rows
+            for gtin, by_code in _rounds(wanted):
+                _record(gtin, by_code, now, answers)
+    return [dict(NOT_GENUINE) if answer is None else answer for answer in answers]
+
+
+def _rounds(wanted: list[_Wanted]) -> list[tuple[str | None, dict[str, _Wanted]]]:
+    """The scans in rounds that name each code once and one GTIN (None from the API), so one
+    statement counts a round and a code scanned twice in a batch counts twice, in order."""
+    rounds: list[tuple[str | None, dict[str, _Wanted]]] = []
+    for entry in wanted:
+        gtin, code = entry[2].gtin, entry[1]
+        for round_gtin, by_code in rounds:
+            if round_gtin == gtin and code not in by_code:
+                by_code[code] = entry
+                break
+        else:
+            rounds.append((gtin, {code: entry}))
+    return rounds
+
+
+def _record(gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
+            answers: list[dict[str, Any] | None]) -> None:
+    """Count one round of scans, record their rows and events, and fill in their answers."""
+    stamp = db.bound_datetime(now)
+    counted = [_Counted._make(row) for row in
+               db.execute(_count_scans_sql(len(by_code)), (stamp, stamp, gtin, gtin, *by_code)).fetchall()]
+    if not counted:
+        return
+    max_scans = _max_scans()
+    judged = []
+    values: list[Any] = []
+    for row in counted:
+        request = by_code[row.code][2]
+        found = _clone_reasons(row, now, request.lat, request.lon, request.country, max_scans)
         verdict = _verdict(row.status, row.scan_count, found)
-        is_sandbox = bool(row.is_sandbox)
-        scan_id = db.execute(_INSERT_SCAN_SQL, (row.workspace_id, is_sandbox, row.id, db.bound_datetime(now), ctx.ip,
-                                                ctx.user_agent[:512] if ctx.user_agent else None,
-                                                lat, lon, country, source, verdict)).fetchone()[0]
-        shown = codes.display(code)
-        publish(ctx.acting_for(row.workspace_id, is_sandbox), "scan:captured", {
+        user_agent = request.ctx.user_agent
+        values += (row.workspace_id, bool(row.is_sandbox), row.id, stamp, request.ctx.ip,
+                   user_agent[:512] if user_agent else None, request.lat, request.lon, request.country,
+                   request.source, verdict)
+        judged.append((row, request, found, verdict))
+    scan_ids = dict(db.execute(_insert_scans_sql(len(counted)), values).fetchall())  # code id -> scan id
+    events = []
+    for row, request, found, verdict in judged:
+        ctx, is_sandbox, scan_id, shown = request.ctx, bool(row.is_sandbox), scan_ids[row.id], codes.display(row.code)
+        events.append((ctx.acting_for(row.workspace_id, is_sandbox), "scan:captured", {
             "code": shown, "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
             "reasons": found, "scan_count": row.scan_count, "batch": row.batch_name, "product_id": row.product_id,
-            "lat": lat, "lon": lon, "country": country, "ip": ctx.ip, "user_agent": ctx.user_agent, "source": source,
-        })
-    return {
-        "genuine": verdict == "genuine" or verdict == "already_verified",
-        "status": verdict,
-        "code": shown,
-        "product": _public_product(row),
-        "batch": row.batch_name,
-        "scan_count": row.scan_count,
-        "first_scanned_at": now if row.scan_count == 1 else _datetime(row.first_scanned_at),
-        "reasons": found,
-        "sandbox": is_sandbox,
-        "scan_token": location_token(scan_id),
-    }
+            "lat": request.lat, "lon": request.lon, "country": request.country, "ip": ctx.ip,
+            "user_agent": ctx.user_agent, "source": request.source,
+        }))
+        answers[by_code[row.code][0]] = {
+            "genuine": verdict == "genuine" or verdict == "already_verified",
+            "status": verdict,
+            "code": shown,
+            "product": _public_product(row),
+            "batch": row.batch_name,
+            "scan_count": row.scan_count,
+            "first_scanned_at": now if row.scan_count == 1 else _datetime(row.first_scanned_at),
+            "reasons": found,
+            "sandbox": is_sandbox,
+            "scan_token": location_token(scan_id),
+        }
+    publish_many(events)
 
 
 def _clone_reasons(row: _Counted, now: dt.datetime, lat: float | None, lon: float | None,
-                   country: str | None) -> list[str]:
+                   country: str | None, max_scans: int) -> list[str]:
     """Why this scan looks like a cloned label; earlier places matter only when it says where it is."""
-    max_scans = _max_scans()
     if lat is None and not country:
         return [] if row.scan_count <= max_scans else [assessment.too_many_scans(row.scan_count, max_scans)]
     return assessment.reasons(row.scan_count, max_scans, assessment.Place(now, lat, lon, country),

@@ -118,6 +118,63 @@ def test_a_call_that_ends_the_transaction_stops_the_batch(rt):
     assert runs == ["m0", "m1", "m2"]
 
 
+def _run_five_together(write, write_many) -> list:
+    async def five_calls() -> list:
+        batcher = batching.WriteBatcher()
+        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}", together=write_many, item=f"m{i}")) for i in range(5)]
+        await asyncio.sleep(0)  # all five are queued before the writer starts: one batch
+        batcher.start()
+        try:
+            return await asyncio.gather(*calls, return_exceptions=True)
+        finally:
+            batcher.stop()
+
+    return [r if isinstance(r, str) else type(r).__name__ for r in asyncio.run(five_calls())]
+
+
+def test_calls_that_share_a_together_function_run_as_one_call(rt):
+    together_runs, alone_runs = [], []
+
+    def write(label: str) -> str:
+        alone_runs.append(label)
+        JobMark.create(label=label)
+        return label
+
+    def write_many(items: list[str]) -> list[str]:
+        together_runs.append(list(items))
+        JobMark.insert_many([{"label": label} for label in items]).execute()
+        return [label.upper() for label in items]
+
+    results = _run_five_together(write, write_many)
+    assert labels() == ["m0", "m1", "m2", "m3", "m4"]
+    if db.total_changes() is None:  # PostgreSQL: every call runs alone, in its savepoint
+        assert (results, together_runs) == (["m0", "m1", "m2", "m3", "m4"], [])
+    else:  # SQLite: one call of the together function, answers in the calls' order
+        assert results == ["M0", "M1", "M2", "M3", "M4"]
+        assert (together_runs, alone_runs) == ([["m0", "m1", "m2", "m3", "m4"]], [])
+
+
+def test_a_together_call_that_raises_replays_every_call_alone(rt):
+    together_runs, alone_runs = [], []
+
+    def write(label: str) -> str:
+        alone_runs.append(label)
+        JobMark.create(label=label)
+        if label == "m2":
+            raise errors.DuplicateEntryError("found out after writing")
+        return label
+
+    def write_many(items: list[str]) -> list[str]:
+        together_runs.append(list(items))
+        JobMark.insert_many([{"label": label} for label in items]).execute()
+        raise errors.DuplicateEntryError("one of them is at fault")
+
+    assert _run_five_together(write, write_many) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
+    assert labels() == ["m0", "m1", "m3", "m4"]  # the together call's rows went with the rollback
+    assert alone_runs == ["m0", "m1", "m2", "m3", "m4"]
+    assert together_runs == ([] if db.total_changes() is None else [["m0", "m1", "m2", "m3", "m4"]])
+
+
 def test_batched_method_over_http(client, rt):
     """Concurrent calls: the failing ones answer 417 and leave nothing; the others' jobs run after commit."""
     def post(i: int) -> int:
@@ -159,6 +216,8 @@ def test_batched_cannot_be_declared_without_a_transaction():
         whitelist(batched=True, transaction=False)
     with pytest.raises(TypeError):
         whitelist(batched=True, blocking=False)
+    with pytest.raises(TypeError):
+        whitelist(many=lambda calls: [])  # many= serves batched methods only
 
 
 def test_a_stopped_writer_refuses_new_calls():

@@ -216,7 +216,39 @@ def test_counting_a_scan_searches_indexes_only(rt, code):
 
     if not db.is_sqlite():
         pytest.skip("query plans are SQLite's")
-    plan = db.execute("EXPLAIN QUERY PLAN " + service._COUNT_SCAN_SQL, ("now", "now", code, None, None)).fetchall()
+    plan = db.execute("EXPLAIN QUERY PLAN " + service._count_scans_sql(2), ("now", "now", None, None, code, code)).fetchall()
     steps = [row[3] for row in plan]
+    assert any(step.startswith("SEARCH auth_code") for step in steps)
     assert any(step.startswith("SEARCH product") for step in steps)
     assert not [step for step in steps if step.startswith("SCAN")], steps
+
+
+def test_one_batch_of_scans_counts_a_repeated_code_once_per_scan(rt, client, headers, code):
+    """verify_many, as a batch runs it: answers in order, a code scanned twice counts twice."""
+    from doctypes.scan import service
+    from traciqo_rpc import RequestContext
+
+    other = issue_code(client, headers, batch="V2", name="Blue Vase")
+    guest = RequestContext(ip="203.0.113.9", user_agent="phone/3.0")
+    texts = [code, "NOPE-0000-0000-0000-0000", code.lower(), other, code]
+    answers = service.verify_many([service.ScanRequest(guest, text) for text in texts])
+    assert [(a["status"], a.get("scan_count")) for a in answers] == [
+        ("genuine", 1), ("not_genuine", None), ("already_verified", 2), ("genuine", 1), ("already_verified", 3)]
+    assert (answers[0]["batch"], answers[3]["batch"], answers[4]["batch"]) == ("V1", "V2", "V1")
+    assert answers[3]["product"]["name"] == answers[0]["product"]["name"] == "Blue Vase"
+    assert AuthCode.get(AuthCode.code == code.replace("-", "")).scan_count == 3
+    scans = list(Scan.select().order_by(Scan.id))
+    assert len(scans) == 4 and {s.user_agent for s in scans} == {"phone/3.0"}
+    events = [json.loads(bytes(e.body))["data"] for e in Event.select().where(Event.name == "Scan Captured")]
+    assert sorted(e["scan_id"] for e in events) == [s.id for s in scans]
+    assert sorted(e["scan_count"] for e in events if e["code"] == code) == [1, 2, 3]
+
+
+def test_concurrent_scans_of_one_code_each_count_once(client, code):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda _: client.get(VERIFY, params={"code": code}).json()["message"], range(32)))
+    assert sorted(a["scan_count"] for a in answers) == list(range(1, 33))
+    assert [a["status"] for a in answers].count("genuine") == 1
+    assert Scan.select().count() == 32
