@@ -51,11 +51,12 @@ def test_queued_calls_run_in_one_batch_and_a_failure_rolls_back_only_itself(rt, 
     assert labels() == ["m0", "m1", "m3", "m4"]
 
 
-def _run_five(write) -> list:
+def _run_five(write, together=None) -> list:
+    """Five calls queued before the writer starts (one batch); with `together`, as its items."""
     async def five_calls() -> list:
         batcher = batching.WriteBatcher()
-        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}")) for i in range(5)]
-        await asyncio.sleep(0)  # all five are queued before the writer starts: one batch
+        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}", together=together, item=f"m{i}")) for i in range(5)]
+        await asyncio.sleep(0)
         batcher.start()
         try:
             return await asyncio.gather(*calls, return_exceptions=True)
@@ -118,20 +119,6 @@ def test_a_call_that_ends_the_transaction_stops_the_batch(rt):
     assert runs == ["m0", "m1", "m2"]
 
 
-def _run_five_together(write, write_many) -> list:
-    async def five_calls() -> list:
-        batcher = batching.WriteBatcher()
-        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}", together=write_many, item=f"m{i}")) for i in range(5)]
-        await asyncio.sleep(0)  # all five are queued before the writer starts: one batch
-        batcher.start()
-        try:
-            return await asyncio.gather(*calls, return_exceptions=True)
-        finally:
-            batcher.stop()
-
-    return [r if isinstance(r, str) else type(r).__name__ for r in asyncio.run(five_calls())]
-
-
 def test_calls_that_share_a_together_function_run_as_one_call(rt):
     together_runs, alone_runs = [], []
 
@@ -145,7 +132,7 @@ def test_calls_that_share_a_together_function_run_as_one_call(rt):
         JobMark.insert_many([{"label": label} for label in items]).execute()
         return [label.upper() for label in items]
 
-    results = _run_five_together(write, write_many)
+    results = _run_five(write, write_many)
     assert labels() == ["m0", "m1", "m2", "m3", "m4"]
     if db.total_changes() is None:  # PostgreSQL: every call runs alone, in its savepoint
         assert (results, together_runs) == (["m0", "m1", "m2", "m3", "m4"], [])
@@ -169,7 +156,7 @@ def test_a_together_call_that_raises_replays_every_call_alone(rt):
         JobMark.insert_many([{"label": label} for label in items]).execute()
         raise errors.DuplicateEntryError("one of them is at fault")
 
-    assert _run_five_together(write, write_many) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
+    assert _run_five(write, write_many) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
     assert labels() == ["m0", "m1", "m3", "m4"]  # the together call's rows went with the rollback
     assert alone_runs == ["m0", "m1", "m2", "m3", "m4"]
     assert together_runs == ([] if db.total_changes() is None else [["m0", "m1", "m2", "m3", "m4"]])
