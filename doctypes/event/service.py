@@ -57,8 +57,7 @@ def write_events(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]], 
     if fan_out:
         from doctypes.webhook.delivery import fan_out as deliver_to_endpoints
 
-        for (ctx, name, _), row in zip(entries, rows, strict=True):
-            deliver_to_endpoints(ctx, row[0], name)
+        deliver_to_endpoints([(ctx, row[0], name) for (ctx, name, _), row in zip(entries, rows, strict=True)])
     return [row[0] for row in rows]
 
 

@@ -15,6 +15,7 @@ import logging
 import random
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -52,20 +53,26 @@ def new_delivery_id() -> str:
     return f"dlv_{secrets.token_hex(12)}"
 
 
-def fan_out(ctx: RequestContext, event_id: str, event_name: str) -> list[str]:
-    """A pending delivery for every enabled endpoint of the event's workspace and environment
+def fan_out(events: Sequence[tuple[RequestContext, str, str]]) -> list[str]:
+    """A pending delivery for every enabled endpoint of each event's workspace and environment
     that subscribes to it, written in the caller's transaction; one job per event is queued
-    after commit (a queue round trip per endpoint cost the request more than the rows)."""
-    principal = ctx.require_principal()
-    delivery_ids = [
-        create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False)
-        for endpoint_id, events in subscriptions(principal.workspace_id, principal.is_sandbox)
-        if event_name in events or ALL_EVENTS in events
-    ]
-    if delivery_ids:
-        from .jobs import deliver_event
+    after commit (a queue round trip per endpoint cost the request more than the rows).
+    `events` are (ctx, event id, event name); each workspace's subscriptions are read once."""
+    from .jobs import deliver_event
 
-        enqueue_after_commit(ctx, deliver_event, event_id)
+    delivery_ids: list[str] = []
+    subscribed: dict[tuple[int, bool], list[tuple[str, frozenset[str]]]] = {}
+    for ctx, event_id, event_name in events:
+        principal = ctx.require_principal()
+        scope = (principal.workspace_id, principal.is_sandbox)
+        endpoints = subscribed.get(scope)
+        if endpoints is None:
+            endpoints = subscribed[scope] = subscriptions(*scope)
+        created = [create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False)
+                   for endpoint_id, names in endpoints if event_name in names or ALL_EVENTS in names]
+        if created:
+            enqueue_after_commit(ctx, deliver_event, event_id)
+            delivery_ids += created
     return delivery_ids
 
 

@@ -253,3 +253,26 @@ def test_a_worker_killed_mid_delivery_is_redelivered_with_the_same_id(make_app, 
         pump(rt, lambda: Delivery.select().where(Delivery.status == "succeeded").exists(), timeout=30)
     assert len(inbox.requests) == 2
     assert inbox.requests[0].headers["webhook-id"] == inbox.requests[1].headers["webhook-id"]
+
+
+def test_a_batch_of_scans_reaches_each_workspaces_own_subscribers(client, rt, workspace, make_workspace):
+    """Scans of several workspaces' codes recorded together: every event goes to its own
+    workspace's endpoints that subscribe to it, and to no other."""
+    from doctypes.scan import service
+    from traciqo_rpc import RequestContext
+
+    mine, theirs = key_headers(workspace), key_headers(make_workspace("other"))
+    with receiver() as my_inbox, receiver() as their_inbox:
+        client.post(API + "create_webhook", json={"url": my_inbox.url, "events": ["Scan Captured"]}, headers=mine)
+        client.post(API + "create_webhook", json={"url": their_inbox.url, "events": ["Code Created"]}, headers=theirs)
+        my_code = create_codes(client, mine).json()["message"]["codes"][0]
+        their_code = create_codes(client, theirs, batch="T1").json()["message"]["codes"][0]
+        guest = RequestContext(ip="203.0.113.9")
+        rt.run_in_transaction(guest, lambda: service.verify_many(
+            [service.ScanRequest(guest, code) for code in (my_code, their_code, my_code)]))
+        pump(rt, lambda: len(my_inbox.requests) == 2 and len(their_inbox.requests) == 1)
+        time.sleep(0.3)
+        scans = sorted((json.loads(r.body)["data"]["code"], json.loads(r.body)["data"]["scan_count"])
+                       for r in my_inbox.requests)
+        assert scans == [(my_code, 1), (my_code, 2)]
+        assert [r.headers["x-traciqo-event"] for r in their_inbox.requests] == ["Code Created"]
