@@ -22,8 +22,9 @@ their Python per call. If it raises, the batch replays with every call alone, as
 Why: on SQLite a commit writes the changed pages to the WAL (tens of microseconds) and the
 database has one writer anyway, so each call committing alone made the commit its largest
 cost. Sharing it is what lets one process record thousands of scans a second. The
-dispatcher uses it on SQLite only (Runtime.group_commit): PostgreSQL takes concurrent
-writers and groups their WAL flushes itself.
+dispatcher sends every batched method here on SQLite; on PostgreSQL, which takes concurrent
+writers and groups their WAL flushes itself, only those with a `many` form: a batch of them
+costs a few network round trips in all instead of a few per call (Runtime.joins_batches).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ class WriteBatcher:
         try:
             try:
                 with db.transaction():
-                    self._run_calls(batch, isolated=db.total_changes() is None)
+                    self._run_calls(batch, isolated=False)
             except _Replay:  # rolled back: run them all again, each in a savepoint
                 after_commit.clear()
                 for call in batch:
@@ -164,18 +165,16 @@ class WriteBatcher:
                 log.exception("after-commit action failed")
 
     def _run_calls(self, batch: list[_Call], isolated: bool) -> None:
-        """Run the calls in the open transaction. Isolated: each alone, in a savepoint, so a
-        failure rolls back only itself. Otherwise calls that share a `together` function run as
-        one call of it, a failure that wrote nothing fails alone, and one that did raises _Replay.
-        Backends that do not count changed rows (PostgreSQL, in tests) always run isolated."""
-        if isolated:
-            for call in batch:
-                _run_alone(call, isolated=True)
-            return
+        """Run the calls in the open transaction. Isolated (a replay): each alone, in a savepoint,
+        so a failure rolls back only itself. Otherwise calls that share a `together` function run
+        as one call of it (if it raises, _Replay), and any other call runs alone: one that fails
+        before writing fails alone, one that fails after writing raises _Replay. Backends that
+        do not count changed rows (PostgreSQL) give those other calls a savepoint from the start."""
+        counts_changes = db.total_changes() is not None
         groups: dict[Callable[..., Any], list[_Call]] = {}
         for call in batch:
-            if call.together is None:
-                _run_alone(call, isolated=False)
+            if isolated or call.together is None:
+                _run_alone(call, isolated=isolated or not counts_changes)
             else:
                 groups.setdefault(call.together, []).append(call)
         for together, calls in groups.items():

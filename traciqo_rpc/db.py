@@ -156,7 +156,9 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
 
 
 def execute_many(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Hand-written SQL (`?` placeholders) run once per row, e.g. a batch's event rows."""
+    """Hand-written SQL (`?` placeholders) run once per row, e.g. a batch's event rows. On
+    PostgreSQL the rows go in pages of statements (psycopg2's executemany sends each alone,
+    one network round trip per row)."""
     _on_driver("executemany", sql, rows)
 
 
@@ -166,7 +168,12 @@ def _on_driver(verb: str, sql: str, params: Any) -> Any:
         if isinstance(bound, peewee.SqliteDatabase):
             return getattr(bound.connection(), verb)(sql, params)
         cursor = bound.connection().cursor()
-        getattr(cursor, verb)(_for_driver(sql), params)
+        if verb == "executemany":
+            from psycopg2.extras import execute_batch
+
+            execute_batch(cursor, _for_driver(sql), params, page_size=100)
+        else:
+            cursor.execute(_for_driver(sql), params)
         return cursor
     except Exception:
         with peewee.__exception_wrapper__:  # the driver's errors as peewee's

@@ -78,7 +78,7 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
     if _admits_without_io(rt, call):
         if not spec.blocking:
             return invoke(rt, call)
-        if spec.batched and rt.group_commit:
+        if rt.joins_batches(spec):
             return await invoke_batched(rt, call)
     return await rt.run_blocking(invoke, rt, call)
 

@@ -20,6 +20,7 @@ from .caching import SettingsCache
 from .checkpoint import Checkpointer
 from .context import RequestContext, use_context
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
+from .registry import MethodSpec
 from .settings import Settings
 from .usage import RequestLogBuffer
 
@@ -56,9 +57,8 @@ class Runtime:
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
         self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
-        # Short write calls share transactions on one writer thread (see batching.py), on SQLite:
-        # it has one writer anyway. PostgreSQL takes concurrent writers and groups their WAL
-        # flushes itself; one writer thread there only lined up the network round trips.
+        # Short write calls share transactions on one writer thread (see batching.py and
+        # joins_batches).
         self.batcher = batching.WriteBatcher(self.run_together)
         self.group_commit = db.is_sqlite()
         self.checkpointer = Checkpointer(self.database) if db.is_sqlite() else None
@@ -96,6 +96,13 @@ class Runtime:
                 except Exception:
                     log.exception("after-commit action failed (request %s)", ctx.request_id)
         return result
+
+    def joins_batches(self, spec: MethodSpec) -> bool:
+        """Whether a batched method's calls go to the writer thread. On SQLite, every one: it has
+        one writer anyway. PostgreSQL takes concurrent writers and groups their WAL flushes
+        itself, and a writer running calls one by one only lined up their network round trips;
+        but a method with a `many` form does a whole batch in a few round trips."""
+        return spec.batched and (self.group_commit or spec.many is not None)
 
     def run_together(self, together: Callable[[list[Any]], list[Any]],
                      items: list[tuple[RequestContext, dict[str, Any]]]) -> list[Any]:

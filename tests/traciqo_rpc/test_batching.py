@@ -134,11 +134,8 @@ def test_calls_that_share_a_together_function_run_as_one_call(rt):
 
     results = _run_five(write, write_many)
     assert labels() == ["m0", "m1", "m2", "m3", "m4"]
-    if db.total_changes() is None:  # PostgreSQL: every call runs alone, in its savepoint
-        assert (results, together_runs) == (["m0", "m1", "m2", "m3", "m4"], [])
-    else:  # SQLite: one call of the together function, answers in the calls' order
-        assert results == ["M0", "M1", "M2", "M3", "M4"]
-        assert (together_runs, alone_runs) == ([["m0", "m1", "m2", "m3", "m4"]], [])
+    assert results == ["M0", "M1", "M2", "M3", "M4"]  # in the calls' order
+    assert (together_runs, alone_runs) == ([["m0", "m1", "m2", "m3", "m4"]], [])
 
 
 def test_a_together_call_that_raises_replays_every_call_alone(rt):
@@ -159,7 +156,7 @@ def test_a_together_call_that_raises_replays_every_call_alone(rt):
     assert _run_five(write, write_many) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
     assert labels() == ["m0", "m1", "m3", "m4"]  # the together call's rows went with the rollback
     assert alone_runs == ["m0", "m1", "m2", "m3", "m4"]
-    assert together_runs == ([] if db.total_changes() is None else [["m0", "m1", "m2", "m3", "m4"]])
+    assert together_runs == [["m0", "m1", "m2", "m3", "m4"]]
 
 
 def test_batched_method_over_http(client, rt):
