@@ -22,9 +22,15 @@ from starlette.types import Send
 from .errors import TraciqoError
 
 
+def json_datetime(value: dt.datetime) -> str:
+    """A datetime as answers and event bodies show it (naive ones are UTC: marked Z). Hot paths
+    that put one time in many bodies render it once with this instead of per body."""
+    return value.isoformat() + ("Z" if value.tzinfo is None else "")
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.isoformat() + ("Z" if value.tzinfo is None else "")
+        return json_datetime(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

@@ -11,7 +11,7 @@ from typing import Any
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
-from traciqo_rpc.rendering import dumps
+from traciqo_rpc.rendering import dumps, json_datetime
 
 from .model import PENDING, Event
 
@@ -40,7 +40,7 @@ def write_events(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]], 
     All rows go in with one statement: a batch of scans writes one event each.
     """
     created_at = utcnow()
-    stamp = db.bound_datetime(created_at)
+    stamp, shown = db.bound_datetime(created_at), json_datetime(created_at)
     rows = []
     for ctx, name, data in entries:
         principal = ctx.require_principal()
@@ -48,7 +48,7 @@ def write_events(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]], 
         body = dumps({
             "id": event_id,
             "event": name,
-            "created_at": created_at,
+            "created_at": shown,
             "environment": "sandbox" if principal.is_sandbox else "live",
             "data": data,
         })

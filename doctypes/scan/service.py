@@ -12,6 +12,7 @@ from doctypes.auth_code.model import VOID, AuthCode
 from traciqo_rpc import db, errors, publish_many, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
+from traciqo_rpc.rendering import json_datetime
 
 from . import assessment, tokens
 from .model import Scan
@@ -152,11 +153,12 @@ def _record(gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
                    request.source, verdict)
         judged.append((row, request, found, verdict))
     scan_ids = dict(db.execute(_insert_scans_sql(len(counted)), values).fetchall())  # code id -> scan id
+    scanned_at = json_datetime(now)  # as the event bodies show it, rendered once for the round
     events = []
     for row, request, found, verdict in judged:
         ctx, is_sandbox, scan_id, shown = request.ctx, bool(row.is_sandbox), scan_ids[row.id], codes.display(row.code)
         events.append((ctx.acting_for(row.workspace_id, is_sandbox), "scan:captured", {
-            "code": shown, "scan_id": scan_id, "scanned_at": now, "verdict": verdict,
+            "code": shown, "scan_id": scan_id, "scanned_at": scanned_at, "verdict": verdict,
             "reasons": found, "scan_count": row.scan_count, "batch": row.batch_name, "product_id": row.product_id,
             "lat": request.lat, "lon": request.lon, "country": request.country, "ip": ctx.ip,
             "user_agent": ctx.user_agent, "source": request.source,
