@@ -181,9 +181,7 @@ class WriteBatcher:
             try:
                 results = self._run_together(together, [call.item for call in calls])
             except BaseException as exc:  # which call was at fault shows only when each runs alone
-                for call in calls:
-                    call.error = exc
-                if not db.transaction_alive():
+                if not db.transaction_alive():  # nothing of the batch can be kept: all answer 503
                     raise CommitFailed("the batch's transaction ended with an error") from exc
                 raise _Replay from exc
             for call, result in zip(calls, results, strict=True):

@@ -159,6 +159,19 @@ def test_a_together_call_that_raises_replays_every_call_alone(rt):
     assert together_runs == [["m0", "m1", "m2", "m3", "m4"]]
 
 
+def test_a_together_call_that_ends_the_transaction_fails_the_batch_with_503s(rt):
+    def write(label: str) -> str:
+        raise AssertionError("no replay: the transaction is gone")
+
+    def write_many(items: list[str]) -> list[str]:
+        JobMark.insert_many([{"label": label} for label in items]).execute()
+        db.execute("ROLLBACK")  # as SQLite does by itself after a full disk or an I/O error
+        raise RuntimeError("disk I/O error")
+
+    assert _run_five(write, write_many) == ["CommitFailed"] * 5
+    assert labels() == []
+
+
 def test_batched_method_over_http(client, rt):
     """Concurrent calls: the failing ones answer 417 and leave nothing; the others' jobs run after commit."""
     def post(i: int) -> int:
