@@ -277,7 +277,7 @@ app = Starlette(routes=[Route("/pong", pong), Route("/write", write)])
 # implementation ("auto": uvloop and httptools when installed), in the same interpreter.
 BARE_SERVE = """
 import sys, uvicorn
-uvicorn.run("bare_app:app", host=sys.argv[1], port=int(sys.argv[2]), workers=1, access_log=False,
+uvicorn.run(sys.argv[3], host=sys.argv[1], port=int(sys.argv[2]), workers=1, access_log=False,
             log_level="warning", proxy_headers=True)
 """
 
@@ -295,9 +295,27 @@ def bare_server(cpu: int | None = None) -> Iterator[Served]:
         tmp = Path(tmp_name)
         (tmp / "bare_app.py").write_text(BARE_APP)
         port = free_port()
-        argv = pinned([sys.executable, "-c", BARE_SERVE, HOST, str(port)], cpu)
+        argv = pinned([sys.executable, "-c", BARE_SERVE, HOST, str(port), "bare_app:app"], cpu)
         with serve(argv, dict(os.environ), tmp, f"http://{HOST}:{port}/pong") as pid:
             yield Served(f"http://{HOST}:{port}/pong", pid)
+
+
+@contextlib.contextmanager
+def floor_server(ws: Workspace, cpu: int | None = None) -> Iterator[Served]:
+    """bench/floor_app.py on the traciqo server's own SQLite file, under the same uvicorn settings:
+    a verification's or an activation's work with nothing of the framework around it."""
+    import sqlite3
+
+    database = ws.cwd / "bench.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        (workspace_id,) = connection.execute("SELECT id FROM workspace WHERE name = 'bench'").fetchone()
+    port = free_port()
+    argv = pinned([sys.executable, "-c", BARE_SERVE, HOST, str(port), "bench.floor_app:app"], cpu)
+    env = {**os.environ, "FLOOR_DATABASE": str(database), "FLOOR_WORKSPACE": str(workspace_id),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}  # the checkout, for `bench`
+    with tempfile.TemporaryDirectory(prefix="traciqo-bench-floor-") as tmp_name:
+        with serve(argv, env, Path(tmp_name), f"http://{HOST}:{port}/pong") as pid:
+            yield Served(f"http://{HOST}:{port}", pid)
 
 
 def uvicorn_implementation() -> str:

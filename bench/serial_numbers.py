@@ -3,6 +3,7 @@ and activate_warranty requests/s against authenticated whoami on the same server
 
 Run: .venv/bin/python -m bench.serial_numbers [--database-url URL] [--rounds R] [--seconds S]
 Targets: add_serial_numbers rows/s >= 0.5 x the raw insert's; activate_warranty >= 0.5 x whoami.
+For scale, the floor: bench/floor_app.py doing an activation's own work with no framework.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import Cpus, generator_name, load, machine, post_json, traciqo_server
+from bench.harness import Cpus, floor_server, generator_name, load, machine, post_json, traciqo_server
 from doctypes.api_key.service import load_principal
 from doctypes.serial_number.model import SerialNumber
 from doctypes.serial_number.service import add_serial_numbers
@@ -24,6 +25,8 @@ from doctypes.workspace.service import create_workspace
 from traciqo_rpc import db, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.settings import Settings
+
+FLOOR = "floor: same work, no framework"
 
 COUNT = 10_000
 FIELDS = ("serial", "product_id", "customer_tags", "status", "created_at", "workspace_id", "is_sandbox")
@@ -76,28 +79,35 @@ def activation(seconds: float, rounds: int, cpus: Cpus) -> None:
     through a pre-added list."""
     with traciqo_server(cpus.server) as ws:
         serials = [f"A-{i:06d}" for i in range(25_000 * rounds)]
+        floor_serials = [f"F-{i:06d}" for i in range(25_000 * rounds)]
         for start in range(0, len(serials), 10_000):
-            post_json(ws.base_url, "/api/method/doctypes.serial_number.api.add_serial_numbers", ws.headers,
-                  {"serial_numbers": [{"serial_number": s} for s in serials[start:start + 10_000]]})
+            for batch in (serials, floor_serials):
+                post_json(ws.base_url, "/api/method/doctypes.serial_number.api.add_serial_numbers", ws.headers,
+                          {"serial_numbers": [{"serial_number": s} for s in batch[start:start + 10_000]]})
         whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
         load(whoami, ws.headers, seconds=1, cpu=cpus.load)
-        results: dict[str, list] = {"whoami": [], "activate_warranty": []}
-        offset = 0
-        for _ in range(rounds):
-            results["whoami"].append(load(whoami, ws.headers, seconds, cpu=cpus.load))
-            paths = [f"/api/method/doctypes.warranty.api.activate_warranty?serial_number={s}"
-                     f"&customer_name=Bench&customer_email=b{s.lower()}%40example.com" for s in serials[offset:offset + 25_000]]
-            offset += 25_000
-            results["activate_warranty"].append(load(f"{ws.base_url}{paths[0]}", ws.headers, seconds, paths=paths,
-                                                     method="POST", cpu=cpus.load))
+        results: dict[str, list] = {"whoami": [], "activate_warranty": [], FLOOR: []}
+        with floor_server(ws, cpus.server) as floor:
+            for offset in range(0, 25_000 * rounds, 25_000):
+                results["whoami"].append(load(whoami, ws.headers, seconds, cpu=cpus.load))
+                for name, base_url, path, batch in (
+                    ("activate_warranty", ws.base_url, "/api/method/doctypes.warranty.api.activate_warranty", serials),
+                    (FLOOR, floor.url, "/activate", floor_serials),
+                ):
+                    paths = [f"{path}?serial_number={s}&customer_name=Bench&customer_email=b{s.lower()}%40example.com"
+                             for s in batch[offset:offset + 25_000]]
+                    results[name].append(load(base_url + paths[0], ws.headers, seconds, paths=paths, method="POST",
+                                              cpu=cpus.load))
     print(f"{machine()}; load generator {generator_name()}, 16 connections, {seconds:.0f} s x {rounds}; "
           f"{cpus.describe()}")
     medians = {name: statistics.median(r.rps for r in runs) for name, runs in results.items()}
     for name, runs in results.items():
-        print(f"  {name:18} {medians[name]:>8,.0f} req/s  p50 {statistics.median(r.p50_ms for r in runs):6.2f} ms  "
+        print(f"  {name:32} {medians[name]:>8,.0f} req/s  p50 {statistics.median(r.p50_ms for r in runs):6.2f} ms  "
               f"p99 {statistics.median(r.p99_ms for r in runs):6.2f} ms  non-2xx {sum(r.errors for r in runs)}")
     ratio = medians["activate_warranty"] / medians["whoami"]
     print(f"  activate_warranty / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}")
+    print(f"  {FLOOR} / whoami = {medians[FLOOR] / medians['whoami']:.2f}; "
+          f"activate_warranty / floor = {medians['activate_warranty'] / medians[FLOOR]:.2f} (for scale, no target)")
 
 
 def main(argv: list[str] | None = None) -> int:

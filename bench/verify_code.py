@@ -3,9 +3,9 @@
 Run: .venv/bin/python -m bench.verify_code [--seconds S] [--rounds R]
 Target: verify_code requests/s >= 0.5 x whoami requests/s. Also: a repeated get_qr is served
 from the render cache (no regeneration), measured as requests/s against whoami; and, for
-scale, a bare Starlette route that writes one row and commits per request (SQLite only):
-the least any web app pays for a durable write, against which verify_code's three rows are
-compared.
+scale (SQLite only), a bare Starlette route that writes one row and commits per request (the
+least any web app pays for a durable write), and the floor: bench/floor_app.py doing a
+verification's own work (same schema, same statements, group commit) with no framework.
 """
 
 from __future__ import annotations
@@ -15,9 +15,20 @@ import contextlib
 import statistics
 import sys
 
-from bench.harness import Cpus, Load, bare_server, generator_name, load, machine, post_json, traciqo_server
+from bench.harness import (
+    Cpus,
+    Load,
+    bare_server,
+    floor_server,
+    generator_name,
+    load,
+    machine,
+    post_json,
+    traciqo_server,
+)
 
 BARE_WRITE = "bare route, 1 row + commit"
+FLOOR = "floor: same work, no framework"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[Load]] = {"whoami": [], "verify_code": [], "get_qr (cached)": []}
     if not args.database_url:
         results[BARE_WRITE] = []
+        results[FLOOR] = []
     # The per-IP guest limit would stop a load test from one address: lift it for the run.
     database = {"TRACIQO_DATABASE_URL": args.database_url} if args.database_url else {}
     with contextlib.ExitStack() as stack:
@@ -41,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         issued = post_json(ws.base_url, "/api/method/doctypes.auth_code.api.create_code", ws.headers,
                        {"batch_name": "bench", "quantity": args.codes, "product_id": "PRD-00001"})["codes"]
         verify_paths = [f"/api/method/doctypes.auth_code.api.verify_code?code={c}" for c in issued]
+        floor = None if args.database_url else stack.enter_context(floor_server(ws, cpus.server))
         whoami = f"{ws.base_url}/api/method/traciqo_rpc.api.whoami"
         qr = f"{ws.base_url}/api/method/doctypes.auth_code.api.get_qr?code={issued[0]}"
         load(whoami, ws.headers, seconds=1, cpu=cpus.load)  # warm-up
@@ -53,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                 write = bare.url.replace("/pong", "/write")
                 results[BARE_WRITE].append(load(write + "?code=x", seconds=args.seconds, cpu=cpus.load,
                                                 paths=[f"/write?code={c}" for c in issued]))
+            if floor is not None:
+                results[FLOOR].append(load(floor.url + "/verify", seconds=args.seconds, cpu=cpus.load,
+                                           paths=[f"/verify?code={c}" for c in issued]))
     print(f"{machine()}; load generator {generator_name()}, 16 connections, {args.seconds:.0f} s x {args.rounds}; "
           f"{cpus.describe()}")
     medians = {}
@@ -61,12 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         p50 = statistics.median(r.p50_ms for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
         errors = sum(r.errors for r in runs)
-        print(f"  {name:28} {medians[name]:>8,.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non-2xx {errors}")
+        print(f"  {name:32} {medians[name]:>8,.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  non-2xx {errors}")
     ratio = medians["verify_code"] / medians["whoami"]
     print(f"  verify_code / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}")
     print(f"  get_qr (cached) / whoami = {medians['get_qr (cached)'] / medians['whoami']:.2f}")
     if BARE_WRITE in medians:
         print(f"  verify_code / {BARE_WRITE} = {medians['verify_code'] / medians[BARE_WRITE]:.2f} (for scale, no target)")
+        print(f"  {FLOOR} / whoami = {medians[FLOOR] / medians['whoami']:.2f}; "
+              f"verify_code / floor = {medians['verify_code'] / medians[FLOOR]:.2f} (for scale, no target)")
     return 0
 
 
