@@ -78,14 +78,18 @@ def _call_directly(together: Callable[[list[Any]], list[Any]], items: list[Any])
 
 class WriteBatcher:
     """`run_together(together, items)` runs the work of a batch's calls that share a `together`
-    function (the runtime sets the request contexts and collects their after-commit actions)."""
+    function (the runtime sets the request contexts and collects their after-commit actions).
+    `writers` threads take batches: one on SQLite (one writer at a time anyway); on PostgreSQL
+    several, so that one batch's round trips and commit overlap the next one's."""
 
-    def __init__(self, run_together: RunTogether = _call_directly) -> None:
+    def __init__(self, run_together: RunTogether = _call_directly, writers: int = 1) -> None:
         self._run_together = run_together
+        self._writers = writers
         self._pending: deque[_Call] = deque()
+        self._taking = threading.Lock()  # one writer at a time takes calls off the queue
         self._wake = threading.Event()
         self._stopping = False
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     async def run(self, func: Callable[..., Any], *args: Any, together: Callable[[list[Any]], list[Any]] | None = None,
                   item: Any = None) -> Any:
@@ -109,22 +113,27 @@ class WriteBatcher:
 
     def start(self) -> None:
         self._stopping = False
-        self._thread = threading.Thread(target=self._work, name="traciqo-writer", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._work, name=f"traciqo-writer-{n}", daemon=True)
+                         for n in range(self._writers)]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
+
+    def _take(self) -> list[_Call]:
+        with self._taking:
+            return [self._pending.popleft() for _ in range(min(MAX_BATCH, len(self._pending)))]
 
     def _work(self) -> None:
         while True:
             self._wake.wait()
             self._wake.clear()
-            while self._pending:
-                batch = [self._pending.popleft() for _ in range(min(MAX_BATCH, len(self._pending)))]
+            while batch := self._take():
                 try:
                     self._run_batch(batch)
                 except Exception as exc:  # never let the writer die: every later call would wait forever
@@ -133,6 +142,7 @@ class WriteBatcher:
                         call.error = CommitFailed(str(exc))
                     _answer(batch)
             if self._stopping:
+                self._wake.set()  # and the other writers, waiting on the same event
                 return
 
     def _run_batch(self, batch: list[_Call]) -> None:

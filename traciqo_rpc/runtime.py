@@ -28,6 +28,10 @@ log = logging.getLogger("traciqo")
 
 _installed: Runtime | None = None
 
+# Writer threads on PostgreSQL: while one batch waits for its round trips and its commit's
+# WAL flush, the others run theirs (the server groups concurrent flushes).
+POSTGRES_WRITERS = 4
+
 
 class Runtime:
     def __init__(self, settings: Settings, wired: wiring.Wiring) -> None:
@@ -57,9 +61,9 @@ class Runtime:
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
         self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
-        # Short write calls share transactions on one writer thread (see batching.py and
-        # joins_batches).
-        self.batcher = batching.WriteBatcher(self.run_together)
+        # Short write calls share transactions on writer threads (see batching.py and
+        # joins_batches): one on SQLite, several on PostgreSQL.
+        self.batcher = batching.WriteBatcher(self.run_together, writers=1 if db.is_sqlite() else POSTGRES_WRITERS)
         self.group_commit = db.is_sqlite()
         self.checkpointer = Checkpointer(self.database) if db.is_sqlite() else None
         # One thread pushes jobs to the queue after commit, in order, off the request path.

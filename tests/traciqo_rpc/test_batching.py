@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -170,6 +171,33 @@ def test_a_together_call_that_ends_the_transaction_fails_the_batch_with_503s(rt)
 
     assert _run_five(write, write_many) == ["CommitFailed"] * 5
     assert labels() == []
+
+
+def test_several_writers_run_batches_side_by_side(rt):
+    """On PostgreSQL one batch waiting on the server must not hold up the next one."""
+    if db.is_sqlite():
+        pytest.skip("SQLite has one writer at a time: one writer thread")
+    both_running = threading.Barrier(2, timeout=10)
+
+    def write_many(items: list[str]) -> list[str]:
+        JobMark.insert_many([{"label": label} for label in items]).execute()
+        both_running.wait()  # returns only once a second batch runs at the same time
+        return items
+
+    async def two_batches() -> list:
+        batcher = batching.WriteBatcher(writers=2)
+        batcher.start()
+        try:
+            first = asyncio.ensure_future(batcher.run(lambda: None, together=write_many, item="first"))
+            while both_running.n_waiting == 0:  # the first batch is inside its transaction
+                await asyncio.sleep(0.01)
+            second = asyncio.ensure_future(batcher.run(lambda: None, together=write_many, item="second"))
+            return await asyncio.gather(first, second)
+        finally:
+            batcher.stop()
+
+    assert asyncio.run(two_batches()) == ["first", "second"]
+    assert labels() == ["first", "second"]
 
 
 def test_batched_method_over_http(client, rt):
