@@ -89,22 +89,24 @@ def _activate_each(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _activate(args: dict[str, Any]) -> dict[str, Any]:
     scope = (_WORKSPACE, False)
-    unit = _db.execute(activation._UNIT_SQL, (*scope, args["serial_number"])).fetchone()
-    if unit is None or unit[1] == "void" or unit[6]:
+    unit = _db.execute(activation._with_values(activation._UNITS_SQL, 1), (*scope, args["serial_number"])).fetchone()
+    if unit is None or unit[2] == "void" or unit[7]:
         return {"error": "not activated"}
+    unit = unit[1:]  # as the rest reads it: id, status, product, tags, product name, months
     months = unit[5] or activation.DEFAULT_MONTHS
     now = dt.datetime.utcnow()
     stamp, starts_on = now.isoformat(" "), args["purchase_date"] or now.date()
     ends_on = dates.ends_on(starts_on, months)
     name, email, phone = args["customer_name"], args["customer_email"].lower(), args["customer_phone"]
-    found = _db.execute(activation._CUSTOMER_SQL, (*scope, email)).fetchone()
+    found = _db.execute(activation._with_values(activation._CUSTOMERS_SQL, 1), (*scope, email)).fetchone()
     if found is None:
-        if _db.execute(activation._NAME_TAKEN_SQL, (*scope, name)).fetchone() is not None:
+        if _db.execute(activation._with_values(activation._NAMES_TAKEN_SQL, 1), (*scope, name)).fetchone():
             name = f"{name} <{email}>"
         party_id = f"pty{time.time_ns():x}{random.getrandbits(32):08x}"
-        _db.execute(activation._INSERT_CUSTOMER_SQL, (party_id, *scope, name, email, phone, "", stamp))
+        _db.execute(activation._with_values(activation._INSERT_CUSTOMERS_SQL, 1, width=9),
+                    (party_id, *scope, name, "", email, phone, "", stamp)).fetchall()
     else:
-        party_id, name = found[0], found[1]
+        party_id, name = found[1], found[2]
     warranty_id = f"wty{time.time_ns():x}{random.getrandbits(32):08x}"
     _db.execute(activation._INSERT_WARRANTY_SQL, (warranty_id, *scope, unit[0], unit[2], party_id, "active", months,
                                                   args["purchase_date"], starts_on, ends_on, stamp))

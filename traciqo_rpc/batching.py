@@ -98,7 +98,9 @@ class WriteBatcher:
 
         With `together`, the batch's calls that name the same function run as one call of it,
         `together([item, ...])`, which answers their results in order (e.g. one statement for
-        every scan in the batch); if it raises, the batch runs again with `func(*args)` per call.
+        every scan in the batch); a call refused before anything was written for it may get its
+        exception in its result's place; if `together` raises, the batch runs again with
+        `func(*args)` per call.
         Either may run twice (see the module's docstring): they must only read and write the
         database and register after-commit actions.
         """
@@ -195,7 +197,10 @@ class WriteBatcher:
                     raise CommitFailed("the batch's transaction ended with an error") from exc
                 raise _Replay from exc
             for call, result in zip(calls, results, strict=True):
-                call.result = result
+                if isinstance(result, Exception):  # refused before anything was written for it
+                    call.error = result
+                else:
+                    call.result = result
 
 
 def _run_alone(call: _Call, isolated: bool) -> None:

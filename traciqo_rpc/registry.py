@@ -63,7 +63,9 @@ def whitelist(
             runs in the pool in its own transaction, as any other write.
         many: for a batched method, the same work for many calls at once: it takes a list of
             (ctx, validated arguments) and answers their results in order, e.g. one statement
-            for every scan of a batch instead of one per scan. The writer hands it all of a
+            for every scan of a batch instead of one per scan; a call refused before anything
+            was written for it may have its exception (an errors class) in its result's place.
+            The writer hands it all of a
             batch's calls to this method; if it raises, the batch runs again with each call
             alone (the function itself, in a savepoint), so only the call at fault fails.
     """

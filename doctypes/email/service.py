@@ -25,12 +25,20 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"""
 
 
 def queue_emails(ctx: RequestContext, to: str, messages: list[tuple[str, str, str, dt.datetime | None]]) -> None:
-    """Put (subject, body, kind, send_after) messages for `to` in the caller's outbox, in one
-    statement (hand-written SQL: every activation queues two)."""
-    principal = ctx.require_principal()
+    """Put (subject, body, kind, send_after) messages for `to` in the caller's outbox."""
+    queue_emails_many([(ctx, to, messages)])
+
+
+def queue_emails_many(entries: list[tuple[RequestContext, str, list[tuple[str, str, str, dt.datetime | None]]]]) -> None:
+    """Put each (ctx, to, messages) in its workspace's outbox, all in one statement
+    (hand-written SQL: every activation queues two)."""
     now = utcnow()
-    db.execute_many(_QUEUE_SQL, [(principal.workspace_id, principal.is_sandbox, to, subject, body, kind,
-                                  send_after or now, QUEUED, now) for subject, body, kind, send_after in messages])
+    rows = []
+    for ctx, to, messages in entries:
+        principal = ctx.require_principal()
+        rows += [(principal.workspace_id, principal.is_sandbox, to, subject, body, kind, send_after or now, QUEUED, now)
+                 for subject, body, kind, send_after in messages]
+    db.execute_many(_QUEUE_SQL, rows)
 
 
 def send_due(limit: int = BATCH) -> int:

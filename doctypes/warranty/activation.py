@@ -4,20 +4,28 @@ An activation reads the unit, its product and the customer, then writes the cust
 new), the warranty, its first owner, the unit's status, the event and two emails. Built with
 peewee, that was fifteen queries at 150-250 us of Python each; here each statement goes to
 the driver directly (see traciqo_rpc.db.execute) and the rules read top to bottom.
+
+`activate_many` does a whole batch of activations (the writer's group commit) with one
+statement per step for all of them: the units, the customers, then every write. Refusals
+(unknown unit, void unit, a warranty already there, no warranty at all, a purchase date to
+come) are found before anything is written and come back in their request's place; whatever
+goes wrong after writing raises, and the batch then runs each activation alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import peewee
 
-from doctypes.email.service import queue_emails
+from doctypes.email.service import queue_emails_many
 from doctypes.party.service import customer_for
 from doctypes.serial_number.model import REGISTERED
 from doctypes.serial_number.model import VOID as SERIAL_VOID
-from traciqo_rpc import db, errors, publish
+from traciqo_rpc import db, errors, publish_many
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
 
@@ -27,18 +35,19 @@ from .model import ACTIVE
 DEFAULT_MONTHS = 12  # for units not tied to a product
 REMINDER_BEFORE = dt.timedelta(days=30)
 
-_UNIT_SQL = """
-SELECT s.id, s.status, s.product_id, s.customer_tags, p.name, p.warranty_months,
+_UNITS_SQL = """
+SELECT s.serial, s.id, s.status, s.product_id, s.customer_tags, p.name, p.warranty_months,
        EXISTS (SELECT 1 FROM warranty w WHERE w.serial_id = s.id)
 FROM serial_number s LEFT JOIN product p ON p.id = s.product_id
-WHERE s.workspace_id = ? AND s.is_sandbox = ? AND s.serial = ?"""
-_CUSTOMER_SQL = """
-SELECT id, name, phone, tags FROM party
-WHERE workspace_id = ? AND is_sandbox = ? AND email = ? LIMIT 1"""
-_NAME_TAKEN_SQL = "SELECT 1 FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name = ?"
-_INSERT_CUSTOMER_SQL = """
+WHERE s.workspace_id = ? AND s.is_sandbox = ? AND s.serial IN ({values})"""
+_CUSTOMERS_SQL = """
+SELECT email, id, name, phone, tags FROM party
+WHERE workspace_id = ? AND is_sandbox = ? AND email IN ({values})"""
+_NAMES_TAKEN_SQL = "SELECT name FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name IN ({values})"
+_INSERT_CUSTOMERS_SQL = """
 INSERT INTO party (id, workspace_id, is_sandbox, name, contact_info, email, phone, tags, created_at)
-VALUES (?, ?, ?, ?, '', ?, ?, ?, ?) ON CONFLICT DO NOTHING"""
+VALUES {values} ON CONFLICT DO NOTHING RETURNING id"""
+_UPDATE_CUSTOMER_SQL = "UPDATE party SET phone = ?, tags = ? WHERE id = ?"
 _INSERT_WARRANTY_SQL = """
 INSERT INTO warranty (id, workspace_id, is_sandbox, serial_id, product_id, party_id, status, months,
                       purchase_date, starts_on, ends_on, created_at)
@@ -48,7 +57,24 @@ INSERT INTO warranty_owner (workspace_id, is_sandbox, warranty_id, party_id, sin
 _MARK_REGISTERED_SQL = "UPDATE serial_number SET status = ?, registered_at = ? WHERE id = ?"
 
 
+@functools.lru_cache(maxsize=256)
+def _with_values(sql: str, count: int, width: int = 1) -> str:
+    """`sql` with `count` placeholders (or rows of `width` of them) where it says {values}."""
+    one = "?" if width == 1 else f"({', '.join('?' * width)})"
+    return sql.format(values=", ".join([one] * count))
+
+
+class ActivationRequest(NamedTuple):
+    ctx: RequestContext
+    serial_number: str
+    customer_name: str
+    customer_email: str  # lower case
+    customer_phone: str | None = None
+    purchase_date: dt.date | None = None
+
+
 class _Unit(NamedTuple):
+    serial: str
     id: int
     status: str
     product_id: str | None
@@ -65,104 +91,221 @@ class _Customer(NamedTuple):
     phone: str | None
 
 
+class _Accepted(NamedTuple):
+    index: int
+    request: ActivationRequest
+    scope: tuple[int, bool]
+    unit: _Unit
+    months: int
+    starts_on: dt.date
+    ends_on: dt.date
+
+
 def activate(ctx: RequestContext, serial_number: str, customer_name: str, customer_email: str,
              customer_phone: str | None, purchase_date: dt.date | None) -> dict[str, Any]:
     """Start the unit's warranty for this customer (created if new); one warranty per unit."""
-    principal = ctx.require_principal()
-    scope = (principal.workspace_id, principal.is_sandbox)
-    row = db.execute(_UNIT_SQL, (*scope, serial_number)).fetchone()
-    if row is None:
-        raise errors.DoesNotExistError(f"Serial number {serial_number} not found")
-    unit = _Unit(*row[:6], bool(row[6]))
-    if unit.status == SERIAL_VOID:
-        raise errors.ValidationError(f"Serial number {serial_number} is void",
-                                     field_errors={"serial_number": ["This unit has been withdrawn."]})
-    if unit.has_warranty:
-        raise errors.DuplicateEntryError(f"Serial number {serial_number} already has a warranty")
-    months = DEFAULT_MONTHS if unit.warranty_months is None else unit.warranty_months
-    if months == 0:
-        raise errors.ValidationError(f"{unit.product_name} carries no warranty",
-                                     field_errors={"serial_number": ["The product carries no warranty."]})
+    outcome = activate_many([ActivationRequest(ctx, serial_number, customer_name, customer_email, customer_phone,
+                                               purchase_date)])[0]
+    if isinstance(outcome, errors.TraciqoError):
+        raise outcome
+    return outcome
+
+
+def activate_many(requests: Sequence[ActivationRequest]) -> list[dict[str, Any] | errors.TraciqoError]:
+    """Activate each request's unit, in order, in the caller's transaction; a refused request's
+    place holds its error (nothing was written for it)."""
     now = db.utcnow()
-    today = now.date()
-    if purchase_date and purchase_date > today:
-        raise errors.ValidationError("purchase_date is in the future",
-                                     field_errors={"purchase_date": ["Must not be in the future."]})
-    starts_on = purchase_date or today
-    ends_on = dates.ends_on(starts_on, months)
-    customer = _customer(ctx, scope, customer_name, customer_email, customer_phone, unit.customer_tags)
-    warranty_id = public_id()
-    try:
-        # The unique serial_id decides a race with another process; the caller's transaction
-        # (or, in a batch, the batch's replay with a savepoint per call) rolls this call back.
-        db.execute(_INSERT_WARRANTY_SQL, (warranty_id, *scope, unit.id, unit.product_id, customer.id, ACTIVE,
-                                          months, purchase_date, starts_on, ends_on, now))
-    except peewee.IntegrityError:
-        raise errors.DuplicateEntryError(f"Serial number {serial_number} already has a warranty") from None
-    db.execute(_INSERT_OWNER_SQL, (*scope, warranty_id, customer.id, now))
-    db.execute(_MARK_REGISTERED_SQL, (REGISTERED, now, unit.id))
-    result = {
-        "id": warranty_id,
-        "serial_number": serial_number,
-        "product_id": unit.product_id,
-        "customer": customer._asdict(),
-        "status": ACTIVE if ends_on >= today else "expired",
-        "months": months,
-        "purchase_date": purchase_date,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "created_at": now,
-        "voided_at": None,
-        "void_reason": None,
-    }
-    publish(ctx, "warranty:registered", result)
-    _queue_emails(ctx, now, result, unit.product_name or "your product")
-    return result
+    outcomes: list[dict[str, Any] | errors.TraciqoError | None] = [None] * len(requests)
+    accepted: list[_Accepted] = []
+    claimed: set[tuple[tuple[int, bool], int]] = set()  # units activated earlier in this batch
+    units = _units(requests)
+    for index, request in enumerate(requests):
+        scope = _scope(request.ctx)
+        unit = units.get((scope, request.serial_number))
+        refusal = _refusal(request, unit, (scope, unit.id) in claimed if unit else False, now.date())
+        if refusal is not None:
+            outcomes[index] = refusal
+            continue
+        months = DEFAULT_MONTHS if unit.warranty_months is None else unit.warranty_months
+        starts_on = request.purchase_date or now.date()
+        claimed.add((scope, unit.id))
+        accepted.append(_Accepted(index, request, scope, unit, months, starts_on, dates.ends_on(starts_on, months)))
+    if accepted:
+        customers = _customers(accepted, now)
+        for entry, result in zip(accepted, _start_warranties(accepted, customers, now), strict=True):
+            outcomes[entry.index] = result
+    return outcomes  # type: ignore[return-value]  # every place is filled by now
 
 
-def _customer(ctx: RequestContext, scope: tuple[int, bool], name: str, email: str, phone: str | None,
-              tags: str) -> _Customer:
-    """The party with this email (its phone brought up to date), or a new one; the unit's
-    customer tags are added either way."""
-    row = db.execute(_CUSTOMER_SQL, (*scope, email)).fetchone()
-    if row is None:
-        return _new_customer(ctx, scope, name, email, phone, _merge_tags("", tags))
-    party_id, party_name, party_phone, party_tags = row
-    changes: dict[str, Any] = {}
-    if phone and party_phone != phone:
-        changes["phone"] = party_phone = phone
-    merged = _merge_tags(party_tags, tags)
-    if merged != party_tags:
-        changes["tags"] = merged
-    if changes:
-        columns = ", ".join(f"{column} = ?" for column in changes)
-        db.execute(f"UPDATE party SET {columns} WHERE id = ?", (*changes.values(), party_id))
-    return _Customer(party_id, party_name, email, party_phone)
+def _scope(ctx: RequestContext) -> tuple[int, bool]:
+    principal = ctx.require_principal()
+    return principal.workspace_id, principal.is_sandbox
 
 
-def _new_customer(ctx: RequestContext, scope: tuple[int, bool], name: str, email: str, phone: str | None,
-                  tags: str) -> _Customer:
-    """Names are unique per workspace (Trakor's idempotency key): a second customer of the same
-    name gets their email in the name."""
-    taken = db.execute(_NAME_TAKEN_SQL, (*scope, name)).fetchone() is not None
-    party_name = f"{name} <{email}>" if taken else name
-    party_id = public_id()
-    inserted = db.execute(_INSERT_CUSTOMER_SQL, (party_id, *scope, party_name, email, phone, tags, db.utcnow()))
-    if inserted.rowcount == 1:
-        return _Customer(party_id, party_name, email, phone)
-    # Another process took the name a moment ago: the general path sorts it out.
-    party = customer_for(ctx, name, email, phone)
-    merged = _merge_tags(party.tags, tags)
+def _units(requests: Sequence[ActivationRequest]) -> dict[tuple[tuple[int, bool], str], _Unit]:
+    """The requested units with their products, one query per workspace and environment."""
+    serials: dict[tuple[int, bool], set[str]] = {}
+    for request in requests:
+        serials.setdefault(_scope(request.ctx), set()).add(request.serial_number)
+    found = {}
+    for scope, wanted in serials.items():
+        for row in db.execute(_with_values(_UNITS_SQL, len(wanted)), (*scope, *wanted)).fetchall():
+            found[scope, row[0]] = _Unit(*row[:7], bool(row[7]))
+    return found
+
+
+def _refusal(request: ActivationRequest, unit: _Unit | None, claimed: bool,
+             today: dt.date) -> errors.TraciqoError | None:
+    serial = request.serial_number
+    if unit is None:
+        return errors.DoesNotExistError(f"Serial number {serial} not found")
+    if unit.status == SERIAL_VOID:
+        return errors.ValidationError(f"Serial number {serial} is void",
+                                      field_errors={"serial_number": ["This unit has been withdrawn."]})
+    if unit.has_warranty or claimed:
+        return errors.DuplicateEntryError(f"Serial number {serial} already has a warranty")
+    if unit.warranty_months == 0:
+        return errors.ValidationError(f"{unit.product_name} carries no warranty",
+                                      field_errors={"serial_number": ["The product carries no warranty."]})
+    if request.purchase_date and request.purchase_date > today:
+        return errors.ValidationError("purchase_date is in the future",
+                                      field_errors={"purchase_date": ["Must not be in the future."]})
+    return None
+
+
+class _Party:
+    """A customer as the batch leaves it: found by email, or new; phone and tags as updated."""
+
+    __slots__ = ("id", "name", "email", "phone", "tags", "new", "changed")
+
+    def __init__(self, party_id: str, name: str, email: str, phone: str | None, tags: str, new: bool) -> None:
+        self.id, self.name, self.email, self.phone, self.tags = party_id, name, email, phone, tags
+        self.new, self.changed = new, False
+
+
+def _customers(accepted: list[_Accepted], now: dt.datetime) -> list[_Customer]:
+    """Each activation's customer, as it stood after that activation: the party with its email
+    (its phone brought up to date) or a new one, with the unit's customer tags added. Names are
+    unique per workspace (Trakor's idempotency key): a second customer of the same name gets
+    their email in the name."""
+    parties: dict[tuple[tuple[int, bool], str], _Party] = {}
+    by_scope: dict[tuple[int, bool], list[_Accepted]] = {}
+    for entry in accepted:
+        by_scope.setdefault(entry.scope, []).append(entry)
+    taken: set[tuple[tuple[int, bool], str]] = set()
+    for scope, entries in by_scope.items():
+        emails = {entry.request.customer_email for entry in entries}
+        for email, party_id, name, phone, tags in db.execute(_with_values(_CUSTOMERS_SQL, len(emails)),
+                                                             (*scope, *emails)).fetchall():
+            parties.setdefault((scope, email), _Party(party_id, name, email, phone, tags, new=False))
+        names = {entry.request.customer_name for entry in entries if (scope, entry.request.customer_email) not in parties}
+        if names:
+            taken.update((scope, name) for (name,) in db.execute(_with_values(_NAMES_TAKEN_SQL, len(names)),
+                                                                 (*scope, *names)).fetchall())
+    seen: list[tuple[_Party, str | None]] = []  # each activation's customer, and its phone just after it
+    for entry in accepted:
+        request, key = entry.request, (entry.scope, entry.request.customer_email)
+        party = parties.get(key)
+        if party is None:
+            name = request.customer_name
+            if (entry.scope, name) in taken:
+                name = f"{name} <{request.customer_email}>"
+            party = parties[key] = _Party(public_id(), name, request.customer_email, request.customer_phone,
+                                          _merge_tags("", entry.unit.customer_tags), new=True)
+            taken.add((entry.scope, name))
+        else:
+            if request.customer_phone and party.phone != request.customer_phone:
+                party.phone, party.changed = request.customer_phone, True
+            merged = _merge_tags(party.tags, entry.unit.customer_tags)
+            if merged != party.tags:
+                party.tags, party.changed = merged, True
+        seen.append((party, party.phone))
+    if _save_customers(accepted, parties, now):  # a lone activation took the general path
+        party = seen[0][0]
+        return [_Customer(party.id, party.name, party.email, party.phone)]
+    return [_Customer(party.id, party.name, party.email, phone) for party, phone in seen]
+
+
+def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bool], str], _Party],
+                    now: dt.datetime) -> bool:
+    """Insert the new parties and update the changed ones; True when a lone activation's new
+    customer had to be found or made by the general path instead (its party is updated)."""
+    new = [(scope, party) for (scope, _), party in parties.items() if party.new]
+    if new:
+        values = [value for scope, party in new
+                  for value in (party.id, *scope, party.name, "", party.email, party.phone, party.tags, now)]
+        inserted = db.execute(_with_values(_INSERT_CUSTOMERS_SQL, len(new), width=9), values).fetchall()
+        if len(inserted) != len(new):
+            # Another process took a name (or an email) a moment ago: one activation alone takes the
+            # general path; a batch is run again one activation at a time, which does.
+            if len(accepted) > 1:
+                raise errors.DuplicateEntryError("A customer changed under this batch")
+            _take_general_path(accepted[0], parties)
+            return True
+    changed = [(party.phone, party.tags, party.id) for party in parties.values() if party.changed and not party.new]
+    if changed:
+        db.execute_many(_UPDATE_CUSTOMER_SQL, changed)
+    return False
+
+
+def _take_general_path(entry: _Accepted, parties: dict[tuple[tuple[int, bool], str], _Party]) -> None:
+    request = entry.request
+    party = customer_for(request.ctx, request.customer_name, request.customer_email, request.customer_phone)
+    merged = _merge_tags(party.tags, entry.unit.customer_tags)
     if merged != party.tags:
         db.execute("UPDATE party SET tags = ? WHERE id = ?", (merged, party.id))
-    return _Customer(party.id, party.name, email, party.phone)
+    mine = parties[entry.scope, request.customer_email]
+    mine.id, mine.name, mine.phone = party.id, party.name, party.phone
+
+
+def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
+                      now: dt.datetime) -> list[dict[str, Any]]:
+    """The warranties, owners, unit states, events and emails of every accepted activation."""
+    today = now.date()
+    results, warranties, owners, units = [], [], [], []
+    for entry, customer in zip(accepted, customers, strict=True):
+        warranty_id = public_id()
+        request, unit = entry.request, entry.unit
+        warranties.append((warranty_id, *entry.scope, unit.id, unit.product_id, customer.id, ACTIVE, entry.months,
+                           request.purchase_date, entry.starts_on, entry.ends_on, now))
+        owners.append((*entry.scope, warranty_id, customer.id, now))
+        units.append((REGISTERED, now, unit.id))
+        results.append({
+            "id": warranty_id,
+            "serial_number": request.serial_number,
+            "product_id": unit.product_id,
+            "customer": customer._asdict(),
+            "status": ACTIVE if entry.ends_on >= today else "expired",
+            "months": entry.months,
+            "purchase_date": request.purchase_date,
+            "starts_on": entry.starts_on,
+            "ends_on": entry.ends_on,
+            "created_at": now,
+            "voided_at": None,
+            "void_reason": None,
+        })
+    try:
+        # The unique serial_id decides a race with another process: the batch is run again one
+        # activation at a time, and the caller's transaction (or savepoint) rolls the loser back.
+        db.execute_many(_INSERT_WARRANTY_SQL, warranties)
+    except peewee.IntegrityError:
+        serials = ", ".join(entry.request.serial_number for entry in accepted)
+        raise errors.DuplicateEntryError(f"Serial number {serials} already has a warranty") from None
+    db.execute_many(_INSERT_OWNER_SQL, owners)
+    db.execute_many(_MARK_REGISTERED_SQL, units)
+    publish_many([(entry.request.ctx, "warranty:registered", result) for entry, result in zip(accepted, results,
+                                                                                              strict=True)])
+    queue_emails_many([(entry.request.ctx, result["customer"]["email"], _emails(now, result,
+                                                                                 entry.unit.product_name or "your product"))
+                       for entry, result in zip(accepted, results, strict=True)])
+    return results
 
 
 def _merge_tags(existing: str, added: str) -> str:
     return ",".join(dict.fromkeys(t for t in f"{existing},{added}".split(",") if t))
 
 
-def _queue_emails(ctx: RequestContext, now: dt.datetime, warranty: dict[str, Any], what: str) -> None:
+def _emails(now: dt.datetime, warranty: dict[str, Any], what: str) -> list[tuple[str, str, str, dt.datetime]]:
     """The confirmation now, and a reminder a month before the end (if that is still ahead)."""
     customer, serial, ends_on = warranty["customer"], warranty["serial_number"], warranty["ends_on"]
     emails = [(f"Your warranty for {what} is active",
@@ -173,4 +316,4 @@ def _queue_emails(ctx: RequestContext, now: dt.datetime, warranty: dict[str, Any
         emails.append((f"Your warranty for {what} ends on {ends_on}",
                        f"Hello {customer['name']},\n\nThe warranty for {what} (serial {serial}) ends on {ends_on}.\n",
                        "warranty_reminder", remind_at))
-    queue_emails(ctx, customer["email"], emails)
+    return emails

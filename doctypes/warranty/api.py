@@ -17,7 +17,14 @@ from .schema import (
 )
 
 
-@whitelist(methods=["POST"], schema=ActivateWarrantyArgs, batched=True)
+def _activate_warranties(calls: list[tuple[RequestContext, dict[str, Any]]]) -> list[Any]:
+    """activate_warranty for a whole batch of calls at once (see whitelist's `many`)."""
+    return activation.activate_many([
+        activation.ActivationRequest(ctx, args["serial_number"], args["customer_name"], args["customer_email"].lower(),
+                                     args["customer_phone"], args["purchase_date"]) for ctx, args in calls])
+
+
+@whitelist(methods=["POST"], schema=ActivateWarrantyArgs, batched=True, many=_activate_warranties)
 def activate_warranty(ctx: RequestContext, serial_number: str, customer_name: str, customer_email: str,
                       customer_phone: str | None, purchase_date: dt.date | None) -> dict[str, Any]:
     """Register and activate the warranty of one serial number for a customer."""

@@ -181,8 +181,55 @@ def test_new_customer_losing_a_name_race_takes_the_general_path(client, headers,
     from doctypes.warranty import activation
 
     activate(client, headers)  # Jane Buyer <jane@example.com> exists
-    monkeypatch.setattr(activation, "_NAME_TAKEN_SQL",
-                        "SELECT 1 FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name = ? AND 1 = 0")
+    monkeypatch.setattr(activation, "_NAMES_TAKEN_SQL",
+                        "SELECT name FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name IN ({values}) AND 1 = 0")
     namesake = activate(client, headers, "SN-2", customer_email="jane.two@example.com").json()["message"]
     assert namesake["customer"]["name"] == "Jane Buyer <jane.two@example.com>"
     assert Party.select().where(Party.name.startswith("Jane Buyer")).count() == 2
+
+
+def test_one_batch_of_activations_keeps_each_rule(rt, client, headers, workspace, make_workspace):
+    """activate_many, as a batch runs it: refusals in place, one warranty per unit, one party per
+    email, names unique, the latest phone kept, and every workspace's own units only."""
+    from doctypes.api_key.service import load_principal
+    from doctypes.warranty import activation
+    from doctypes.warranty.model import Warranty
+    from traciqo_rpc import RequestContext
+
+    client.post("/api/method/doctypes.serial_number.api.add_serial_numbers", headers=headers, json={
+        "serial_numbers": [{"serial_number": "SN-3", "product_id": "PRD-00001", "customer_tags": "pro"}]})
+    mine = RequestContext(principal=load_principal(workspace["live"]["api_key"]))
+    theirs = RequestContext(principal=load_principal(make_workspace("other")["live"]["api_key"]))
+    jane, bob = ("Jane Buyer", "jane@example.com"), ("Bob", "bob@example.com")
+    requests = [
+        activation.ActivationRequest(mine, "SN-1", *jane),
+        activation.ActivationRequest(mine, "SN-1", *bob),  # the same unit again: already taken
+        activation.ActivationRequest(theirs, "SN-2", *bob),  # another workspace's unit: not there
+        activation.ActivationRequest(mine, "SN-2", *jane, "+31 6 9"),  # Jane again: same party, new phone
+        activation.ActivationRequest(mine, "SN-3", "Jane Buyer", "jane.two@example.com"),  # a namesake
+        activation.ActivationRequest(mine, "SN-9", *bob),
+    ]
+    outcomes = rt.run_in_transaction(mine, lambda: activation.activate_many(requests))
+    kinds = [type(o).__name__ if isinstance(o, Exception) else o["serial_number"] for o in outcomes]
+    assert kinds == ["SN-1", "DuplicateEntryError", "DoesNotExistError", "SN-2", "SN-3", "DoesNotExistError"]
+    first, again, namesake = outcomes[0]["customer"], outcomes[3]["customer"], outcomes[4]["customer"]
+    assert first["id"] == again["id"] and (first["phone"], again["phone"]) == (None, "+31 6 9")
+    assert namesake["name"] == "Jane Buyer <jane.two@example.com>"
+    assert sorted((p.name, p.phone, p.tags) for p in Party.select()) == [
+        ("Jane Buyer", "+31 6 9", "vip"), ("Jane Buyer <jane.two@example.com>", None, "pro")]
+    assert sorted(w.party_id for w in Warranty.select()) == sorted([first["id"], first["id"], namesake["id"]])
+    assert Event.select().where(Event.name == "Warranty Registered").count() == 3
+    assert EmailMessage.select().where(EmailMessage.kind == "warranty_confirmation").count() == 3
+
+
+def test_concurrent_activations_of_many_units(app, headers):
+    """Calls that share batches: every unit once, every customer once."""
+    from starlette.testclient import TestClient
+
+    serials = [f"B-{i}" for i in range(12)]
+    with TestClient(app) as client, ThreadPoolExecutor(max_workers=12) as pool:
+        client.post("/api/method/doctypes.serial_number.api.add_serial_numbers", headers=headers,
+                    json={"serial_numbers": [{"serial_number": s} for s in serials]})
+        responses = list(pool.map(lambda s: activate(client, headers, s, customer_email=f"{s}@example.com"), serials))
+    assert [r.status_code for r in responses] == [200] * 12
+    assert Party.select().count() == 12 and len({r.json()["message"]["customer"]["name"] for r in responses}) == 12
