@@ -241,7 +241,9 @@ def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
     db = database.obj
     models = peewee.sort_models(list(models))
     changes: list[str] = []
-    with db.atomic():
+    # The write lock up front: a deferred transaction that reads the schema first fails at once
+    # with "database is locked" when another connection writes in between (a running server).
+    with transaction():
         existing = set(db.get_tables())
         migrator = SchemaMigrator.from_database(db)
         for model in models:

@@ -65,6 +65,8 @@ def _with_values(sql: str, count: int, width: int = 1) -> str:
 
 
 class ActivationRequest(NamedTuple):
+    """One activation asked for: by whom (the key's workspace and environment), which unit, whose."""
+
     ctx: RequestContext
     serial_number: str
     customer_name: str

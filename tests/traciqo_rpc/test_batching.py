@@ -82,9 +82,8 @@ def test_a_call_that_fails_before_writing_fails_alone_and_nothing_runs_twice(rt)
     assert runs == ["m0", "m1", "m2", "m3", "m4"]
 
 
-def test_a_call_that_fails_after_writing_takes_its_rows_with_it(rt):
-    runs = []
-
+def _failing_after_writing(runs: list[str]):
+    """A call that records its run and writes its row; m2 then fails, found out after writing."""
     def write(label: str) -> str:
         runs.append(label)
         JobMark.create(label=label)
@@ -92,6 +91,12 @@ def test_a_call_that_fails_after_writing_takes_its_rows_with_it(rt):
             raise errors.DuplicateEntryError("found out after writing")
         return label
 
+    return write
+
+
+def test_a_call_that_fails_after_writing_takes_its_rows_with_it(rt):
+    runs: list[str] = []
+    write = _failing_after_writing(runs)
     assert _run_five(write) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
     assert labels() == ["m0", "m1", "m3", "m4"]
     if db.total_changes() is None:  # PostgreSQL: every call has its savepoint from the start
@@ -140,14 +145,9 @@ def test_calls_that_share_a_together_function_run_as_one_call(rt):
 
 
 def test_a_together_call_that_raises_replays_every_call_alone(rt):
-    together_runs, alone_runs = [], []
-
-    def write(label: str) -> str:
-        alone_runs.append(label)
-        JobMark.create(label=label)
-        if label == "m2":
-            raise errors.DuplicateEntryError("found out after writing")
-        return label
+    together_runs: list[list[str]] = []
+    alone_runs: list[str] = []
+    write = _failing_after_writing(alone_runs)
 
     def write_many(items: list[str]) -> list[str]:
         together_runs.append(list(items))
