@@ -45,7 +45,9 @@ class Runtime:
             if getattr(func, "__traciqo_job__", None) not in self.registry.jobs:
                 raise wiring.HookError(f"hooks.scheduled_jobs: {func.__module__}.{func.__name__} is not a job of a listed doctype")
         self.secret_key = settings.resolved_secret_key()  # read (or generated) once per process
-        self.database: peewee.Database = db.open_database(settings.database_url, max_connections=settings.threads + 8)
+        # Room for the call threads, the writers (PostgreSQL) and the background threads.
+        self.database: peewee.Database = db.open_database(settings.database_url,
+                                                          max_connections=settings.threads + POSTGRES_WRITERS + 8)
         db.bind(self.database)
         self.redis: redis.Redis = jobs.connect_redis(settings.redis_url)
         self.embedded_queue = settings.redis_url is None
