@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import peewee
 
 from doctypes.email.service import queue_emails_many
-from doctypes.party.service import customer_for
+from doctypes.party.service import add_tags, customer_for
 from doctypes.serial_number.model import REGISTERED
 from doctypes.serial_number.model import VOID as SERIAL_VOID
 from traciqo_rpc import db, errors, publish_many
@@ -253,9 +253,7 @@ def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bo
 def _take_general_path(entry: _Accepted, parties: dict[tuple[tuple[int, bool], str], _Party]) -> None:
     request = entry.request
     party = customer_for(request.ctx, request.customer_name, request.customer_email, request.customer_phone)
-    merged = _merge_tags(party.tags, entry.unit.customer_tags)
-    if merged != party.tags:
-        db.execute("UPDATE party SET tags = ? WHERE id = ?", (merged, party.id))
+    add_tags(party, entry.unit.customer_tags)
     mine = parties[entry.scope, request.customer_email]
     mine.id, mine.name, mine.phone = party.id, party.name, party.phone
 
