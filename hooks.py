@@ -37,6 +37,7 @@ page_routes = {
 scheduled_jobs = {
     "doctypes.api_request_log.jobs.prune_request_logs": 3600,
     "doctypes.email.jobs.send_due_emails": 60,
+    "doctypes.warranty.jobs.queue_warranty_reminders": 3600,
     "doctypes.webhook.jobs.sweep_webhooks": 30,
 }
 

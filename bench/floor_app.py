@@ -35,7 +35,7 @@ from doctypes.email.service import _QUEUE_SQL
 from doctypes.event.service import _INSERT_SQL as EVENT_SQL
 from doctypes.scan import tokens
 from doctypes.scan.service import _count_scans_sql, _insert_scans_sql
-from doctypes.warranty import activation, dates
+from doctypes.warranty import activation, dates, reminders
 from doctypes.warranty.schema import ActivateWarrantyArgs
 from traciqo_rpc.db import SQLITE_PRAGMAS
 from traciqo_rpc.rendering import dumps
@@ -109,7 +109,8 @@ def _activate(args: dict[str, Any]) -> dict[str, Any]:
         party_id, name = found[1], found[2]
     warranty_id = f"wty{time.time_ns():x}{random.getrandbits(32):08x}"
     _db.execute(activation._INSERT_WARRANTY_SQL, (warranty_id, *scope, unit[0], unit[2], party_id, "active", months,
-                                                  args["purchase_date"], starts_on, ends_on, stamp))
+                                                  args["purchase_date"], starts_on, ends_on, stamp,
+                                                  reminders.reminder_day(ends_on, now)))
     _db.execute(activation._INSERT_OWNER_SQL, (*scope, warranty_id, party_id, stamp))
     _db.execute(activation._MARK_REGISTERED_SQL, ("registered", stamp, unit[0]))
     result = {"id": warranty_id, "serial_number": args["serial_number"], "product_id": unit[2],
@@ -118,11 +119,9 @@ def _activate(args: dict[str, Any]) -> dict[str, Any]:
               "created_at": now, "voided_at": None, "void_reason": None}
     _db.execute(EVENT_SQL, _event("Warranty Registered", now, result))
     what = unit[4] or "your product"
-    _db.executemany(_QUEUE_SQL, [
-        (*scope, email, f"Your warranty for {what} is active", f"Hello {name},\n\nThe warranty for {what} runs from "
-         f"{starts_on} to {ends_on}.\n", "warranty_confirmation", stamp, "queued", stamp),
-        (*scope, email, f"Your warranty for {what} ends on {ends_on}", f"Hello {name},\n\nIt ends on {ends_on}.\n",
-         "warranty_reminder", stamp, "queued", stamp)])
+    _db.execute(_QUEUE_SQL, (*scope, email, f"Your warranty for {what} is active",
+                             f"Hello {name},\n\nThe warranty for {what} runs from {starts_on} to {ends_on}.\n",
+                             "warranty_confirmation", stamp, "queued", stamp))
     return result
 
 

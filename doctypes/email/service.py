@@ -32,11 +32,12 @@ def queue_emails(ctx: RequestContext, to: str, messages: list[tuple[str, str, st
 def queue_emails_many(entries: list[tuple[RequestContext, str, list[tuple[str, str, str, dt.datetime | None]]]]) -> None:
     """Put each (ctx, to, messages) in its workspace's outbox, all in one statement
     (hand-written SQL: every activation queues two)."""
-    now = utcnow()
+    now = db.bound_datetime(utcnow())
     rows = []
     for ctx, to, messages in entries:
         principal = ctx.require_principal()
-        rows += [(principal.workspace_id, principal.is_sandbox, to, subject, body, kind, send_after or now, QUEUED, now)
+        rows += [(principal.workspace_id, principal.is_sandbox, to, subject, body, kind,
+                  now if send_after is None else db.bound_datetime(send_after), QUEUED, now)
                  for subject, body, kind, send_after in messages]
     db.execute_many(_QUEUE_SQL, rows)
 

@@ -7,6 +7,7 @@ from traciqo_rpc.db import TenantModel, utcnow
 
 class Party(TenantModel):
     id = peewee.CharField(primary_key=True, max_length=32)
+    workspace_id = peewee.IntegerField()  # both indexes below start with it
     name = peewee.CharField(max_length=255)
     contact_info = peewee.TextField(default="")
     email = peewee.CharField(max_length=254, null=True)
@@ -21,4 +22,4 @@ class Party(TenantModel):
             # Customers are found by email on every warranty activation and registration.
             (("workspace_id", "is_sandbox", "email"), False),
         )
-        retired_indexes = ("party_email",)
+        retired_indexes = ("party_email", "party_workspace_id")

@@ -1,7 +1,8 @@
 """Activating a unit's warranty: the hot path of warranty registration, in hand-written SQL.
 
 An activation reads the unit, its product and the customer, then writes the customer (when
-new), the warranty, its first owner, the unit's status, the event and two emails. Built with
+new), the warranty (with its reminder day, see reminders.py), its first owner, the unit's
+status, the event and the confirmation email. Built with
 peewee, that was fifteen queries at 150-250 us of Python each; here each statement goes to
 the driver directly (see traciqo_rpc.db.execute) and the rules read top to bottom.
 
@@ -31,9 +32,9 @@ from traciqo_rpc.records import public_id
 
 from . import dates
 from .model import ACTIVE
+from .reminders import reminder_day
 
 DEFAULT_MONTHS = 12  # for units not tied to a product
-REMINDER_BEFORE = dt.timedelta(days=30)
 
 _UNITS_SQL = """
 SELECT s.serial, s.id, s.status, s.product_id, s.customer_tags, p.name, p.warranty_months,
@@ -50,8 +51,8 @@ VALUES {values} ON CONFLICT DO NOTHING RETURNING id"""
 _UPDATE_CUSTOMER_SQL = "UPDATE party SET phone = ?, tags = ? WHERE id = ?"
 _INSERT_WARRANTY_SQL = """
 INSERT INTO warranty (id, workspace_id, is_sandbox, serial_id, product_id, party_id, status, months,
-                      purchase_date, starts_on, ends_on, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                      purchase_date, starts_on, ends_on, created_at, remind_on)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_OWNER_SQL = """
 INSERT INTO warranty_owner (workspace_id, is_sandbox, warranty_id, party_id, since) VALUES (?, ?, ?, ?, ?)"""
 _MARK_REGISTERED_SQL = "UPDATE serial_number SET status = ?, registered_at = ? WHERE id = ?"
@@ -235,7 +236,8 @@ def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bo
     new = [(scope, party) for (scope, _), party in parties.items() if party.new]
     if new:
         values = [value for scope, party in new
-                  for value in (party.id, *scope, party.name, "", party.email, party.phone, party.tags, now)]
+                  for value in (party.id, *scope, party.name, "", party.email, party.phone, party.tags,
+                                db.bound_datetime(now))]
         inserted = db.execute(_with_values(_INSERT_CUSTOMERS_SQL, len(new), width=9), values).fetchall()
         if len(inserted) != len(new):
             # Another process took a name (or an email) a moment ago: one activation alone takes the
@@ -261,15 +263,16 @@ def _take_general_path(entry: _Accepted, parties: dict[tuple[tuple[int, bool], s
 def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
                       now: dt.datetime) -> list[dict[str, Any]]:
     """The warranties, owners, unit states, events and emails of every accepted activation."""
-    today = now.date()
+    today, stamp = now.date(), db.bound_datetime(now)
     results, warranties, owners, units = [], [], [], []
     for entry, customer in zip(accepted, customers, strict=True):
         warranty_id = public_id()
         request, unit = entry.request, entry.unit
         warranties.append((warranty_id, *entry.scope, unit.id, unit.product_id, customer.id, ACTIVE, entry.months,
-                           request.purchase_date, entry.starts_on, entry.ends_on, now))
-        owners.append((*entry.scope, warranty_id, customer.id, now))
-        units.append((REGISTERED, now, unit.id))
+                           request.purchase_date, entry.starts_on, entry.ends_on, stamp,
+                           reminder_day(entry.ends_on, now)))
+        owners.append((*entry.scope, warranty_id, customer.id, stamp))
+        units.append((REGISTERED, stamp, unit.id))
         results.append({
             "id": warranty_id,
             "serial_number": request.serial_number,
@@ -295,8 +298,8 @@ def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
     db.execute_many(_MARK_REGISTERED_SQL, units)
     publish_many([(entry.request.ctx, "warranty:registered", result) for entry, result in zip(accepted, results,
                                                                                               strict=True)])
-    queue_emails_many([(entry.request.ctx, result["customer"]["email"], _emails(now, result,
-                                                                                 entry.unit.product_name or "your product"))
+    queue_emails_many([(entry.request.ctx, result["customer"]["email"],
+                        [_confirmation(result, entry.unit.product_name or "your product")])
                        for entry, result in zip(accepted, results, strict=True)])
     return results
 
@@ -305,15 +308,9 @@ def _merge_tags(existing: str, added: str) -> str:
     return ",".join(dict.fromkeys(t for t in f"{existing},{added}".split(",") if t))
 
 
-def _emails(now: dt.datetime, warranty: dict[str, Any], what: str) -> list[tuple[str, str, str, dt.datetime]]:
-    """The confirmation now, and a reminder a month before the end (if that is still ahead)."""
-    customer, serial, ends_on = warranty["customer"], warranty["serial_number"], warranty["ends_on"]
-    emails = [(f"Your warranty for {what} is active",
-               f"Hello {customer['name']},\n\nThe warranty for {what} (serial {serial}) "
-               f"runs from {warranty['starts_on']} to {ends_on}.\n", "warranty_confirmation", now)]
-    remind_at = dt.datetime.combine(ends_on - REMINDER_BEFORE, dt.time(9))
-    if remind_at > now:
-        emails.append((f"Your warranty for {what} ends on {ends_on}",
-                       f"Hello {customer['name']},\n\nThe warranty for {what} (serial {serial}) ends on {ends_on}.\n",
-                       "warranty_reminder", remind_at))
-    return emails
+def _confirmation(warranty: dict[str, Any], what: str) -> tuple[str, str, str, None]:
+    """The confirmation email, sent now (the expiry reminder follows from `remind_on`)."""
+    customer, serial = warranty["customer"], warranty["serial_number"]
+    return (f"Your warranty for {what} is active",
+            f"Hello {customer['name']},\n\nThe warranty for {what} (serial {serial}) "
+            f"runs from {warranty['starts_on']} to {warranty['ends_on']}.\n", "warranty_confirmation", None)

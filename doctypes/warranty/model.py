@@ -22,6 +22,8 @@ class Warranty(TenantModel):
     created_at = peewee.DateTimeField(default=utcnow)
     voided_at = peewee.DateTimeField(null=True)
     void_reason = peewee.CharField(max_length=255, null=True)
+    # The day the expiry reminder is due, until a scheduled job queues it (reminders.py).
+    remind_on = peewee.DateField(null=True, index=True)
 
     class Meta:
         # A workspace's warranties by end date (list_warranties' order and its expiry filter).

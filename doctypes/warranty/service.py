@@ -93,7 +93,8 @@ def void(ctx: RequestContext, warranty_id: str, reason: str | None) -> dict[str,
     warranty = find_warranty(ctx, warranty_id)
     if warranty.status != VOID:
         warranty.status, warranty.voided_at, warranty.void_reason = VOID, db.utcnow(), reason
-        warranty.save(only=[Warranty.status, Warranty.voided_at, Warranty.void_reason])
+        warranty.remind_on = None  # no expiry reminder for a void warranty
+        warranty.save(only=[Warranty.status, Warranty.voided_at, Warranty.void_reason, Warranty.remind_on])
         publish(ctx, "warranty:voided", warranty_dict(ctx, warranty))
     return warranty_dict(ctx, warranty, with_owners=True)
 
