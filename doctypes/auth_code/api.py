@@ -77,7 +77,7 @@ def verify_code(ctx: RequestContext, code: str, lat: float | None, lon: float | 
 @whitelist(methods=["GET"], schema=QrArgs)
 def get_qr(ctx: RequestContext, code: str, format: str, size: int) -> FileResult:
     """The label's QR image: the verification URL, or GS1 Digital Link when the product has a GTIN."""
-    url = service.get_code(ctx, code)["verification_url"]
+    url = service.label_url(ctx, code)
     media_type = "image/svg+xml" if format == "svg" else "image/png"
     return FileResult(qr.render(url, format, size), media_type, max_age=86400)
 
