@@ -112,7 +112,7 @@ def _activate(args: dict[str, Any]) -> dict[str, Any]:
                                                   args["purchase_date"], starts_on, ends_on, stamp,
                                                   reminders.reminder_day(ends_on, now)))
     _db.execute(activation._INSERT_OWNER_SQL, (*scope, warranty_id, party_id, stamp))
-    _db.execute(activation._MARK_REGISTERED_SQL, ("registered", stamp, unit[0]))
+    _db.execute(activation._with_values(activation._MARK_REGISTERED_SQL, 1), ("registered", stamp, unit[0]))
     result = {"id": warranty_id, "serial_number": args["serial_number"], "product_id": unit[2],
               "customer": {"id": party_id, "name": name, "email": email, "phone": phone}, "status": "active",
               "months": months, "purchase_date": args["purchase_date"], "starts_on": starts_on, "ends_on": ends_on,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -156,10 +158,24 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
 
 
 def execute_many(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Hand-written SQL (`?` placeholders) run once per row, e.g. a batch's event rows. On
-    PostgreSQL the rows go in pages of statements (psycopg2's executemany sends each alone,
-    one network round trip per row)."""
+    """Hand-written SQL (`?` placeholders) run once per row, e.g. a batch's event rows. SQLite
+    runs its one prepared statement per row. On PostgreSQL, which parses and plans every
+    statement it is sent, an INSERT that ends with its VALUES row becomes one INSERT of many
+    rows, and other statements go in pages of statements (psycopg2's executemany sends each
+    alone, one network round trip per row)."""
     _on_driver("executemany", sql, rows)
+
+
+# An INSERT whose VALUES row ends the statement (nothing after it, e.g. no ON CONFLICT).
+_SINGLE_ROW_INSERT = re.compile(r"^(\s*INSERT\b.*\bVALUES\s*)(\([^()]*\))\s*$", re.IGNORECASE | re.DOTALL)
+
+
+@functools.lru_cache(maxsize=64)
+def _many_rows_form(sql: str) -> tuple[str, str] | None:
+    """For psycopg2's execute_values: the INSERT up to VALUES and its row template (PostgreSQL
+    placeholders), or None."""
+    single_row = _SINGLE_ROW_INSERT.match(sql)
+    return (single_row.group(1) + "%s", single_row.group(2).replace("?", "%s")) if single_row else None
 
 
 def _on_driver(verb: str, sql: str, params: Any) -> Any:
@@ -169,9 +185,13 @@ def _on_driver(verb: str, sql: str, params: Any) -> Any:
             return getattr(bound.connection(), verb)(sql, params)
         cursor = bound.connection().cursor()
         if verb == "executemany":
-            from psycopg2.extras import execute_batch
+            from psycopg2.extras import execute_batch, execute_values
 
-            execute_batch(cursor, _for_driver(sql), params, page_size=100)
+            many_rows = _many_rows_form(sql)
+            if many_rows:
+                execute_values(cursor, many_rows[0], params, template=many_rows[1], page_size=500)
+            else:
+                execute_batch(cursor, _for_driver(sql), params, page_size=100)
         else:
             cursor.execute(_for_driver(sql), params)
         return cursor

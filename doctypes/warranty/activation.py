@@ -55,7 +55,7 @@ INSERT INTO warranty (id, workspace_id, is_sandbox, serial_id, product_id, party
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_OWNER_SQL = """
 INSERT INTO warranty_owner (workspace_id, is_sandbox, warranty_id, party_id, since) VALUES (?, ?, ?, ?, ?)"""
-_MARK_REGISTERED_SQL = "UPDATE serial_number SET status = ?, registered_at = ? WHERE id = ?"
+_MARK_REGISTERED_SQL = "UPDATE serial_number SET status = ?, registered_at = ? WHERE id IN ({values})"
 
 
 @functools.lru_cache(maxsize=256)
@@ -272,7 +272,7 @@ def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
                            request.purchase_date, entry.starts_on, entry.ends_on, stamp,
                            reminder_day(entry.ends_on, now)))
         owners.append((*entry.scope, warranty_id, customer.id, stamp))
-        units.append((REGISTERED, stamp, unit.id))
+        units.append(unit.id)
         results.append({
             "id": warranty_id,
             "serial_number": request.serial_number,
@@ -295,7 +295,7 @@ def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
         serials = ", ".join(entry.request.serial_number for entry in accepted)
         raise errors.DuplicateEntryError(f"Serial number {serials} already has a warranty") from None
     db.execute_many(_INSERT_OWNER_SQL, owners)
-    db.execute_many(_MARK_REGISTERED_SQL, units)
+    db.execute(_with_values(_MARK_REGISTERED_SQL, len(units)), (REGISTERED, stamp, *units))
     publish_many([(entry.request.ctx, "warranty:registered", result) for entry, result in zip(accepted, results,
                                                                                               strict=True)])
     queue_emails_many([(entry.request.ctx, result["customer"]["email"],

@@ -1,4 +1,4 @@
-"""Additive migrations and the tenant scoping helper."""
+"""Additive migrations, hand-written SQL on either backend and the tenant scoping helper."""
 
 from __future__ import annotations
 
@@ -66,6 +66,34 @@ def test_migrate_drops_retired_indexes_only(rt):
     assert "gizmo_name" not in names and {"gizmo_kind", "gizmo_name_kind"} <= names
     assert Gizmo.get().name == "kept"
     db.database.drop_tables([Gizmo])
+
+
+def test_execute_many_writes_every_row_and_keeps_integrity_errors(rt):
+    class Part(db.BaseModel):
+        code = peewee.CharField(unique=True)
+        note = peewee.CharField(null=True)
+
+    db.migrate([Part])
+    rows = [(f"p{n}", "it's 100% ok" if n % 2 else None) for n in range(1200)]  # more than one page
+    with db.transaction():
+        db.execute_many('INSERT INTO part (code, note) VALUES (?, ?)', rows)
+    assert sorted((p.code, p.note) for p in Part.select()) == sorted(rows)
+    with pytest.raises(peewee.IntegrityError), db.transaction():
+        db.execute_many("INSERT INTO part (code, note) VALUES (?, ?)", [("new", None), ("p1", None)])
+    assert Part.select().count() == 1200  # all or nothing
+    with db.transaction():
+        db.execute_many("UPDATE part SET note = ? WHERE code = ?", [("a", "p0"), ("b", "p2")])
+    assert [p.note for p in Part.select().where(Part.code.in_(["p0", "p2"])).order_by(Part.code)] == ["a", "b"]
+    db.database.drop_tables([Part])
+
+
+def test_only_inserts_ending_with_their_values_row_become_one_statement():
+    assert db._many_rows_form('INSERT INTO t (a, "to") VALUES (?, ?)') == ('INSERT INTO t (a, "to") VALUES %s',
+                                                                           "(%s, %s)")
+    assert db._many_rows_form("\ninsert into t (a)\nvalues (?)\n") == ("\ninsert into t (a)\nvalues %s", "(%s)")
+    assert db._many_rows_form("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO NOTHING") is None
+    assert db._many_rows_form("INSERT INTO t (a) VALUES (?) RETURNING id") is None
+    assert db._many_rows_form("UPDATE t SET a = ? WHERE b = ?") is None
 
 
 def test_scoped_needs_a_principal(rt):
