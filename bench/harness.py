@@ -233,6 +233,21 @@ def traciqo_server(cpu: int | None = None, **env_extra: str) -> Iterator[Workspa
                             pid)
 
 
+def refresh_planner_statistics(database_url: str) -> None:
+    """ANALYZE a PostgreSQL database, as autovacuum does within a minute or two of a table's
+    growth: measured before that, a table the planner last saw empty (the customers, in a fresh
+    database) is read by whichever index comes first, e.g. a workspace's every customer walked
+    for each new one."""
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+    try:
+        connection.autocommit = True
+        connection.cursor().execute("ANALYZE")
+    finally:
+        connection.close()
+
+
 # -- the baseline server --------------------------------------------------------------------
 
 BARE_APP = """
