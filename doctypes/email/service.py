@@ -31,7 +31,7 @@ def queue_emails(ctx: RequestContext, to: str, messages: list[tuple[str, str, st
 
 def queue_emails_many(entries: list[tuple[RequestContext, str, list[tuple[str, str, str, dt.datetime | None]]]]) -> None:
     """Put each (ctx, to, messages) in its workspace's outbox, all in one statement
-    (hand-written SQL: every activation queues two)."""
+    (hand-written SQL: every activation queues its confirmation)."""
     now = db.bound_datetime(utcnow())
     rows = []
     for ctx, to, messages in entries:

@@ -2,9 +2,9 @@
 
 An activation reads the unit, its product and the customer, then writes the customer (when
 new), the warranty (with its reminder day, see reminders.py), its first owner, the unit's
-status, the event and the confirmation email. Built with
-peewee, that was fifteen queries at 150-250 us of Python each; here each statement goes to
-the driver directly (see traciqo_rpc.db.execute) and the rules read top to bottom.
+status, the event and the confirmation email. Built with peewee, that was fifteen queries at
+150-250 us of Python each; here each statement goes to the driver directly (see
+traciqo_rpc.db.execute) and the rules read top to bottom.
 
 `activate_many` does a whole batch of activations (the writer's group commit) with one
 statement per step for all of them: the units, the customers, then every write. Refusals

@@ -45,14 +45,14 @@ def queue_due(now: dt.datetime, limit: int = BATCH) -> int:
     """Queue the reminders due by `now` to the warranties' current owners (at most `limit`);
     each warranty's reminder is queued once. Returns how many were queued."""
     last_day = now.date() if now.time() >= SENT_AT else now.date() - dt.timedelta(days=1)
-    due = [warranty_id for (warranty_id,) in
-           Warranty.select(Warranty.id).where((Warranty.remind_on <= last_day) & (Warranty.status == ACTIVE))
-           .order_by(Warranty.remind_on).limit(limit).tuples()]
-    if not due:
-        return 0
-    # Claim them: a warranty voided meanwhile (PostgreSQL re-reads the row after its lock) drops out.
+    is_due = (Warranty.remind_on <= last_day) & (Warranty.status == ACTIVE)
+    due = Warranty.select(Warranty.id).where(is_due).order_by(Warranty.remind_on).limit(limit)
+    # Claim them, checking again row by row: after waiting for a row's lock, PostgreSQL re-reads
+    # it, so a warranty voided or claimed meanwhile (a second run of the job) drops out.
     claimed = [row.id for row in Warranty.update(remind_on=None)
-               .where(Warranty.id.in_(due) & (Warranty.status == ACTIVE)).returning(Warranty.id).execute()]
+               .where(Warranty.id.in_(due) & is_due).returning(Warranty.id).execute()]
+    if not claimed:
+        return 0
     rows = (Warranty.select(Warranty.workspace_id, Warranty.is_sandbox, Warranty.ends_on, Party.name, Party.email,
                             SerialNumber.serial, Product.name.alias("product_name"))
             .join(Party, on=(Warranty.party_id == Party.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -125,3 +126,12 @@ def test_many_due_reminders_go_in_batches(rt, client, headers, monkeypatch):
 
 def test_the_scheduled_job_is_wired(rt):
     assert "doctypes.warranty.jobs.queue_warranty_reminders" in rt.registry.jobs
+
+
+def test_two_runs_at_once_queue_each_reminder_once(rt, client, headers):
+    warranties = [activate(client, headers, f"SN-{n}", email=f"c{n}@example.com") for n in range(1, 5)]
+    later = dt.datetime.combine(max(day_of(w) for w in warranties), dt.time(12))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = list(pool.map(lambda _: reminders.queue_all_due(later), range(2)))
+    assert sum(counts) == 4
+    assert sorted(to for to, _ in reminders_to()) == [f"c{n}@example.com" for n in range(1, 5)]
