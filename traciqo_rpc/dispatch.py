@@ -115,9 +115,8 @@ async def invoke_batched(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     headers: RawHeaders = []
     try:
         args = admit_and_load(rt, call, ctx, headers)
-        work = functools.partial(call.spec.func, ctx, **args)
-        result = await rt.batcher.run(rt.run_in_transaction, ctx, work, False, together=call.spec.many,
-                                      item=(ctx, args))
+        result = await rt.run_in_batch(ctx, functools.partial(call.spec.func, ctx, **args), call.spec.many,
+                                       (ctx, args))
         status, reply = 200, success_reply(result, headers)
     except CommitFailed:
         log.exception("%s could not commit (request %s)", call.spec.path, call.request_id)

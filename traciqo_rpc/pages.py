@@ -1,11 +1,15 @@
 """Public HTML pages (verification, tracking): routes from hooks.page_routes.
 
 A page function receives the request context, the path parameters and the query string
-as plain data, and returns an HtmlResult; like methods, it never sees Starlette.
+as plain data, and returns an HtmlResult; like methods, it never sees Starlette. A plain
+function runs in a worker thread; an `async` one on the event loop, where it must not block:
+it hands its writes to the writer's batches (Runtime.run_in_batch), as the verification page
+does with the scan it records.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from collections.abc import Callable
@@ -16,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from . import errors
+from .batching import CommitFailed
 from .context import RequestContext
 
 log = logging.getLogger("traciqo.pages")
@@ -41,7 +46,7 @@ def error_page(status: int, title: str, message: str) -> HtmlResult:
 
 
 def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
-    """Adapt a page function to a Starlette endpoint (GET; run in a worker thread, one transaction)."""
+    """Adapt a page function to a Starlette endpoint (GET)."""
 
     async def endpoint(request: Request) -> Response:
         rt = request.app.state.runtime
@@ -54,17 +59,28 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
         query = dict(request.query_params)
         headers = {"accept-language": request.headers.get("accept-language", "")}
 
+        def failed(exc: Exception) -> HtmlResult:
+            if isinstance(exc, errors.TraciqoError):
+                return error_page(exc.status, "Sorry", exc.message)
+            if isinstance(exc, CommitFailed):
+                return error_page(503, "Please try again", "The check could not be saved just now.")
+            log.error("page %s failed (request %s)", request.url.path, ctx.request_id, exc_info=exc)
+            return error_page(500, "Something went wrong", f"Please try again. Request id {ctx.request_id}.")
+
         def render() -> HtmlResult:
             try:
                 # Pages are read by the public: a page that writes opens its own short transaction.
                 return rt.run_in_transaction(ctx, lambda: func(ctx, params, query, headers), transaction=False)
-            except errors.TraciqoError as exc:
-                return error_page(exc.status, "Sorry", exc.message)
-            except Exception:
-                log.exception("page %s failed (request %s)", request.url.path, ctx.request_id)
-                return error_page(500, "Something went wrong", f"Please try again. Request id {ctx.request_id}.")
+            except Exception as exc:
+                return failed(exc)
 
-        result = await rt.run_blocking(render)
+        if asyncio.iscoroutinefunction(func):
+            try:
+                result = await func(ctx, params, query, headers)
+            except Exception as exc:
+                result = failed(exc)
+        else:
+            result = await rt.run_blocking(render)
         page_headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                         "Referrer-Policy": "no-referrer", **result.headers}
         return HTMLResponse(result.body, status_code=result.status, headers=page_headers)

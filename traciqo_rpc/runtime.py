@@ -75,6 +75,14 @@ class Runtime:
         """Run database work off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
 
+    async def run_in_batch(self, ctx: RequestContext, work: Callable[[], Any],
+                           together: Callable[[list[Any]], list[Any]] | None = None, item: Any = None) -> Any:
+        """Run a short write in the writer's next batch (group commit, batching.py); its result
+        once the batch has committed. With `together`, the batch's calls naming the same function
+        run as one call of it on their `item`s, (ctx, arguments) pairs (see whitelist's `many`);
+        `work` alone is what a replay runs."""
+        return await self.batcher.run(self.run_in_transaction, ctx, work, False, together=together, item=item)
+
     def run_in_transaction(self, ctx: RequestContext, call: Callable[[], Any], transaction: bool = True) -> Any:
         """Run `call` with `ctx` set, in one transaction unless told not to; after-commit actions
         run only once the call has returned (and so its transactions have committed).

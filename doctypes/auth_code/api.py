@@ -60,13 +60,15 @@ def void_code(ctx: RequestContext, code: str, reason: str | None) -> dict[str, A
     return service.void_code(ctx, code, reason)
 
 
-def _verify_codes(calls: list[tuple[RequestContext, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """verify_code for a whole batch of calls at once (see whitelist's `many`)."""
-    return scans.verify_many([scans.ScanRequest(ctx, args["code"], args["lat"], args["lon"], args["country"], "api")
+def verify_calls(calls: list[tuple[RequestContext, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """verify_code for a whole batch of calls at once (see whitelist's `many`), with the scans
+    of verification pages in the same batch (their arguments name the source and the GTIN)."""
+    return scans.verify_many([scans.ScanRequest(ctx, args["code"], args["lat"], args["lon"], args["country"],
+                                                args.get("source", "api"), args.get("gtin"))
                               for ctx, args in calls])
 
 
-@whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, batched=True, many=_verify_codes,
+@whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, batched=True, many=verify_calls,
            guest_rate_limit=120)
 def verify_code(ctx: RequestContext, code: str, lat: float | None, lon: float | None,
                 country: str | None) -> dict[str, Any]:

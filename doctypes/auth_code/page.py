@@ -12,7 +12,9 @@ from typing import Any
 
 from doctypes.product import gtin as gtin_rules
 from doctypes.scan import service as scans
-from traciqo_rpc import HtmlResult, RequestContext
+from traciqo_rpc import HtmlResult, RequestContext, runtime
+
+from .api import verify_calls
 
 VERDICTS = {
     "genuine": ("ok", "Genuine product", "This code is authentic. This is its first verification."),
@@ -53,18 +55,26 @@ function(){b.textContent='Location not shared.';});});})();
 """
 
 
-def verification_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
-                      headers: dict[str, str]) -> HtmlResult:
-    return _render(scans.verify(ctx, params["code"], source="page"))
+async def verification_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
+                            headers: dict[str, str]) -> HtmlResult:
+    return _render(await _scan(ctx, params["code"]))
 
 
-def digital_link_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
-                      headers: dict[str, str]) -> HtmlResult:
+async def digital_link_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
+                            headers: dict[str, str]) -> HtmlResult:
     """GS1 Digital Link: /01/<GTIN>/21/<serial>; the GTIN must be the code's product's."""
     gtin = params["gtin"]
-    result = (scans.verify(ctx, params["code"], source="page", gtin=gtin_rules.to_gtin14(gtin))
-              if gtin_rules.is_valid(gtin) else dict(scans.NOT_GENUINE))
-    return _render(result)
+    if not gtin_rules.is_valid(gtin):
+        return _render(dict(scans.NOT_GENUINE))
+    return _render(await _scan(ctx, params["code"], gtin_rules.to_gtin14(gtin)))
+
+
+async def _scan(ctx: RequestContext, code: str, gtin: str | None = None) -> dict[str, Any]:
+    """Record the page's scan in the writer's next batch, with verify_code's calls (the page is
+    where most scans arrive: each committing alone, it managed a third of the API's rate)."""
+    args = {"code": code, "lat": None, "lon": None, "country": None, "source": "page", "gtin": gtin}
+    return await runtime.get().run_in_batch(ctx, lambda: scans.verify(ctx, code, source="page", gtin=gtin),
+                                            verify_calls, (ctx, args))
 
 
 def _render(result: dict[str, Any]) -> HtmlResult:
