@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from doctypes.auth_code import codes
-from doctypes.auth_code.model import VOID, AuthCode
+from doctypes.auth_code.model import VOID
 from traciqo_rpc import db, errors, publish_many, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 from traciqo_rpc.rendering import json_datetime
 
 from . import assessment, tokens
-from .model import Scan
 
 NOT_GENUINE: dict[str, Any] = {"genuine": False, "status": "not_genuine"}
 HISTORY_WINDOW = dt.timedelta(hours=24)
@@ -45,6 +44,11 @@ INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent,
 VALUES {rows} RETURNING code_id, id"""
 
 
+# The page's location, once per scan (hand-written like the rest: peewee took most of the call).
+_SCAN_TO_LOCATE_SQL = """
+SELECT scan.scanned_at, scan.lat IS NOT NULL, scan.country, scan.verdict, scan.code_id, auth_code.scan_count
+FROM scan JOIN auth_code ON auth_code.id = scan.code_id WHERE scan.id = ?"""
+_LOCATE_SCAN_SQL = "UPDATE scan SET lat = ?, lon = ?, verdict = ? WHERE id = ? AND lat IS NULL"
 _EARLIER_PLACES_SQL = """
 SELECT scanned_at, lat, lon, country FROM scan WHERE code_id = ? AND scanned_at >= ? AND id != ?
 ORDER BY scanned_at DESC LIMIT 50"""
@@ -239,17 +243,16 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
     scan_id = tokens.scan_id_from(runtime.get().secret_key, scan_token, LOCATION_TOKEN_SECONDS)
     if scan_id is None:
         raise errors.ValidationError("Invalid or expired scan token", field_errors={"scan_token": ["Invalid or expired."]})
-    scan = Scan.get_or_none(Scan.id == scan_id)
-    if scan is None:
+    row = db.execute(_SCAN_TO_LOCATE_SQL, (scan_id,)).fetchone()
+    if row is None:
         raise errors.DoesNotExistError("Scan not found")
+    scanned_at, located, country, verdict, code_id, scan_count = row
     found: list[str] = []
-    if scan.lat is None:
-        scan.lat, scan.lon = lat, lon
-        code = AuthCode.get_by_id(scan.code_id)
-        place = assessment.Place(scan.scanned_at, lat, lon, scan.country)
-        found = assessment.reasons(code.scan_count, _max_scans(), place,
-                                   _earlier_places(code.id, scan.scanned_at, exclude=scan.id))
-        if found and scan.verdict in ("genuine", "already_verified"):
-            scan.verdict = "suspicious"
-        scan.save(only=[Scan.lat, Scan.lon, Scan.verdict])
-    return {"status": scan.verdict, "genuine": scan.verdict in ("genuine", "already_verified"), "reasons": found}
+    if not located:
+        scanned_at = _datetime(scanned_at)
+        found = assessment.reasons(scan_count, _max_scans(), assessment.Place(scanned_at, lat, lon, country),
+                                   _earlier_places(code_id, scanned_at, exclude=scan_id))
+        if found and verdict in ("genuine", "already_verified"):
+            verdict = "suspicious"
+        db.execute(_LOCATE_SCAN_SQL, (lat, lon, verdict, scan_id))
+    return {"status": verdict, "genuine": verdict in ("genuine", "already_verified"), "reasons": found}

@@ -169,6 +169,15 @@ def test_attach_location_rejudges_the_scan(client, code):
     assert Scan.select().order_by(Scan.id.desc()).get().lat == 48.85
 
 
+def test_a_scan_takes_one_location_and_is_not_compared_with_itself(client, code):
+    token = client.get(VERIFY, params={"code": code}).json()["message"]["scan_token"]
+    first = client.post(ATTACH, json={"scan_token": token, "lat": 48.85, "lon": 2.35}).json()["message"]
+    assert first == {"status": "genuine", "genuine": True, "reasons": []}  # no earlier place, not even its own
+    again = client.post(ATTACH, json={"scan_token": token, "lat": -33.87, "lon": 151.21}).json()["message"]
+    assert again == {"status": "genuine", "genuine": True, "reasons": []}
+    assert (Scan.get().lat, Scan.get().lon) == (48.85, 2.35)  # the first location stays
+
+
 def test_attach_location_bad_inputs(client, code):
     token = client.get(VERIFY, params={"code": code}).json()["message"]["scan_token"]
     assert client.post(ATTACH, json={"scan_token": token + "x", "lat": 1, "lon": 1}).status_code == 417
