@@ -47,6 +47,7 @@ def error_page(status: int, title: str, message: str) -> HtmlResult:
 
 def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
     """Adapt a page function to a Starlette endpoint (GET)."""
+    on_the_loop = asyncio.iscoroutinefunction(func)
 
     async def endpoint(request: Request) -> Response:
         rt = request.app.state.runtime
@@ -63,7 +64,7 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
             if isinstance(exc, errors.TraciqoError):
                 return error_page(exc.status, "Sorry", exc.message)
             if isinstance(exc, CommitFailed):
-                return error_page(503, "Please try again", "The check could not be saved just now.")
+                return error_page(503, "Please try again", "This could not be saved just now; please reload the page.")
             log.error("page %s failed (request %s)", request.url.path, ctx.request_id, exc_info=exc)
             return error_page(500, "Something went wrong", f"Please try again. Request id {ctx.request_id}.")
 
@@ -74,7 +75,7 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
             except Exception as exc:
                 return failed(exc)
 
-        if asyncio.iscoroutinefunction(func):
+        if on_the_loop:
             try:
                 result = await func(ctx, params, query, headers)
             except Exception as exc:
