@@ -107,9 +107,9 @@ def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float 
 def verify_many(requests: Sequence[ScanRequest]) -> list[dict[str, Any]]:
     """Record each scan and answer, in order, what its consumer may know (see verify).
 
-    From a page it opens its own short transaction; from the API it runs inside the call's (on
-    SQLite, a batch of calls shares one commit and this one call: one statement counts the
-    batch's scans, one records them, one writes their events). A code that fails its check
+    Called once for a writer batch's verify_code calls and page scans together (one statement
+    counts the batch's scans, one records them, one writes their events, one commit for all);
+    alone, it opens its own short transaction when none is open. A code that fails its check
     character is refused before any SQL, so mistyped and made-up codes never take the write lock.
     """
     answers: list[dict[str, Any] | None] = [None] * len(requests)
