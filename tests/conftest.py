@@ -4,12 +4,10 @@ TRACIQO_TEST_DATABASE_URL / TRACIQO_TEST_REDIS_URL set, it runs again on Postgre
 from __future__ import annotations
 
 import os
-import time
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import peewee
 import pytest
 from starlette.testclient import TestClient
 
@@ -62,17 +60,7 @@ def _reset_backends(rt: Runtime) -> None:
         rt.redis.flushdb()
     if not db.is_sqlite():
         tables = [m._meta.table_name for m in rt.wiring.models]
-        for attempt in range(3):
-            try:
-                rt.database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-                return
-            except peewee.OperationalError as exc:
-                # A write still finishing from an earlier test's threads (a webhook attempt
-                # marking its endpoint failing) can deadlock with the TRUNCATE; it is done a
-                # moment later.
-                if "deadlock" not in str(exc) or attempt == 2:
-                    raise
-                time.sleep(0.2)
+        rt.database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture
