@@ -34,10 +34,10 @@ from doctypes.auth_code.schema import VerifyArgs
 from doctypes.email.service import _QUEUE_SQL
 from doctypes.event.service import _INSERT_SQL as EVENT_SQL
 from doctypes.scan import tokens
-from doctypes.scan.service import _count_scans_sql, _insert_scans_sql
+from doctypes.scan.service import _COUNT_SCANS_SQL, _INSERT_SCANS_SQL
 from doctypes.warranty import activation, dates, reminders
 from doctypes.warranty.schema import ActivateWarrantyArgs
-from traciqo_rpc.db import SQLITE_PRAGMAS
+from traciqo_rpc.db import SQLITE_PRAGMAS, with_values
 from traciqo_rpc.rendering import dumps
 
 _db = sqlite3.connect(os.environ.get("FLOOR_DATABASE", ":memory:"), isolation_level=None, check_same_thread=False)
@@ -60,13 +60,13 @@ def _verify_all(items: list[tuple[str, str | None, str | None]]) -> list[dict[st
     now = dt.datetime.utcnow()
     stamp = now.isoformat(" ")
     wanted = {code: (ip, agent) for code, ip, agent in items}
-    rows = {row[0]: row for row in _db.execute(_count_scans_sql(len(wanted)), (stamp, stamp, None, None, *wanted))}
+    rows = {row[0]: row for row in _db.execute(with_values(_COUNT_SCANS_SQL, len(wanted)), (stamp, stamp, None, None, *wanted))}
     values: list[Any] = []
     for code, row in rows.items():
         ip, agent = wanted[code]
         values += (row[2], row[3], row[1], stamp, ip, agent, None, None, None, "api",
                    "genuine" if row[6] == 1 else "already_verified")
-    scan_ids = dict(_db.execute(_insert_scans_sql(len(rows)), values).fetchall()) if rows else {}
+    scan_ids = dict(_db.execute(with_values(_INSERT_SCANS_SQL, len(rows), width=11), values).fetchall()) if rows else {}
     answers, events = {}, []
     for code, row in rows.items():
         verdict, shown, scan_id = "genuine" if row[6] == 1 else "already_verified", codes.display(code), scan_ids[row[1]]
@@ -89,7 +89,7 @@ def _activate_each(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _activate(args: dict[str, Any]) -> dict[str, Any]:
     scope = (_WORKSPACE, False)
-    unit = _db.execute(activation._with_values(activation._UNITS_SQL, 1), (*scope, args["serial_number"])).fetchone()
+    unit = _db.execute(with_values(activation._UNITS_SQL, 1), (*scope, args["serial_number"])).fetchone()
     if unit is None or unit[2] == "void" or unit[7]:
         return {"error": "not activated"}
     unit = unit[1:]  # as the rest reads it: id, status, product, tags, product name, months
@@ -98,12 +98,12 @@ def _activate(args: dict[str, Any]) -> dict[str, Any]:
     stamp, starts_on = now.isoformat(" "), args["purchase_date"] or now.date()
     ends_on = dates.ends_on(starts_on, months)
     name, email, phone = args["customer_name"], args["customer_email"].lower(), args["customer_phone"]
-    found = _db.execute(activation._with_values(activation._CUSTOMERS_SQL, 1), (*scope, email)).fetchone()
+    found = _db.execute(with_values(activation._CUSTOMERS_SQL, 1), (*scope, email)).fetchone()
     if found is None:
-        if _db.execute(activation._with_values(activation._NAMES_TAKEN_SQL, 1), (*scope, name)).fetchone():
+        if _db.execute(with_values(activation._NAMES_TAKEN_SQL, 1), (*scope, name)).fetchone():
             name = f"{name} <{email}>"
         party_id = f"pty{time.time_ns():x}{random.getrandbits(32):08x}"
-        _db.execute(activation._with_values(activation._INSERT_CUSTOMERS_SQL, 1, width=9),
+        _db.execute(with_values(activation._INSERT_CUSTOMERS_SQL, 1, width=9),
                     (party_id, *scope, name, "", email, phone, "", stamp)).fetchall()
     else:
         party_id, name = found[1], found[2]
@@ -112,7 +112,7 @@ def _activate(args: dict[str, Any]) -> dict[str, Any]:
                                                   args["purchase_date"], starts_on, ends_on, stamp,
                                                   reminders.reminder_day(ends_on, now)))
     _db.execute(activation._INSERT_OWNER_SQL, (*scope, warranty_id, party_id, stamp))
-    _db.execute(activation._with_values(activation._MARK_REGISTERED_SQL, 1), ("registered", stamp, unit[0]))
+    _db.execute(with_values(activation._MARK_REGISTERED_SQL, 1), ("registered", stamp, unit[0]))
     result = {"id": warranty_id, "serial_number": args["serial_number"], "product_id": unit[2],
               "customer": {"id": party_id, "name": name, "email": email, "phone": phone}, "status": "active",
               "months": months, "purchase_date": args["purchase_date"], "starts_on": starts_on, "ends_on": ends_on,

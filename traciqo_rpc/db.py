@@ -200,6 +200,14 @@ def _on_driver(verb: str, sql: str, params: Any) -> Any:
             raise
 
 
+@functools.lru_cache(maxsize=512)
+def with_values(sql: str, count: int, width: int = 1) -> str:
+    """`sql` with `count` placeholders (or `count` rows of `width` of them) where it says
+    {values}: hot-path statements for a whole batch (`IN (...)`, multi-row `VALUES`)."""
+    one = "?" if width == 1 else f"({', '.join('?' * width)})"
+    return sql.format(values=", ".join([one] * count))
+
+
 def _for_driver(sql: str) -> str:
     """`?` placeholders as the driver wants them (psycopg2 takes `%s`)."""
     return sql if is_sqlite() else sql.replace("?", "%s")

@@ -60,14 +60,14 @@ def whitelist(
             call runs on the writer thread, sharing one transaction and one commit with the calls
             that arrive alongside it (see traciqo_rpc/batching.py); it may run twice, so it must
             only read and write the database and register after-commit actions. On PostgreSQL it
-            runs in the pool in its own transaction, as any other write.
+            runs in the pool in its own transaction, as any other write, unless it has `many`.
         many: for a batched method, the same work for many calls at once: it takes a list of
             (ctx, validated arguments) and answers their results in order, e.g. one statement
             for every scan of a batch instead of one per scan; a call refused before anything
             was written for it may have its exception (an errors class) in its result's place.
-            The writer hands it all of a
-            batch's calls to this method; if it raises, the batch runs again with each call
-            alone (the function itself, in a savepoint), so only the call at fault fails.
+            The writer hands it all of a batch's calls to this method (on PostgreSQL too); if it
+            raises, the batch runs again with each call alone (the function itself, in a
+            savepoint), so only the call at fault fails.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:

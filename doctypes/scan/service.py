@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -31,7 +30,7 @@ LOCATION_TOKEN_SECONDS = 600
 _COUNT_SCANS_SQL = """
 UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
        first_scanned_at = COALESCE(first_scanned_at, ?)
-WHERE (? IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?) AND code IN ({codes})
+WHERE (? IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?) AND code IN ({values})
 RETURNING code, id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
        (SELECT name FROM code_batch WHERE code_batch.id = auth_code.batch_id),
        (SELECT name FROM workspace WHERE workspace.id = auth_code.workspace_id),
@@ -41,7 +40,7 @@ RETURNING code, id, workspace_id, is_sandbox, status, product_id, scan_count, fi
        (SELECT gtin FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT))"""
 _INSERT_SCANS_SQL = """
 INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
-VALUES {rows} RETURNING code_id, id"""
+VALUES {values} RETURNING code_id, id"""
 
 
 # The page's location, once per scan (hand-written like the rest: peewee took most of the call).
@@ -52,16 +51,6 @@ _LOCATE_SCAN_SQL = "UPDATE scan SET lat = ?, lon = ?, verdict = ? WHERE id = ? A
 _EARLIER_PLACES_SQL = """
 SELECT scanned_at, lat, lon, country FROM scan WHERE code_id = ? AND scanned_at >= ? AND id != ?
 ORDER BY scanned_at DESC LIMIT 50"""
-
-
-@functools.lru_cache(maxsize=128)  # by how many scans: a batch has at most 64
-def _count_scans_sql(count: int) -> str:
-    return _COUNT_SCANS_SQL.format(codes=", ".join("?" * count))
-
-
-@functools.lru_cache(maxsize=128)  # by how many scans: a batch has at most 64
-def _insert_scans_sql(count: int) -> str:
-    return _INSERT_SCANS_SQL.format(rows=", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * count))
 
 
 class ScanRequest(NamedTuple):
@@ -146,7 +135,7 @@ def _record(gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
     """Count one round of scans, record their rows and events, and fill in their answers."""
     stamp = db.bound_datetime(now)
     counted = [_Counted._make(row) for row in
-               db.execute(_count_scans_sql(len(by_code)), (stamp, stamp, gtin, gtin, *by_code)).fetchall()]
+               db.execute(db.with_values(_COUNT_SCANS_SQL, len(by_code)), (stamp, stamp, gtin, gtin, *by_code)).fetchall()]
     if not counted:
         return
     max_scans = _max_scans()
@@ -161,7 +150,7 @@ def _record(gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
                    user_agent[:512] if user_agent else None, request.lat, request.lon, request.country,
                    request.source, verdict)
         judged.append((row, request, found, verdict))
-    scan_ids = dict(db.execute(_insert_scans_sql(len(counted)), values).fetchall())  # code id -> scan id
+    scan_ids = dict(db.execute(db.with_values(_INSERT_SCANS_SQL, len(counted), width=11), values).fetchall())
     scanned_at = json_datetime(now)  # as the event bodies show it, rendered once for the round
     events = []
     for row, request, found, verdict in judged:

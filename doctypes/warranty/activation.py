@@ -16,7 +16,6 @@ goes wrong after writing raises, and the batch then runs each activation alone.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -56,13 +55,6 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_OWNER_SQL = """
 INSERT INTO warranty_owner (workspace_id, is_sandbox, warranty_id, party_id, since) VALUES (?, ?, ?, ?, ?)"""
 _MARK_REGISTERED_SQL = "UPDATE serial_number SET status = ?, registered_at = ? WHERE id IN ({values})"
-
-
-@functools.lru_cache(maxsize=256)
-def _with_values(sql: str, count: int, width: int = 1) -> str:
-    """`sql` with `count` placeholders (or rows of `width` of them) where it says {values}."""
-    one = "?" if width == 1 else f"({', '.join('?' * width)})"
-    return sql.format(values=", ".join([one] * count))
 
 
 class ActivationRequest(NamedTuple):
@@ -152,7 +144,7 @@ def _units(requests: Sequence[ActivationRequest]) -> dict[tuple[tuple[int, bool]
         serials.setdefault(_scope(request.ctx), set()).add(request.serial_number)
     found = {}
     for scope, wanted in serials.items():
-        for row in db.execute(_with_values(_UNITS_SQL, len(wanted)), (*scope, *wanted)).fetchall():
+        for row in db.execute(db.with_values(_UNITS_SQL, len(wanted)), (*scope, *wanted)).fetchall():
             found[scope, row[0]] = _Unit(*row[:7], bool(row[7]))
     return found
 
@@ -198,12 +190,12 @@ def _customers(accepted: list[_Accepted], now: dt.datetime) -> list[_Customer]:
     taken: set[tuple[tuple[int, bool], str]] = set()
     for scope, entries in by_scope.items():
         emails = {entry.request.customer_email for entry in entries}
-        for email, party_id, name, phone, tags in db.execute(_with_values(_CUSTOMERS_SQL, len(emails)),
+        for email, party_id, name, phone, tags in db.execute(db.with_values(_CUSTOMERS_SQL, len(emails)),
                                                              (*scope, *emails)).fetchall():
             parties.setdefault((scope, email), _Party(party_id, name, email, phone, tags, new=False))
         names = {entry.request.customer_name for entry in entries if (scope, entry.request.customer_email) not in parties}
         if names:
-            taken.update((scope, name) for (name,) in db.execute(_with_values(_NAMES_TAKEN_SQL, len(names)),
+            taken.update((scope, name) for (name,) in db.execute(db.with_values(_NAMES_TAKEN_SQL, len(names)),
                                                                  (*scope, *names)).fetchall())
     seen: list[tuple[_Party, str | None]] = []  # each activation's customer, and its phone just after it
     for entry in accepted:
@@ -238,7 +230,7 @@ def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bo
         values = [value for scope, party in new
                   for value in (party.id, *scope, party.name, "", party.email, party.phone, party.tags,
                                 db.bound_datetime(now))]
-        inserted = db.execute(_with_values(_INSERT_CUSTOMERS_SQL, len(new), width=9), values).fetchall()
+        inserted = db.execute(db.with_values(_INSERT_CUSTOMERS_SQL, len(new), width=9), values).fetchall()
         if len(inserted) != len(new):
             # Another process took a name (or an email) a moment ago: one activation alone takes the
             # general path; a batch is run again one activation at a time, which does.
@@ -295,7 +287,7 @@ def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
         serials = ", ".join(entry.request.serial_number for entry in accepted)
         raise errors.DuplicateEntryError(f"Serial number {serials} already has a warranty") from None
     db.execute_many(_INSERT_OWNER_SQL, owners)
-    db.execute(_with_values(_MARK_REGISTERED_SQL, len(units)), (REGISTERED, stamp, *units))
+    db.execute(db.with_values(_MARK_REGISTERED_SQL, len(units)), (REGISTERED, stamp, *units))
     publish_many([(entry.request.ctx, "warranty:registered", result) for entry, result in zip(accepted, results,
                                                                                               strict=True)])
     queue_emails_many([(entry.request.ctx, result["customer"]["email"],

@@ -225,7 +225,7 @@ def test_counting_a_scan_searches_indexes_only(rt, code):
 
     if not db.is_sqlite():
         pytest.skip("query plans are SQLite's")
-    plan = db.execute("EXPLAIN QUERY PLAN " + service._count_scans_sql(2), ("now", "now", None, None, code, code)).fetchall()
+    plan = db.execute("EXPLAIN QUERY PLAN " + db.with_values(service._COUNT_SCANS_SQL, 2), ("now", "now", None, None, code, code)).fetchall()
     steps = [row[3] for row in plan]
     assert any(step.startswith("SEARCH auth_code") for step in steps)
     assert any(step.startswith("SEARCH product") for step in steps)
