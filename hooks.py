@@ -25,7 +25,7 @@ doc_events = {
     "warranty:transferred": "Warranty Transferred",
     "warranty:voided": "Warranty Voided",
 }
-event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, data)) -> ids
+event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, data)) -> ids, None if not kept
 
 # Public HTML pages: route -> page function.
 page_routes = {

@@ -1,11 +1,12 @@
 """The floor: a bare Starlette app doing only a verification's or an activation's own work.
 
 No authentication, rate windows, request ids, access log, usage or framework: the same
-marshmallow schema, the same SQL statements (imported from the doctypes), the event body, the
-emails and the answer, with group commit on one writer thread, against the benchmark's own
-SQLite file. What a Python server cannot do for less on one core; bench.verify_code and
-bench.serial_numbers load it in the same run as traciqo-rpc. Verifications are counted and
-recorded a batch at a time (as verify_many does); activations one statement each (as ours).
+marshmallow schema, the same SQL statements (imported from the doctypes), the emails and the
+answer, with group commit on one writer thread, against the benchmark's own SQLite file. No
+event rows: no endpoint subscribes in the benchmark, and then ours keeps none either. What a
+Python server cannot do for less on one core; bench.verify_code and bench.serial_numbers load
+it in the same run as traciqo-rpc. Verifications are counted and recorded a batch at a time
+(as verify_many does); activations one statement each (as ours).
 
 Served by `uvicorn bench.floor_app:app` with FLOOR_DATABASE (the SQLite file) and
 FLOOR_WORKSPACE (the workspace id whose serials it activates).
@@ -32,7 +33,6 @@ from starlette.routing import Route
 from doctypes.auth_code import codes
 from doctypes.auth_code.schema import VerifyArgs
 from doctypes.email.service import _QUEUE_SQL
-from doctypes.event.service import _INSERT_SQL as EVENT_SQL
 from doctypes.scan import tokens
 from doctypes.scan.service import _COUNT_SCANS_SQL, _INSERT_SCANS_SQL
 from doctypes.warranty import activation, dates, reminders
@@ -49,14 +49,8 @@ _pending: deque[tuple[Callable[[list[Any]], list[Any]], Any, asyncio.Future, asy
 _wake = threading.Event()
 
 
-def _event(name: str, now: dt.datetime, data: dict[str, Any]) -> tuple[Any, ...]:
-    event_id = f"evt_{time.time_ns() // 1_000_000:012x}{random.getrandbits(48):012x}"
-    body = dumps({"id": event_id, "event": name, "created_at": now, "environment": "live", "data": data})
-    return (event_id, _WORKSPACE, False, name, body, "pending", now.isoformat(" "))
-
-
 def _verify_all(items: list[tuple[str, str | None, str | None]]) -> list[dict[str, Any]]:
-    """Distinct codes of one batch: one count, one insert of scan rows, one of events."""
+    """Distinct codes of one batch: one count and one insert of scan rows."""
     now = dt.datetime.utcnow()
     stamp = now.isoformat(" ")
     wanted = {code: (ip, agent) for code, ip, agent in items}
@@ -67,19 +61,13 @@ def _verify_all(items: list[tuple[str, str | None, str | None]]) -> list[dict[st
         values += (row[2], row[3], row[1], stamp, ip, agent, None, None, None, "api",
                    "genuine" if row[6] == 1 else "already_verified")
     scan_ids = dict(_db.execute(with_values(_INSERT_SCANS_SQL, len(rows), width=11), values).fetchall()) if rows else {}
-    answers, events = {}, []
+    answers = {}
     for code, row in rows.items():
         verdict, shown, scan_id = "genuine" if row[6] == 1 else "already_verified", codes.display(code), scan_ids[row[1]]
-        ip, agent = wanted[code]
-        events.append(_event("Scan Captured", now, {
-            "code": shown, "scan_id": scan_id, "scanned_at": now, "verdict": verdict, "reasons": [],
-            "scan_count": row[6], "batch": row[8], "product_id": row[5], "lat": None, "lon": None, "country": None,
-            "ip": ip, "user_agent": agent, "source": "api"}))
         answers[code] = {"genuine": True, "status": verdict, "code": shown,
                          "product": {"name": row[10], "brand": row[11] or row[9], "sku": row[12], "gtin": row[13]},
                          "batch": row[8], "scan_count": row[6], "first_scanned_at": now, "reasons": [],
                          "sandbox": bool(row[3]), "scan_token": tokens.issue("floor", scan_id)}
-    _db.executemany(EVENT_SQL, events)
     return [answers.get(code, {"genuine": False, "status": "not_genuine"}) for code, _, _ in items]
 
 
@@ -117,7 +105,6 @@ def _activate(args: dict[str, Any]) -> dict[str, Any]:
               "customer": {"id": party_id, "name": name, "email": email, "phone": phone}, "status": "active",
               "months": months, "purchase_date": args["purchase_date"], "starts_on": starts_on, "ends_on": ends_on,
               "created_at": now, "voided_at": None, "void_reason": None}
-    _db.execute(EVENT_SQL, _event("Warranty Registered", now, result))
     what = unit[4] or "your product"
     _db.execute(_QUEUE_SQL, (*scope, email, f"Your warranty for {what} is active",
                              f"Hello {name},\n\nThe warranty for {what} runs from {starts_on} to {ends_on}.\n",

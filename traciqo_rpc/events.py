@@ -12,13 +12,15 @@ from .context import RequestContext
 def publish(ctx: RequestContext, change: str, data: dict[str, Any]) -> str | None:
     """Record `change` (e.g. "scan:captured") as its event, in the caller's transaction.
 
-    Returns the event id, or None when hooks.doc_events maps the change to no event.
+    Returns the event id, or None when hooks.doc_events maps the change to no event or the
+    event writer kept none (the outbox keeps only events some endpoint subscribes to).
     """
     return publish_many([(ctx, change, data)])[0]
 
 
 def publish_many(changes: Sequence[tuple[RequestContext, str, dict[str, Any]]]) -> list[str | None]:
-    """Record several changes at once (one statement for all their event rows); ids in order."""
+    """Record several changes at once (one statement for all their event rows); ids in order,
+    None where no event was kept (see publish)."""
     wired = runtime.get().wiring
     named = [(ctx, wired.doc_events.get(change), data) for ctx, change, data in changes]
     wanted = [entry for entry in named if entry[1] is not None]

@@ -53,26 +53,33 @@ def new_delivery_id() -> str:
     return f"dlv_{secrets.token_hex(12)}"
 
 
-def fan_out(events: Sequence[tuple[RequestContext, str, str]]) -> list[str]:
-    """A pending delivery for every enabled endpoint of each event's workspace and environment
-    that subscribes to it, written in the caller's transaction; one job per event is queued
-    after commit (a queue round trip per endpoint cost the request more than the rows).
-    `events` are (ctx, event id, event name); each workspace's subscriptions are read once."""
-    from .jobs import deliver_event
-
-    delivery_ids: list[str] = []
+def subscribers(events: Sequence[tuple[RequestContext, str]]) -> list[list[str]]:
+    """For each (ctx, event name): the enabled endpoints of its workspace and environment that
+    subscribe to it; each workspace's subscriptions are read once."""
     subscribed: dict[tuple[int, bool], list[tuple[str, frozenset[str]]]] = {}
-    for ctx, event_id, event_name in events:
+    found = []
+    for ctx, event_name in events:
         principal = ctx.require_principal()
         scope = (principal.workspace_id, principal.is_sandbox)
         endpoints = subscribed.get(scope)
         if endpoints is None:
             endpoints = subscribed[scope] = subscriptions(*scope)
-        created = [create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False)
-                   for endpoint_id, names in endpoints if event_name in names or ALL_EVENTS in names]
-        if created:
+        found.append([endpoint_id for endpoint_id, names in endpoints if event_name in names or ALL_EVENTS in names])
+    return found
+
+
+def fan_out(events: Sequence[tuple[RequestContext, str, str, list[str]]]) -> list[str]:
+    """A pending delivery for each of (ctx, event id, event name, endpoint ids), written in the
+    caller's transaction; one job per event is queued after commit (a queue round trip per
+    endpoint cost the request more than the rows)."""
+    from .jobs import deliver_event
+
+    delivery_ids: list[str] = []
+    for ctx, event_id, event_name, endpoint_ids in events:
+        if endpoint_ids:
+            delivery_ids += [create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False)
+                             for endpoint_id in endpoint_ids]
             enqueue_after_commit(ctx, deliver_event, event_id)
-            delivery_ids += created
     return delivery_ids
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from doctypes.event.service import write_event
+from doctypes.event.service import store_event
 from traciqo_rpc import db, enqueue_after_commit, errors, events, runtime
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
@@ -108,7 +108,7 @@ def rotate_secret(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
 def ping(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
     """Send a Ping Test to this endpoint only, now; answers the delivery id."""
     endpoint = find(ctx, webhook_id)
-    event_id = write_event(ctx, PING, {"webhook_id": endpoint.id, "message": "Ping from traciqo"}, fan_out=False)
+    event_id = store_event(ctx, PING, {"webhook_id": endpoint.id, "message": "Ping from traciqo"})
     return {"delivery_id": deliveries.create_delivery(ctx, event_id, PING, endpoint.id), "event_id": event_id}
 
 

@@ -43,6 +43,18 @@ def key_headers(keys: dict, environment: str = "live", form: str = "headers") ->
     raise ValueError(form)
 
 
+UNREACHABLE_ENDPOINT = "http://127.0.0.1:9/traciqo-test"  # nothing listens: deliveries fail, event rows stay
+
+
+def subscribe(client: Any, headers: dict[str, str], *events: str) -> str:
+    """Register a webhook endpoint for `events` (every one when none are named), so that they are
+    stored: an event no endpoint subscribes to is not. Returns the endpoint's id."""
+    response = client.post("/api/method/doctypes.webhook.api.create_webhook", headers=headers,
+                           json={"url": UNREACHABLE_ENDPOINT, "events": list(events) or ["*"]})
+    assert response.status_code == 200, response.text
+    return response.json()["message"]["id"]
+
+
 def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05) -> Any:
     """Poll until `predicate()` is truthy (background work); fails the test on timeout."""
     deadline = time.monotonic() + timeout

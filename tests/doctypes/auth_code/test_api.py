@@ -12,7 +12,7 @@ import pytest
 from doctypes.auth_code import codes
 from doctypes.event.model import Event
 from doctypes.workspace.model import Workspace
-from tests.support.helpers import key_headers
+from tests.support.helpers import key_headers, subscribe
 
 API = "/api/method/doctypes.auth_code.api."
 CREATE = API + "create_code"
@@ -204,6 +204,7 @@ def test_export_batch_csv(client, headers, product_id):
 
 
 def test_code_created_event_row(client, headers, product_id):
+    subscribe(client, headers, "Code Created")
     shown = create(client, headers, quantity=2, product_id=product_id).json()["message"]["codes"]
     event = Event.get(Event.name == "Code Created")
     body = json.loads(bytes(event.body))

@@ -11,7 +11,7 @@ from doctypes.auth_code.model import AuthCode
 from doctypes.event.model import Event
 from doctypes.scan import assessment
 from doctypes.scan.model import Scan
-from tests.support.helpers import issue_code, key_headers
+from tests.support.helpers import issue_code, key_headers, subscribe
 
 VERIFY = "/api/method/doctypes.auth_code.api.verify_code"
 ATTACH = "/api/method/doctypes.scan.api.attach_location"
@@ -54,7 +54,8 @@ def test_scans_are_recorded_for_the_owner(client, headers, code):
     assert AuthCode.get().scan_count == 1
 
 
-def test_scan_captured_event_in_owners_environment(client, code):
+def test_scan_captured_event_in_owners_environment(client, headers, code):
+    subscribe(client, headers, "Scan Captured")
     client.get(VERIFY, params={"code": code, "country": "DE"})
     event = Event.get(Event.name == "Scan Captured")
     body = json.loads(bytes(event.body))
@@ -150,6 +151,7 @@ def test_guest_rate_limit_can_be_configured(make_app, settings, workspace):
 
 
 def test_sandbox_codes_verify_as_test_codes(client, workspace):
+    subscribe(client, key_headers(workspace, "sandbox"), "Scan Captured")
     shown = client.post("/api/method/doctypes.auth_code.api.create_code", json={"batch_name": "S"},
                         headers=key_headers(workspace, "sandbox")).json()["message"]["codes"][0]
     result = client.get(VERIFY, params={"code": shown}).json()["message"]
@@ -238,6 +240,7 @@ def test_one_batch_of_scans_counts_a_repeated_code_once_per_scan(rt, client, hea
     from traciqo_rpc import RequestContext
 
     other = issue_code(client, headers, batch="V2", name="Blue Vase")
+    subscribe(client, headers, "Scan Captured")
     guest = RequestContext(ip="203.0.113.9", user_agent="phone/3.0")
     texts = [code, "NOPE-0000-0000-0000-0000", code.lower(), other, code]
     answers = service.verify_many([service.ScanRequest(guest, text) for text in texts])

@@ -12,7 +12,7 @@ from doctypes.email.model import EmailMessage
 from doctypes.event.model import Event
 from doctypes.party.model import Party
 from doctypes.warranty.model import Warranty
-from tests.support.helpers import key_headers
+from tests.support.helpers import key_headers, subscribe
 from traciqo_rpc.db import utcnow
 
 API = "/api/method/doctypes.warranty.api."
@@ -102,6 +102,7 @@ def test_missing_fields(client, headers):
 
 
 def test_event_confirmation_email_and_reminder_day(client, headers):
+    subscribe(client, headers, "Warranty Registered")
     warranty = activate(client, headers, purchase_date=(utcnow().date() - dt.timedelta(days=10)).isoformat())
     event = json.loads(bytes(Event.get(Event.name == "Warranty Registered").body))
     assert event["data"]["id"] == warranty.json()["message"]["id"]
@@ -116,6 +117,7 @@ def test_event_confirmation_email_and_reminder_day(client, headers):
 
 
 def test_get_list_transfer_void(client, headers):
+    subscribe(client, headers)
     warranty_id = activate(client, headers).json()["message"]["id"]
     activate(client, headers, "SN-2", customer_email="max@example.com", customer_name="Max")
     by_serial = client.get(API + "get_warranty", params={"serial_number": "SN-1"}, headers=headers).json()["message"]
@@ -203,6 +205,7 @@ def test_one_batch_of_activations_keeps_each_rule(rt, client, headers, workspace
     mine = RequestContext(principal=load_principal(workspace["live"]["api_key"]))
     theirs = RequestContext(principal=load_principal(make_workspace("other")["live"]["api_key"]))
     jane, bob = ("Jane Buyer", "jane@example.com"), ("Bob", "bob@example.com")
+    subscribe(client, headers, "Warranty Registered")
     requests = [
         activation.ActivationRequest(mine, "SN-1", *jane),
         activation.ActivationRequest(mine, "SN-1", *bob),  # the same unit again: already taken
