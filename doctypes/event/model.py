@@ -8,10 +8,12 @@ PENDING = "pending"
 
 
 class Event(TenantModel):
-    """The outbox: one row per event, read back by id when a delivery is sent.
+    """The outbox: one row per event some endpoint subscribes to, read back by id when a
+    delivery is sent (service.write_events keeps no others).
 
-    Every scan writes one, so it carries a single secondary index (a workspace's events in
-    time order); the single-column indexes it once had cost every insert four more b-trees.
+    With a `Scan Captured` endpoint every scan writes one, so it carries a single secondary
+    index (a workspace's events in time order); the single-column indexes it once had cost
+    every insert four more b-trees.
     """
 
     id = peewee.CharField(primary_key=True, max_length=40)
