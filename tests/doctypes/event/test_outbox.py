@@ -59,7 +59,7 @@ def test_another_workspaces_or_environments_endpoint_keeps_nothing_here(client, 
     assert stored() == []
     issue_code(client, key_headers(workspace, "sandbox"), batch="S1", name="Vase")  # its sandbox endpoint does
     [event] = stored()
-    assert event.is_sandbox is True and event.workspace_id != Workspace.get(Workspace.name == "other").id
+    assert (event.workspace_id, event.is_sandbox) == (Workspace.get(Workspace.name == "acme").id, True)
 
 
 def test_publish_answers_ids_in_order_and_none_for_events_not_kept(rt, workspace, make_workspace):
