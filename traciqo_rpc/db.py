@@ -16,6 +16,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as apply_migrations
 from playhouse.pool import PooledPostgresqlDatabase
 
+from . import prepared
 from .context import RequestContext
 
 database = peewee.DatabaseProxy()
@@ -193,7 +194,7 @@ def _on_driver(verb: str, sql: str, params: Any) -> Any:
             else:
                 execute_batch(cursor, _for_driver(sql), params, page_size=100)
         else:
-            cursor.execute(_for_driver(sql), params)
+            prepared.execute(cursor, sql, params)
         return cursor
     except Exception:
         with peewee.__exception_wrapper__:  # the driver's errors as peewee's

@@ -26,11 +26,13 @@ LOCATION_TOKEN_SECONDS = 600
 # before the update cost a round trip per scan); one more records their scan rows. A code
 # that is unknown, or whose product lacks the GTIN the GS1 route named, changes nothing.
 # In RETURNING, SQLite (3.40) forgets the column's text affinity and scanned the whole
-# product table for each look-up; the CAST gives it back, and the index.
+# product table for each look-up; the CAST gives it back, and the index. The GTIN's CAST gives
+# its parameter a type, so PostgreSQL can prepare the statement (traciqo_rpc/prepared.py).
 _COUNT_SCANS_SQL = """
 UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
        first_scanned_at = COALESCE(first_scanned_at, ?)
-WHERE (? IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?) AND code IN ({values})
+WHERE (CAST(? AS TEXT) IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?)
+      AND code IN ({values})
 RETURNING code, id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
        (SELECT name FROM code_batch WHERE code_batch.id = auth_code.batch_id),
        (SELECT name FROM workspace WHERE workspace.id = auth_code.workspace_id),
