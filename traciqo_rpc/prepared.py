@@ -18,6 +18,7 @@ import threading
 import weakref
 from typing import Any
 
+_enabled = True
 _UNPREPARABLE = ""
 _names: dict[str, str] = {}  # SQL with `?` placeholders -> statement name, or _UNPREPARABLE
 _naming = threading.Lock()
@@ -25,9 +26,15 @@ _naming = threading.Lock()
 _prepared_on: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 
 
+def use(enabled: bool) -> None:
+    """Prepare statements or not (Settings.database_prepared_statements; the process has one database)."""
+    global _enabled
+    _enabled = enabled
+
+
 def execute(cursor: Any, sql: str, params: tuple[Any, ...]) -> None:
     """Run `sql` (`?` placeholders) on a psycopg2 cursor, prepared on its connection if it can be."""
-    name = _prepare(cursor, sql)
+    name = _prepare(cursor, sql) if _enabled else None
     if name is None:
         cursor.execute(sql.replace("?", "%s"), params)
     elif params:

@@ -14,7 +14,7 @@ from typing import Any
 import peewee
 import redis
 
-from . import batching, db, jobs, registry, wiring
+from . import batching, db, jobs, prepared, registry, wiring
 from .auth import Authenticator
 from .caching import SettingsCache
 from .checkpoint import Checkpointer
@@ -49,6 +49,7 @@ class Runtime:
         self.database: peewee.Database = db.open_database(settings.database_url,
                                                           max_connections=settings.threads + POSTGRES_WRITERS + 8)
         db.bind(self.database)
+        prepared.use(settings.database_prepared_statements)
         self.redis: redis.Redis = jobs.connect_redis(settings.redis_url)
         self.embedded_queue = settings.redis_url is None
         self.authenticator = Authenticator(wired.principal_loader, settings.auth_cache_seconds)

@@ -20,6 +20,9 @@ def _flag(value: str | None, default: bool = False) -> bool:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///traciqo.db"
+    # PostgreSQL: prepare hot statements once per connection (off behind a pooler that keeps no
+    # session state between transactions, e.g. PgBouncer in transaction mode).
+    database_prepared_statements: bool = True
     redis_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
@@ -53,6 +56,7 @@ class Settings:
         retry = env.get("TRACIQO_WEBHOOK_RETRY_SCHEDULE")
         return cls(
             database_url=env.get("TRACIQO_DATABASE_URL") or defaults.database_url,
+            database_prepared_statements=_flag(env.get("TRACIQO_DATABASE_PREPARED_STATEMENTS"), default=True),
             redis_url=env.get("TRACIQO_REDIS_URL") or None,
             secret_key=env.get("TRACIQO_SECRET_KEY") or None,
             base_url=(env.get("TRACIQO_BASE_URL") or defaults.base_url).rstrip("/"),

@@ -73,3 +73,15 @@ def test_a_new_connection_prepares_again(part):
     db.database.close_all()
     assert db.execute(select, (1,)).fetchone() == (0,)
     assert prepared._names[select] in statements_prepared()
+
+
+def test_turned_off_nothing_is_prepared(make_app, settings, part):
+    import dataclasses
+
+    make_app(dataclasses.replace(settings, database_prepared_statements=False))
+    select = "SELECT code FROM part WHERE note = ?"
+    try:
+        assert db.execute(select, ("x",)).fetchall() == []
+        assert select not in prepared._names
+    finally:
+        prepared.use(True)

@@ -20,6 +20,7 @@ def test_settings_from_env():
         "TRACIQO_DEVELOPER_MODE": "1",
         "TRACIQO_LOG_JSON": "true",
         "TRACIQO_REQUEST_LOG": "0",
+        "TRACIQO_DATABASE_PREPARED_STATEMENTS": "0",
         "TRACIQO_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8, 10.0.0.0/8",
         "TRACIQO_WEBHOOK_RETRY_SCHEDULE": "0,1,2",
         "TRACIQO_SMTP_HOST": "mail",
@@ -29,6 +30,7 @@ def test_settings_from_env():
     assert settings.redis_url == "redis://r:6379/0"
     assert settings.base_url == "https://verify.example.com"
     assert settings.developer_mode and settings.log_json and not settings.request_log
+    assert settings.database_prepared_statements is False
     assert settings.webhook_allow_cidrs == ("127.0.0.0/8", "10.0.0.0/8")
     assert settings.webhook_retry_schedule == (0, 1, 2)
     assert settings.smtp == {"host": "mail"}
@@ -39,6 +41,7 @@ def test_settings_defaults():
     assert settings.database_url == "sqlite:///traciqo.db"
     assert settings.redis_url is None
     assert settings.default_rate_limit == 100
+    assert settings.database_prepared_statements is True
 
 
 def test_generated_secret_key_is_stored_privately(tmp_path):
