@@ -20,6 +20,7 @@ from typing import Any
 
 _enabled = True
 _UNPREPARABLE = ""
+_PREPARABLE = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES")
 _names: dict[str, str] = {}  # SQL with `?` placeholders -> statement name, or _UNPREPARABLE
 _naming = threading.Lock()
 # What each connection has prepared; a connection is used by one thread at a time (the pool).
@@ -49,8 +50,9 @@ def _prepare(cursor: Any, sql: str) -> str | None:
 
     name = _names.get(sql)
     if name is None:
-        with _naming:
-            name = _names.setdefault(sql, f"traciqo_{len(_names)}")
+        with _naming:  # PREPARE takes only these; a SAVEPOINT, say, is sent as it is
+            preparable = sql.lstrip()[:6].upper().startswith(_PREPARABLE)
+            name = _names.setdefault(sql, f"traciqo_{len(_names)}" if preparable else _UNPREPARABLE)
     if name == _UNPREPARABLE:
         return None
     connection = cursor.connection

@@ -45,6 +45,13 @@ def test_a_statement_is_prepared_once_and_answers_as_before(part):
     assert statements == [f"PREPARE {prepared._names[select]} AS {prepared.numbered(select)}"]
 
 
+def test_only_statements_prepare_takes_are_tried(part):
+    with db.transaction(), db.transaction():  # the inner one is a savepoint: SAVEPOINT sp1 ...
+        db.execute("INSERT INTO part (code) VALUES (?)", ("a",))
+    assert prepared._names["SAVEPOINT sp1"] == prepared._names["RELEASE SAVEPOINT sp1"] == prepared._UNPREPARABLE
+    assert prepared._names["INSERT INTO part (code) VALUES (?)"] in statements_prepared()
+
+
 def test_errors_still_arrive_as_peewees_and_roll_back(part):
     insert = "INSERT INTO part (code) VALUES (?)"
     with db.transaction():
