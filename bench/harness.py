@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +38,7 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int = 0  # non-2xx responses plus socket errors and timeouts
+    server_cpu_us: float | None = None  # the server process's CPU time per request, all threads (server_pid)
 
 
 def post_json(base: str, path: str, headers: dict[str, str], body: dict) -> Any:
@@ -379,13 +380,35 @@ def generator_name(preferred: str = "auto") -> str:
 
 def load(url: str, headers: dict[str, str] | None = None, seconds: float = 5.0, connections: int = 16,
          paths: list[str] | None = None, method: str = "GET", cpu: int | None = None,
-         generator: str = "auto") -> Load:
-    """Requests/s and latency of `method url` (or of `paths` on its host, in turn) for `seconds`."""
+         generator: str = "auto", server_pid: int | None = None) -> Load:
+    """Requests/s and latency of `method url` (or of `paths` on its host, in turn) for `seconds`;
+    with `server_pid`, also that process's CPU time per request (steadier than requests/s on a
+    machine whose speed drifts from one round to the next)."""
     _check_loopback(url)
+    cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
     if generator_name(generator) == "wrk":
-        return _wrk(url, headers or {}, seconds, connections, paths, method, cpu)
-    with _affinity(cpu):
-        return _run_async(_python_load(url, headers or {}, seconds, connections, paths, method))
+        result = _wrk(url, headers or {}, seconds, connections, paths, method, cpu)
+    else:
+        with _affinity(cpu):
+            result = _run_async(_python_load(url, headers or {}, seconds, connections, paths, method))
+    if server_pid:
+        requests = max(1.0, result.rps * seconds)
+        result = replace(result, server_cpu_us=(cpu_seconds(server_pid) - cpu_before) / requests * 1e6)
+    return result
+
+
+def print_loads(results: dict[str, list[Load]]) -> tuple[dict[str, float], dict[str, float | None]]:
+    """A line per target: median requests/s, latencies, failures and (when measured) the server's
+    CPU per request; answers the medians of requests/s and of CPU per request."""
+    rates, cpu = {}, {}
+    for name, runs in results.items():
+        rates[name] = statistics.median(r.rps for r in runs)
+        cpu_runs = [r.server_cpu_us for r in runs if r.server_cpu_us is not None]
+        cpu[name] = statistics.median(cpu_runs) if cpu_runs else None
+        print(f"  {name:32} {rates[name]:>8,.0f} req/s  p50 {statistics.median(r.p50_ms for r in runs):6.2f} ms  "
+              f"p99 {statistics.median(r.p99_ms for r in runs):6.2f} ms  non-2xx {sum(r.errors for r in runs)}"
+              + (f"  server CPU {cpu[name]:4.0f} us/req" if cpu[name] is not None else ""))
+    return rates, cpu
 
 
 def _run_async(coroutine: Any) -> Any:

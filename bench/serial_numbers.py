@@ -22,11 +22,13 @@ from pathlib import Path
 
 from bench.harness import (
     Cpus,
+    Load,
     floor_server,
     generator_name,
     load,
     machine,
     post_json,
+    print_loads,
     refresh_planner_statistics,
     traciqo_server,
 )
@@ -38,7 +40,7 @@ from traciqo_rpc import db, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.settings import Settings
 
-FLOOR = "floor: same work, no framework"
+FLOOR = "floor: the stack alone"
 
 COUNT = 10_000
 FIELDS = ("serial", "product_id", "customer_tags", "status", "created_at", "workspace_id", "is_sandbox")
@@ -104,28 +106,29 @@ def activation(seconds: float, rounds: int, cpus: Cpus, database_url: str | None
             warm_up = _activations("/api/method/doctypes.warranty.api.activate_warranty", floor_serials)
             load(ws.base_url + warm_up[0], ws.headers, 2, paths=warm_up, method="POST", cpu=cpus.load)
             refresh_planner_statistics(database_url)
-        results: dict[str, list] = {"whoami": [], "activate_warranty": []}
-        targets = [("activate_warranty", ws.base_url, "/api/method/doctypes.warranty.api.activate_warranty", serials)]
+        results: dict[str, list[Load]] = {"whoami": [], "activate_warranty": []}
+        targets = [("activate_warranty", ws.base_url, ws.pid, "/api/method/doctypes.warranty.api.activate_warranty",
+                    serials)]
         if not database_url:
             results[FLOOR] = []
-            targets.append((FLOOR, stack.enter_context(floor_server(ws, cpus.server)).url, "/activate", floor_serials))
+            floor = stack.enter_context(floor_server(ws, cpus.server))
+            targets.append((FLOOR, floor.url, floor.pid, "/activate", floor_serials))
         for offset in range(0, 25_000 * rounds, 25_000):
-            results["whoami"].append(load(whoami, ws.headers, seconds, cpu=cpus.load))
-            for name, base_url, path, batch in targets:
+            results["whoami"].append(load(whoami, ws.headers, seconds, cpu=cpus.load, server_pid=ws.pid))
+            for name, base_url, pid, path, batch in targets:
                 paths = _activations(path, batch[offset:offset + 25_000])
                 results[name].append(load(base_url + paths[0], ws.headers, seconds, paths=paths, method="POST",
-                                          cpu=cpus.load))
+                                          cpu=cpus.load, server_pid=pid))
     print(f"{machine()}; load generator {generator_name()}, 16 connections, {seconds:.0f} s x {rounds}; "
           f"{cpus.describe()}")
-    medians = {name: statistics.median(r.rps for r in runs) for name, runs in results.items()}
-    for name, runs in results.items():
-        print(f"  {name:32} {medians[name]:>8,.0f} req/s  p50 {statistics.median(r.p50_ms for r in runs):6.2f} ms  "
-              f"p99 {statistics.median(r.p99_ms for r in runs):6.2f} ms  non-2xx {sum(r.errors for r in runs)}")
+    medians, cpu = print_loads(results)
     ratio = medians["activate_warranty"] / medians["whoami"]
-    print(f"  activate_warranty / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}")
+    print(f"  activate_warranty / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}; "
+          f"by server CPU per request {cpu['whoami'] / cpu['activate_warranty']:.2f}")
     if FLOOR in medians:
-        print(f"  {FLOOR} / whoami = {medians[FLOOR] / medians['whoami']:.2f}; "
-              f"activate_warranty / floor = {medians['activate_warranty'] / medians[FLOOR]:.2f} (for scale, no target)")
+        print(f"  {FLOOR} / whoami = {medians[FLOOR] / medians['whoami']:.2f} (by CPU {cpu['whoami'] / cpu[FLOOR]:.2f}); "
+              f"activate_warranty / floor = {medians['activate_warranty'] / medians[FLOOR]:.2f} "
+              f"(by CPU {cpu[FLOOR] / cpu['activate_warranty']:.2f}; for scale, no target)")
 
 
 def _activations(path: str, serials: list[str]) -> list[str]:
