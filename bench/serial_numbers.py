@@ -41,6 +41,7 @@ from traciqo_rpc.context import RequestContext
 from traciqo_rpc.settings import Settings
 
 FLOOR = "floor: the stack alone"
+PONG = "bare /pong (the floor's app)"
 
 COUNT = 10_000
 FIELDS = ("serial", "product_id", "customer_tags", "status", "created_at", "workspace_id", "is_sandbox")
@@ -113,8 +114,11 @@ def activation(seconds: float, rounds: int, cpus: Cpus, database_url: str | None
             results[FLOOR] = []
             floor = stack.enter_context(floor_server(ws, cpus.server))
             targets.append((FLOOR, floor.url, floor.pid, "/activate", floor_serials))
+            results[PONG] = []
         for offset in range(0, 25_000 * rounds, 25_000):
             results["whoami"].append(load(whoami, ws.headers, seconds, cpu=cpus.load, server_pid=ws.pid))
+            if not database_url:
+                results[PONG].append(load(floor.url + "/pong", seconds=seconds, cpu=cpus.load, server_pid=floor.pid))
             for name, base_url, pid, path, batch in targets:
                 paths = _activations(path, batch[offset:offset + 25_000])
                 results[name].append(load(base_url + paths[0], ws.headers, seconds, paths=paths, method="POST",
@@ -129,6 +133,11 @@ def activation(seconds: float, rounds: int, cpus: Cpus, database_url: str | None
         print(f"  {FLOOR} / whoami = {medians[FLOOR] / medians['whoami']:.2f} (by CPU {cpu['whoami'] / cpu[FLOOR]:.2f}); "
               f"activate_warranty / floor = {medians['activate_warranty'] / medians[FLOOR]:.2f} "
               f"(by CPU {cpu[FLOOR] / cpu['activate_warranty']:.2f}; for scale, no target)")
+        # An activation pays the floor's work plus what the framework does for every request
+        # (whoami's CPU beyond a bare /pong): the best ratio any activation could reach here.
+        framework = cpu["whoami"] - cpu[PONG]
+        print(f"  framework per request {framework:.0f} us (whoami - bare /pong); so at best "
+              f"whoami / (floor + framework) = {cpu['whoami'] / (cpu[FLOOR] + framework):.2f} by CPU")
 
 
 def _activations(path: str, serials: list[str]) -> list[str]:
