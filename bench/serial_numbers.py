@@ -127,8 +127,9 @@ def activation(seconds: float, rounds: int, cpus: Cpus, database_url: str | None
           f"{cpus.describe()}")
     medians, cpu = print_loads(results)
     ratio = medians["activate_warranty"] / medians["whoami"]
-    print(f"  activate_warranty / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}; "
-          f"by server CPU per request {cpu['whoami'] / cpu['activate_warranty']:.2f}")
+    # On PostgreSQL the database's own CPU is in other processes: the server's alone would flatter.
+    by_cpu = "" if database_url else f"; by server CPU per request {cpu['whoami'] / cpu['activate_warranty']:.2f}"
+    print(f"  activate_warranty / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}{by_cpu}")
     if FLOOR in medians:
         print(f"  {FLOOR} / whoami = {medians[FLOOR] / medians['whoami']:.2f} (by CPU {cpu['whoami'] / cpu[FLOOR]:.2f}); "
               f"activate_warranty / floor = {medians['activate_warranty'] / medians[FLOOR]:.2f} "

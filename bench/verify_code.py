@@ -73,8 +73,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{cpus.describe()}")
     medians, cpu = print_loads(results)
     ratio = medians["verify_code"] / medians["whoami"]
-    print(f"  verify_code / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}; "
-          f"by server CPU per request {cpu['whoami'] / cpu['verify_code']:.2f}")
+    # On PostgreSQL the database's own CPU is in other processes: the server's alone would flatter.
+    by_cpu = "" if args.database_url else f"; by server CPU per request {cpu['whoami'] / cpu['verify_code']:.2f}"
+    print(f"  verify_code / whoami = {ratio:.2f} (target >= 0.5): {'PASS' if ratio >= 0.5 else 'MISS'}{by_cpu}")
     print(f"  get_qr (cached) / whoami = {medians['get_qr (cached)'] / medians['whoami']:.2f}")
     if BARE_WRITE in medians:
         print(f"  verify_code / {BARE_WRITE} = {medians['verify_code'] / medians[BARE_WRITE]:.2f} (for scale, no target)")

@@ -52,6 +52,20 @@ def test_only_statements_prepare_takes_are_tried(part):
     assert prepared._names["INSERT INTO part (code) VALUES (?)"] in statements_prepared()
 
 
+def test_a_bulk_statement_is_sent_as_it_is(part):
+    """Hundreds of parameters: a generic plan cached while the table was small would not follow its growth."""
+    codes = [f"c{n}" for n in range(prepared.MAX_PARAMETERS + 1)]
+    bulk = f"SELECT code FROM part WHERE code IN ({', '.join('?' * len(codes))})"
+    small = "SELECT code FROM part WHERE code IN (?, ?)"
+    with db.transaction():
+        db.execute("INSERT INTO part (code) VALUES (?)", ("c7",))
+    for _ in range(7):
+        assert db.execute(bulk, tuple(codes)).fetchall() == [("c7",)]
+        assert db.execute(small, ("c7", "x")).fetchall() == [("c7",)]
+    assert prepared._names[bulk] == prepared._UNPREPARABLE
+    assert prepared._names[small] in statements_prepared()
+
+
 def test_errors_still_arrive_as_peewees_and_roll_back(part):
     insert = "INSERT INTO part (code) VALUES (?)"
     with db.transaction():
