@@ -57,7 +57,8 @@ def _prepare(cursor: Any, sql: str) -> str | None:
 
     name = _names.get(sql)
     if name is None:
-        with _naming:  # PREPARE takes only these; a SAVEPOINT, say, is sent as it is
+        # PREPARE takes only these kinds (a SAVEPOINT, say, is sent as it is); bulk ones stay unprepared.
+        with _naming:
             preparable = sql.lstrip()[:6].upper().startswith(_PREPARABLE) and sql.count("?") <= MAX_PARAMETERS
             name = _names.setdefault(sql, f"traciqo_{len(_names)}" if preparable else _UNPREPARABLE)
     if name == _UNPREPARABLE:
