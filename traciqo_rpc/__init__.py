@@ -9,6 +9,7 @@ from .jobs import enqueue_after_commit
 from .pages import HtmlResult
 from .registry import background_job, whitelist
 from .results import FileResult
+from .routes import reads_body
 
 __all__ = [
     "FileResult",
@@ -21,5 +22,6 @@ __all__ = [
     "errors",
     "publish",
     "publish_many",
+    "reads_body",
     "whitelist",
 ]

@@ -2,44 +2,84 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
 from marshmallow import Schema, fields
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.types import Receive, Scope
+from starlette.types import Message, Receive, Scope
 
-from .errors import InvalidRequest
+from .errors import InvalidRequest, PayloadTooLarge, TraciqoError
+from .untrusted import NotJson, loads_json
 
 _STRUCTURED = (fields.List, fields.Dict, fields.Nested, fields.Tuple)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-async def read_body(scope: Scope, receive: Receive,
-                    headers: Mapping[bytes, bytes]) -> tuple[dict[str, Any], FormData | None]:
+async def read_body(scope: Scope, receive: Receive, headers: Mapping[bytes, bytes],
+                    limit: int) -> tuple[dict[str, Any], FormData | None]:
     """The JSON object or form of the body (the dispatcher calls this only for verbs that
-    carry one); 400 for anything unparseable."""
+    carry one), reading at most `limit` bytes: 413 past it, 400 for anything unparseable."""
+    receive = _bounded(receive, limit, headers.get(b"content-length"))
     content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
     if content_type in _FORM_TYPES:
         try:
             return {}, await Request(scope, receive).form()
-        except Exception as exc:  # malformed multipart
+        except TraciqoError:
+            raise
+        except Exception as exc:  # malformed multipart, too many fields or files
             raise InvalidRequest(f"Malformed form body: {exc}") from None
     body = await _read_all(receive)
     if not body.strip():
         return {}, None
     if content_type in ("application/json", "") or content_type.endswith("+json"):
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidRequest("Request body is not valid JSON") from None
+        data = loads_json(body)
         if not isinstance(data, dict):
             raise InvalidRequest("JSON body must be an object of named arguments")
         return data, None
     raise InvalidRequest(f"Unsupported content type {content_type!r}: send JSON or a form")
+
+
+def declared_length(value: bytes | None) -> int | None:
+    """The Content-Length header as a number (None when absent); 400 when it is not one."""
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise InvalidRequest("Content-Length must be a number of bytes")
+    return int(value)
+
+
+def _bounded(receive: Receive, limit: int, content_length: bytes | None) -> Receive:
+    """`receive` that stops with 413 once the body passes `limit` bytes, before reading more
+    when the declared length already does."""
+    declared = declared_length(content_length)
+    if declared is not None and declared > limit:
+        raise BodyTooLarge(limit)
+    received = 0
+
+    async def bounded_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise BodyTooLarge(limit)
+        return message
+
+    return bounded_receive
+
+
+class BodyTooLarge(PayloadTooLarge):
+    def __init__(self, limit: int) -> None:
+        # Close the connection: the rest of the body is not worth reading to keep it alive.
+        super().__init__(f"The request body is larger than this method accepts ({limit:,} bytes)",
+                         headers={"Connection": "close"})
+
+
+async def read_raw_body(receive: Receive, raw_headers: Sequence[tuple[bytes, bytes]], limit: int) -> bytes:
+    """The whole body as bytes, at most `limit` of them (413 past it)."""
+    return await _read_all(_bounded(receive, limit, dict(raw_headers).get(b"content-length")))
 
 
 async def _read_all(receive: Receive) -> bytes:
@@ -81,9 +121,9 @@ def _coerce(field: fields.Field | None, values: list[Any]) -> Any:
         text = values[0].strip()
         if text[:1] in ("[", "{"):
             try:
-                return json.loads(text)
-            except ValueError:
-                return values[0]
+                return loads_json(text, "A JSON-encoded argument")
+            except NotJson:
+                return values[0]  # not JSON after all: the schema says what it should be
     if isinstance(field, fields.List):
         return values
     return values[0] if len(values) == 1 else values

@@ -16,7 +16,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from . import errors
@@ -41,20 +41,38 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def parse_credentials(headers: Mapping[bytes, bytes]) -> Credentials | None:
+# Each credential form, by the headers that carry it. A request names one form, once: with
+# repeats or two forms, which one counts would be the server's guess (a dict keeps the last
+# header, so garbage then a valid key was let in). A new form joins this table.
+CREDENTIAL_FORMS = {
+    "X-Traciqo-API-Key and X-Traciqo-API-Secret": (b"x-traciqo-api-key", b"x-traciqo-api-secret"),
+    "Authorization": (b"authorization",),
+}
+# Headers that must not repeat: the credentials' and the environment's.
+SINGLE_HEADERS = frozenset({b"x-traciqo-sandbox", *(name for names in CREDENTIAL_FORMS.values() for name in names)})
+
+
+def parse_credentials(headers: Mapping[bytes, bytes],
+                      raw_headers: Sequence[tuple[bytes, bytes]] = ()) -> Credentials | None:
     """Credentials from X-Traciqo-API-Key/Secret, `Authorization: token k:s` or Basic; None if absent.
 
-    `headers` are the request's, as the ASGI server delivers them (lower-case byte names).
+    `headers` are the request's, as the ASGI server delivers them (lower-case byte names), and
+    `raw_headers` the list they came from, where a repeated name still shows (400 for a repeated
+    credential or environment header, or two credential forms).
     """
+    if len(raw_headers) > len(headers):  # some name repeats: one of ours?
+        _refuse_repeated(raw_headers)
     sandbox = headers.get(b"x-traciqo-sandbox")
     force = _parse_sandbox_flag(sandbox.decode("latin-1")) if sandbox is not None else False
     key = headers.get(b"x-traciqo-api-key")
     secret = headers.get(b"x-traciqo-api-secret")
+    authorization = headers.get(b"authorization")
     if key is not None or secret is not None:
+        if authorization is not None:
+            raise errors.InvalidRequest(f"Send credentials in one form, not two: {' or '.join(CREDENTIAL_FORMS)}")
         if not key or not secret:
             raise errors.AuthenticationError("Send both X-Traciqo-API-Key and X-Traciqo-API-Secret")
         return Credentials(key.decode("latin-1").strip(), secret.decode("latin-1").strip(), force)
-    authorization = headers.get(b"authorization")
     if not authorization:
         return None
     scheme, _, value = authorization.decode("latin-1").strip().partition(" ")
@@ -72,6 +90,15 @@ def parse_credentials(headers: Mapping[bytes, bytes]) -> Credentials | None:
     if not sep or not key_text or not secret_text:
         raise errors.AuthenticationError("Credentials must be '<api_key>:<api_secret>'")
     return Credentials(key_text, secret_text, force)
+
+
+def _refuse_repeated(raw_headers: Sequence[tuple[bytes, bytes]]) -> None:
+    seen: set[bytes] = set()
+    for name, _ in raw_headers:
+        if name in SINGLE_HEADERS:
+            if name in seen:
+                raise errors.InvalidRequest(f"The {name.decode('latin-1')} header must be sent once")
+            seen.add(name)
 
 
 def _parse_sandbox_flag(value: str) -> bool:

@@ -18,7 +18,7 @@ import peewee
 from starlette.types import Receive, Scope
 
 from . import errors
-from .arguments import merge, read_body
+from .arguments import declared_length, merge, read_body
 from .auth import Credentials, parse_credentials, permit
 from .batching import CommitFailed
 from .context import RequestContext
@@ -26,8 +26,9 @@ from .principal import Principal
 from .ratelimit import Decision
 from .registry import MethodSpec
 from .rendering import RawHeaders, Reply, encode_headers, error_reply, json_reply
-from .results import FileResult
+from .results import FileResult, attachment
 from .runtime import Runtime
+from .untrusted import refuse_unstorable_text
 
 log = logging.getLogger("traciqo.dispatch")
 
@@ -61,12 +62,13 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
             raise errors.MethodNotFound(f"Method {path} not found")
         if scope["method"] not in spec.methods:
             raise errors.MethodNotAllowed(f"{path} accepts {spec.allow_header}", headers={"Allow": spec.allow_header})
-        credentials = parse_credentials(headers)
+        credentials = parse_credentials(headers, scope["headers"])
         query = scope["query_string"]
         if scope["method"] == "GET":  # no body to read: skip a coroutine and the merging
             raw_args = merge(spec.schema, query, None, {}) if query else {}
         else:
-            json_body, form = await read_body(scope, receive, headers)
+            limit = await _body_limit(rt, spec, credentials, headers)
+            json_body, form = await read_body(scope, receive, headers, limit)
             raw_args = merge(spec.schema, query, form, json_body)
     except errors.TraciqoError as exc:
         return error_reply(exc, rt.settings.developer_mode), None
@@ -81,6 +83,23 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
         if rt.joins_batches(spec):
             return await invoke_batched(rt, call)
     return await rt.run_blocking(invoke, rt, call)
+
+
+async def _body_limit(rt: Runtime, spec: MethodSpec, credentials: Credentials | None,
+                      headers: Mapping[bytes, bytes]) -> int:
+    """How much of this call's body may be read: the method's limit, or a guest's small one.
+    A body larger than a guest's is read only for credentials that check out (a database read
+    when they are not cached), so made-up keys cannot have large bodies read and parsed."""
+    limit = spec.max_body_bytes or rt.settings.max_body_bytes
+    small = rt.settings.max_guest_body_bytes
+    if credentials is None or limit <= small:
+        return min(limit, small)
+    declared = declared_length(headers.get(b"content-length"))
+    if declared is not None and (declared <= small or declared > limit):
+        return limit  # small enough to read as it is, or refused without a look at the key
+    if rt.authenticator.cached(credentials) is None:
+        await rt.run_blocking(rt.authenticator.verify, credentials, rt.counters.generation())
+    return limit
 
 
 def _admits_without_io(rt: Runtime, call: Call) -> bool:
@@ -207,6 +226,7 @@ def enforce(decision: Decision, headers: RawHeaders) -> None:
 def load_arguments(spec: MethodSpec, raw_args: dict[str, Any]) -> dict[str, Any]:
     if not raw_args and not spec.schema.fields:
         return {}  # nothing to validate, nothing to default
+    refuse_unstorable_text(raw_args)
     try:
         return spec.schema.load(raw_args)
     except marshmallow.ValidationError as exc:
@@ -232,7 +252,7 @@ def success_reply(result: Any, headers: RawHeaders) -> Reply:
             media_type += "; charset=utf-8"
         file_headers = {"Content-Type": media_type, "X-Content-Type-Options": "nosniff"}
         if result.filename:
-            file_headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+            file_headers["Content-Disposition"] = attachment(result.filename)
         if result.max_age is not None:
             file_headers["Cache-Control"] = f"private, max-age={result.max_age}"
         return Reply(200, result.content, encode_headers(file_headers) + headers)

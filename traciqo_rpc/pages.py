@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, Response
 from . import errors
 from .batching import CommitFailed
 from .context import RequestContext
+from .untrusted import refuse_unstorable_text
 
 log = logging.getLogger("traciqo.pages")
 
@@ -75,13 +76,19 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
             except Exception as exc:
                 return failed(exc)
 
-        if on_the_loop:
-            try:
-                result = await func(ctx, params, query, headers)
-            except Exception as exc:
-                result = failed(exc)
+        try:
+            refuse_unstorable_text(params)
+            refuse_unstorable_text(query)
+        except errors.ValidationError as exc:
+            result = failed(exc)
         else:
-            result = await rt.run_blocking(render)
+            if on_the_loop:
+                try:
+                    result = await func(ctx, params, query, headers)
+                except Exception as exc:
+                    result = failed(exc)
+            else:
+                result = await rt.run_blocking(render)
         page_headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                         "Referrer-Policy": "no-referrer", **result.headers}
         return HTMLResponse(result.body, status_code=result.status, headers=page_headers)

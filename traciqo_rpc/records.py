@@ -34,11 +34,15 @@ class Name(fields.String):
         return text
 
 
+# Past any table we keep, and well inside the 64-bit integers both databases take.
+MAX_OFFSET = 2**31 - 1
+
+
 class PageArgs(Schema):
     """limit/offset pagination, as in Racko's API."""
 
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 def paginate(query: peewee.ModelSelect, limit: int, offset: int, row: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class MethodSpec:
     blocking: bool = True
     batched: bool = False
     many: Callable[[list[tuple[Any, dict[str, Any]]]], list[Any]] | None = None
+    max_body_bytes: int | None = None
 
     @property
     def allow_header(self) -> str:
@@ -44,6 +45,7 @@ def whitelist(
     blocking: bool = True,
     batched: bool = False,
     many: Callable[[list[tuple[Any, dict[str, Any]]]], list[Any]] | None = None,
+    max_body_bytes: int | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -68,6 +70,9 @@ def whitelist(
             The writer hands it all of a batch's calls to this method (on PostgreSQL too); if it
             raises, the batch runs again with each call alone (the function itself, in a
             savepoint), so only the call at fault fails.
+        max_body_bytes: the largest request body this method reads (413 past it), for methods
+            that take more than TRACIQO_MAX_BODY_BYTES (1 MB) in one call, e.g. a bulk import.
+            A call without credentials in its headers is read to TRACIQO_MAX_GUEST_BODY_BYTES at most.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
@@ -97,6 +102,7 @@ def whitelist(
             blocking=blocking,
             batched=batched,
             many=many,
+            max_body_bytes=max_body_bytes,
         )
         setattr(func, _SPEC_ATTR, spec)
         return func

@@ -11,7 +11,8 @@ from . import service
 from .schema import AddSerialNumbersArgs, SerialArgs, UnregisteredArgs, VoidSerialArgs
 
 
-@whitelist(methods=["POST"], schema=AddSerialNumbersArgs)
+# 10,000 entries of up to ~700 characters each, with room for JSON's escapes.
+@whitelist(methods=["POST"], schema=AddSerialNumbersArgs, max_body_bytes=16 * 1024 * 1024)
 def add_serial_numbers(ctx: RequestContext, serial_numbers: list[dict[str, Any]]) -> dict[str, Any]:
     """Add up to 10,000 serials in one call; ones that exist already are reported, not duplicated."""
     return service.add_serial_numbers(ctx, serial_numbers)

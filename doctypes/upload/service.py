@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from traciqo_rpc import FileResult, errors, runtime
+from traciqo_rpc import FileResult, errors, reads_body, runtime
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
 
@@ -39,12 +39,23 @@ def upload_url(ctx: RequestContext, file_name: str, file_type: str, file_size: i
             "expires_in": URL_LIFETIME_SECONDS}
 
 
-def receive(ctx: RequestContext, params: dict[str, str], headers: dict[str, str], body: bytes) -> dict[str, Any]:
-    """PUT /upload/<token>: store the body if the signed URL allows it."""
+def _grant(token: str) -> dict[str, Any]:
+    """What a signed upload URL allows."""
     try:
-        grant = _signer(runtime.get().secret_key).loads(params["token"], max_age=URL_LIFETIME_SECONDS)
+        return _signer(runtime.get().secret_key).loads(token, max_age=URL_LIFETIME_SECONDS)
     except BadSignature:  # tampered or expired (SignatureExpired is a BadSignature)
         raise errors.PermissionError("The upload URL is invalid or has expired") from None
+
+
+def granted_size(params: dict[str, str], headers: dict[str, str]) -> int:
+    """Before the body is read: the signed URL must be valid, and no more than it allows is read."""
+    return min(_grant(params["token"])["s"], runtime.get().settings.max_upload_bytes)
+
+
+@reads_body(granted_size)
+def receive(ctx: RequestContext, params: dict[str, str], headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    """PUT /upload/<token>: store the body if the signed URL allows it."""
+    grant = _grant(params["token"])
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != grant["t"]:
         raise errors.ValidationError(f"This URL accepts {grant['t']}, not {content_type or 'no type'}",
