@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 
 from doctypes.event.model import Event
-from traciqo_rpc import db, enqueue_after_commit, runtime
+from traciqo_rpc import db, enqueue_after_commit, outbound, runtime
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 
-from . import signing, ssrf
+from . import signing
 from .model import FAILED, PENDING, SUCCEEDED, Delivery, DeliveryAttempt, WebhookEndpoint
 
 log = logging.getLogger("traciqo.webhooks")
@@ -45,8 +45,8 @@ WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (leased_until IS NULL O
 
 # One client for the process: building one loads the CA bundle (tens of ms). Created at
 # import, so forked job horses inherit it instead of building their own; it holds no
-# connection before a send, and httpx clients are safe to share between threads.
-_http = httpx.Client(timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT), follow_redirects=False)
+# connection before a send, and is safe to share between threads.
+_http = outbound.Client(connect_timeout=CONNECT_TIMEOUT, total_timeout=TOTAL_TIMEOUT)
 
 
 def new_delivery_id() -> str:
@@ -138,13 +138,14 @@ def attempt(ctx: RequestContext, delivery_id: str) -> str | None:
     started, clock = db.utcnow(), time.perf_counter()
     status_code, excerpt, error, retry_after = None, "", None, None
     try:
-        ssrf.check(endpoint.url, runtime.get().settings.webhook_allow_cidrs)
         body = bytes(event.body)
-        response = _http.post(endpoint.url, content=body, headers=signing.headers(
-            event.name, event.id, body, int(time.time()), _secrets_in_use(endpoint)))
+        # Checked again at every send: where a name points can change after registration.
+        response = _http.post(endpoint.url, outbound.networks(runtime.get().settings.webhook_allow_cidrs),
+                              content=body, headers=signing.headers(
+                                  event.name, event.id, body, int(time.time()), _secrets_in_use(endpoint)))
         status_code, excerpt = response.status_code, response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
         retry_after = _retry_after(response.headers.get("retry-after"))
-    except ssrf.UnsafeUrl as exc:
+    except outbound.UnsafeUrl as exc:
         error = f"UnsafeUrl: {exc.message}"[:255]
     except httpx.HTTPError as exc:
         error = type(exc).__name__

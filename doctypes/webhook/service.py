@@ -7,13 +7,13 @@ import json
 from typing import Any
 
 from doctypes.event.service import store_event
-from traciqo_rpc import db, enqueue_after_commit, errors, events, runtime
+from traciqo_rpc import db, enqueue_after_commit, errors, events, outbound, runtime
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate, public_id
 
 from . import delivery as deliveries
-from . import signing, ssrf
+from . import signing
 from .model import FAILED, PENDING, Delivery, DeliveryAttempt, WebhookEndpoint
 
 PING = "Ping Test"
@@ -35,7 +35,8 @@ def _check_events(names: list[str]) -> list[str]:
 
 
 def _check_url(url: str) -> None:
-    ssrf.check(url, runtime.get().settings.webhook_allow_cidrs)
+    """Refused at registration when it leads somewhere private; checked again at every send."""
+    outbound.check(url, outbound.networks(runtime.get().settings.webhook_allow_cidrs))
 
 
 def endpoint_dict(endpoint: WebhookEndpoint) -> dict[str, Any]:

@@ -28,7 +28,7 @@ class Receiver:
 
 
 @contextlib.contextmanager
-def receiver() -> Iterator[Receiver]:
+def receiver(host: str = "127.0.0.1", port: int = 0) -> Iterator[Receiver]:
     state = Receiver(url="")
     lock = threading.Lock()
 
@@ -50,8 +50,8 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_port}/hook"
+    server = ThreadingHTTPServer((host, port), Handler)
+    state.url = f"http://{host}:{server.server_port}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
