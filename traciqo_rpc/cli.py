@@ -30,6 +30,8 @@ def call(rt: runtime.Runtime, func: Callable[[RequestContext], Any]) -> Any:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .serving import uvicorn_options
+
     uvicorn.run(
         "traciqo_rpc.app:create_app",
         factory=True,
@@ -39,38 +41,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=False,  # our middleware logs one line per request, with the request id
         log_level="warning",
         proxy_headers=True,
+        **uvicorn_options(Settings.from_env()),
     )
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    import threading
-
-    from rq import Worker
-
-    from .jobs import QUEUE_NAMES, queue
+    from .worker import run_process_worker
 
     rt = build_runtime()
     if rt.embedded_queue:
         print("TRACIQO_REDIS_URL is not set: in the embedded mode `serve` runs the jobs itself.", file=sys.stderr)
         return 2
     rt.release_connections()  # job horses are forked; each opens its own connection
-
-    def tick_forever() -> None:
-        import time
-
-        while True:
-            try:
-                rt.ticker.tick()
-            except Exception:
-                runtime.log.exception("periodic ticker failed")
-            time.sleep(1)
-
-    if not args.burst:  # a burst run works the queue it finds and nothing more
-        threading.Thread(target=tick_forever, name="traciqo-ticker", daemon=True).start()
-    worker = Worker([queue(rt.redis, n) for n in QUEUE_NAMES], connection=rt.redis)
-    worker.work(burst=args.burst, with_scheduler=not args.burst, logging_level=rt.settings.log_level)
-    return 0
+    return run_process_worker(rt.settings.redis_url, rt.ticker, args.burst, rt.settings.log_level)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

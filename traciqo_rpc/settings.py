@@ -38,6 +38,19 @@ class Settings:
     auth_cache_seconds: float = 2.0
     # Largest request body a raw route (file upload) accepts.
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Largest body a method reads (a method may declare more); without credentials in the
+    # headers, at most the guest size is read (a sign-in form, a token in the body).
+    max_body_bytes: int = 1024 * 1024
+    max_guest_body_bytes: int = 64 * 1024
+    # Slow and idle clients (traciqo_rpc/serving.py): seconds to send a request head, and to
+    # send a body (plus one second per http_body_min_rate bytes); idle keep-alive seconds;
+    # the largest request head; open connections per process (lowered to fit the open-file limit).
+    http_header_timeout: float = 15.0
+    http_body_timeout: float = 15.0
+    http_body_min_rate: int = 1024
+    http_keepalive_timeout: int = 5
+    http_max_head_bytes: int = 64 * 1024
+    http_max_connections: int = 1000
     # Overrides every guest method's per-IP limit (requests/minute); 0 turns the limits off.
     guest_rate_limit: int | None = None
     # A code verified more often than this is reported as a likely cloned label.
@@ -69,6 +82,14 @@ class Settings:
             threads=int(env.get("TRACIQO_THREADS") or defaults.threads),
             auth_cache_seconds=float(env.get("TRACIQO_AUTH_CACHE_SECONDS") or defaults.auth_cache_seconds),
             max_upload_bytes=int(env.get("TRACIQO_MAX_UPLOAD_BYTES") or defaults.max_upload_bytes),
+            max_body_bytes=int(env.get("TRACIQO_MAX_BODY_BYTES") or defaults.max_body_bytes),
+            max_guest_body_bytes=int(env.get("TRACIQO_MAX_GUEST_BODY_BYTES") or defaults.max_guest_body_bytes),
+            http_header_timeout=float(env.get("TRACIQO_HTTP_HEADER_TIMEOUT") or defaults.http_header_timeout),
+            http_body_timeout=float(env.get("TRACIQO_HTTP_BODY_TIMEOUT") or defaults.http_body_timeout),
+            http_body_min_rate=int(env.get("TRACIQO_HTTP_BODY_MIN_RATE") or defaults.http_body_min_rate),
+            http_keepalive_timeout=int(env.get("TRACIQO_HTTP_KEEPALIVE_TIMEOUT") or defaults.http_keepalive_timeout),
+            http_max_head_bytes=int(env.get("TRACIQO_HTTP_MAX_HEAD_BYTES") or defaults.http_max_head_bytes),
+            http_max_connections=int(env.get("TRACIQO_HTTP_MAX_CONNECTIONS") or defaults.http_max_connections),
             guest_rate_limit=int(env["TRACIQO_GUEST_RATE_LIMIT"]) if env.get("TRACIQO_GUEST_RATE_LIMIT") else None,
             max_scans_before_suspicious=int(
                 env.get("TRACIQO_MAX_SCANS") or defaults.max_scans_before_suspicious

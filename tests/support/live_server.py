@@ -11,13 +11,18 @@ from typing import Any
 
 import uvicorn
 
+from traciqo_rpc.serving import uvicorn_options
+
 
 @contextlib.contextmanager
 def live_server(app: Any) -> Iterator[str]:
+    """Served as `traciqo-rpc serve` serves it: our protocol, with the app's connection limits."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    options = uvicorn_options(app.state.runtime.settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                                           **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
