@@ -283,3 +283,39 @@ def test_a_batch_of_scans_reaches_each_workspaces_own_subscribers(client, rt, wo
                        for r in my_inbox.requests)
         assert scans == [(my_code, 1), (my_code, 2)]
         assert [r.headers["x-traciqo-event"] for r in their_inbox.requests] == ["Code Created"]
+
+
+def test_a_name_that_rebinds_to_loopback_never_gets_a_delivery(make_app, settings, make_workspace, monkeypatch):
+    """The endpoint's name answers 127.0.0.2 (allowed here, standing in for a public address) and
+    then 127.0.0.1, in turn. A send is refused when its check sees 127.0.0.1, and otherwise goes
+    to 127.0.0.2 itself: the name is never resolved a second time by the HTTP client."""
+    import itertools
+    import socket
+
+    from starlette.testclient import TestClient
+
+    app = make_app(settings.with_changes(webhook_allow_cidrs=("127.0.0.2/32",)))
+    rt = app.state.runtime
+    headers = key_headers(make_workspace("rebind"))
+    with receiver("127.0.0.2") as public:
+        port = int(public.url.rsplit(":", 1)[1].split("/")[0])
+        with receiver("127.0.0.1", port) as private, TestClient(app) as client:
+            answers = itertools.cycle(["127.0.0.2", "127.0.0.1"])
+            real_getaddrinfo = socket.getaddrinfo
+
+            def flipping(host, *args, **kwargs):
+                if host == "rebind.example":
+                    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+                return real_getaddrinfo(host, *args, **kwargs)
+
+            monkeypatch.setattr(socket, "getaddrinfo", flipping)
+            created = client.post(API + "create_webhook", headers=headers,
+                                  json={"url": f"http://rebind.example:{port}/hook", "events": ["Ping Test"]})
+            assert created.status_code == 200, created.text
+            for _ in range(6):
+                ping = client.post(API + "ping_webhook", json={"webhook_id": created.json()["message"]["id"]},
+                                   headers=headers)
+                assert ping.status_code == 200
+                pump(rt, lambda: not Delivery.select().where(Delivery.status == "pending").exists())
+            assert private.requests == []
+            assert len(public.requests) == Delivery.select().where(Delivery.status == "succeeded").count() > 0
