@@ -2,22 +2,19 @@
 
 With TRACIQO_REDIS_URL the jobs go to a real Redis and `traciqo-rpc worker` processes run
 them. Without it, the same RQ code paths run over an in-process fakeredis server with a
-worker thread, so `make run` needs nothing installed.
+worker thread (worker.py), so `make run` needs nothing installed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import redis
-from rq import Queue, SimpleWorker
-from rq.scheduler import RQScheduler
-from rq.timeouts import TimerDeathPenalty
+from rq import Queue
 
 from . import runtime
 from .context import RequestContext
@@ -40,6 +37,11 @@ def connect_redis(url: str | None) -> redis.Redis:
 
 def queue(connection: redis.Redis, name: str = "default") -> Queue:
     return Queue(name, connection=connection)
+
+
+def queued_jobs() -> int:
+    """Jobs waiting in the default queue (not the scheduled or running ones)."""
+    return queue(runtime.get().redis).count
 
 
 def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: Any, delay: float = 0,
@@ -80,57 +82,6 @@ def run_job(path: str, scope: Sequence[Any] | None, request_id: str, args: list,
     result = rt.run_in_transaction(ctx, lambda: func(ctx, *args, **kwargs), transaction=job_runs_in_transaction(func))
     rt.enqueuer.submit(lambda: None).result(timeout=30)  # a forked job horse exits right after: push first
     return result
-
-
-class ThreadWorker(SimpleWorker):
-    """RQ's SimpleWorker made safe for a non-main thread (no signals, timer-based timeouts)."""
-
-    death_penalty_class = TimerDeathPenalty
-
-    def _install_signal_handlers(self) -> None:
-        pass
-
-
-class EmbeddedWorker:
-    """Runs an RQ worker, RQ's scheduled-job mover and the periodic ticker in daemon threads."""
-
-    def __init__(self, connection: redis.Redis, ticker: PeriodicTicker | None = None) -> None:
-        self.connection = connection
-        self.ticker = ticker
-        self._stop = threading.Event()
-        # A short TTL makes the blocking dequeue wake every second, so a stop is seen quickly.
-        self.worker = ThreadWorker([queue(connection, n) for n in QUEUE_NAMES], connection=connection,
-                                   worker_ttl=16)
-
-    def start(self) -> None:
-        for target, name in ((self._work, "traciqo-worker"), (self._schedule, "traciqo-scheduler")):
-            threading.Thread(target=target, name=name, daemon=True).start()
-
-    def _work(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.worker.work(logging_level="WARNING")
-            except Exception:  # pragma: no cover - logged, then the loop goes on
-                log.exception("embedded worker failed")
-                self._stop.wait(1)
-
-    def _schedule(self) -> None:
-        scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.connection, logging_level="WARNING")
-        scheduler._connection = self.connection  # share the in-process server, not a copy
-        while not self._stop.is_set():
-            try:
-                scheduler.acquire_locks()
-                scheduler.enqueue_scheduled_jobs()
-                if self.ticker:
-                    self.ticker.tick()
-            except Exception:  # pragma: no cover
-                log.exception("embedded scheduler failed")
-            self._stop.wait(0.5)
-
-    def stop(self) -> None:
-        """Ask the threads to stop; they finish their current job and exit within a second."""
-        self._stop.set()
-        self.worker._stop_requested = True
 
 
 class PeriodicTicker:

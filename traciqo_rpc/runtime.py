@@ -14,7 +14,7 @@ from typing import Any
 import peewee
 import redis
 
-from . import batching, db, jobs, prepared, registry, wiring
+from . import batching, db, jobs, prepared, registry, wiring, worker
 from .auth import Authenticator
 from .caching import SettingsCache
 from .checkpoint import Checkpointer
@@ -60,7 +60,7 @@ class Runtime:
         self.settings_cache = SettingsCache(self.counters.generation, settings.auth_cache_seconds)
         self.request_log = RequestLogBuffer(wired.request_log_writer)
         self.ticker = jobs.PeriodicTicker(self.redis, wired.scheduled_jobs)
-        self._embedded_worker: jobs.EmbeddedWorker | None = None
+        self._embedded_worker: worker.EmbeddedWorker | None = None
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
         self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
@@ -141,7 +141,7 @@ class Runtime:
         if self.checkpointer is not None:
             self.checkpointer.start()
         if self.embedded_queue:
-            self._embedded_worker = jobs.EmbeddedWorker(self.redis, self.ticker)
+            self._embedded_worker = worker.EmbeddedWorker(self.redis, self.ticker)
             self._embedded_worker.start()
 
     def stop_background(self) -> None:

@@ -24,6 +24,7 @@ from doctypes.event.model import Event
 from traciqo_rpc import db, enqueue_after_commit, outbound, runtime
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
+from traciqo_rpc.jobs import queued_jobs
 
 from . import signing
 from .model import FAILED, PENDING, SUCCEEDED, Delivery, DeliveryAttempt, WebhookEndpoint
@@ -34,7 +35,10 @@ CONNECT_TIMEOUT, TOTAL_TIMEOUT = 5.0, 15.0
 EXCERPT_BYTES = 2048
 DISABLE_AFTER = dt.timedelta(days=5)
 MAX_RETRY_AFTER = dt.timedelta(hours=24)
-SWEEP_BATCH = 500
+# The sweeper tops the queue up to this many waiting jobs: a backlog of thousands (a Redis
+# restart loses its queue) goes back in a sweep or two, and a busy queue is not buried under
+# copies of jobs it already holds (a copy costs one UPDATE that finds the lease taken).
+SWEEP_QUEUE_ROOM = 10_000
 ALL_EVENTS = "*"
 
 _SUBSCRIBED_SQL = "SELECT id, events FROM webhook_endpoint WHERE workspace_id = ? AND is_sandbox = ? AND enabled = ?"
@@ -221,14 +225,18 @@ def _retry_after(value: str | None) -> dt.timedelta | None:
 
 
 def sweep(ctx: RequestContext) -> int:
-    """Queue every due delivery nobody holds: after a Redis outage, a killed worker, or a retry."""
+    """Queue the due deliveries nobody holds, oldest first, as many as the queue has room for:
+    after a Redis outage, a killed worker, or a retry."""
     from .jobs import deliver_webhook
 
+    room = SWEEP_QUEUE_ROOM - queued_jobs()
+    if room <= 0:
+        return 0
     now = db.utcnow()
     due = (Delivery.select(Delivery.id)
            .where((Delivery.status == PENDING) & (Delivery.next_attempt_at <= now)
                   & (Delivery.leased_until.is_null() | (Delivery.leased_until < now)))
-           .order_by(Delivery.next_attempt_at).limit(SWEEP_BATCH).tuples())
+           .order_by(Delivery.next_attempt_at).limit(room).tuples())
     ids = [delivery_id for (delivery_id,) in due]
     for delivery_id in ids:
         enqueue_after_commit(ctx, deliver_webhook, delivery_id)

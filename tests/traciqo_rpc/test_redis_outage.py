@@ -1,0 +1,141 @@
+"""`traciqo-rpc worker` outlives Redis: a real redis-server stopped and started again under load.
+
+Nothing is lost: events written while Redis was away, and jobs Redis lost with its queue (it
+runs without persistence here), reach their endpoints once it is back."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from doctypes.webhook.model import Delivery
+from tests.support.helpers import key_headers
+from tests.support.receiver import receiver
+
+SCRIPT = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class RedisServer:
+    """A private redis-server on a free loopback port that a test may stop and start."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()  # as a crash would: nothing is saved
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path) -> Iterator[RedisServer]:
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed (CI installs it)")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def worker_process(settings, redis_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    log = tmp_path / "worker.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}
+    env.update(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=redis_url,
+               TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_WEBHOOK_ALLOW_CIDRS="127.0.0.0/8",
+               TRACIQO_LOG_LEVEL="WARNING", TRACIQO_SECRET_KEY="test-secret-key")
+    with log.open("wb") as output:
+        worker = subprocess.Popen([SCRIPT, "worker"], cwd=tmp_path, env=env, start_new_session=True,
+                                  stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield worker, log
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+
+
+def wait_until(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(0.1)
+
+
+def test_the_worker_outlives_a_redis_outage(make_app, settings, redis_server, tmp_path):
+    from starlette.testclient import TestClient
+
+    app = make_app(settings.with_changes(redis_url=redis_server.url))
+    from doctypes.workspace.service import create_workspace
+    from tests.support.helpers import call
+
+    headers = key_headers(call(app.state.runtime, lambda ctx: create_workspace(ctx, "outage", "enterprise")))
+    delivered = lambda: Delivery.select().where(Delivery.status == "succeeded").count()  # noqa: E731
+
+    def create_codes(client: TestClient, count: int, prefix: str) -> None:
+        for i in range(count):
+            response = client.post("/api/method/doctypes.auth_code.api.create_code", headers=headers,
+                                   json={"batch_name": f"{prefix}{i}"})
+            assert response.status_code == 200, response.text
+
+    with receiver() as inbox, TestClient(app) as client, worker_process(settings, redis_server.url, tmp_path) as (
+            worker, log):
+        created = client.post("/api/method/doctypes.webhook.api.create_webhook", headers=headers,
+                              json={"url": inbox.url, "events": ["Code Created"]})
+        assert created.status_code == 200, created.text
+        time.sleep(6)  # idle longer than the old 5 s socket timeout: no false alarms
+        idle = log.read_text()
+        assert "Timeout" not in idle and "could not connect" not in idle and "ERROR" not in idle, idle
+        create_codes(client, 20, "before")
+        wait_until(lambda: delivered() >= 1, 30, "the worker delivers")
+
+        redis_server.stop()
+        create_codes(client, 20, "during")  # answered; their jobs cannot be queued
+        time.sleep(4)
+        assert worker.poll() is None, log.read_text()[-3000:]
+        redis_server.start()  # empty: what it held is gone
+
+        wait_until(lambda: delivered() == 40, 90, "every event is delivered after the outage")
+        assert worker.poll() is None
+        assert len({r.headers["webhook-id"] for r in inbox.requests}) == 40
+    assert "Redis is back" in log.read_text()
