@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import time
 from collections.abc import Callable
@@ -32,6 +33,20 @@ class Name(fields.String):
         if not text:
             raise ValidationError("Must not be blank.")
         return text
+
+
+class UtcDateTime(fields.DateTime):
+    """A date and time with or without an offset, loaded as naive UTC (how both databases store
+    times); one that UTC cannot hold (year 1 at +05:00) is refused, not a crash."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        if loaded.tzinfo is None:
+            return loaded
+        try:
+            return loaded.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            raise ValidationError("Out of range once converted to UTC.") from None
 
 
 # Past any table we keep, and well inside the 64-bit integers both databases take.

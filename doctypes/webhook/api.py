@@ -15,7 +15,6 @@ from .schema import (
     RedeliverArgs,
     UpdateWebhookArgs,
     WebhookRefArgs,
-    naive_utc,
 )
 
 
@@ -67,7 +66,7 @@ def get_delivery(ctx: RequestContext, delivery_id: str) -> dict[str, Any]:
 def redeliver(ctx: RequestContext, delivery_id: str | None = None, status: str | None = None,
               since: dt.datetime | None = None, until: dt.datetime | None = None) -> dict[str, Any]:
     """Send again with the same webhook-id: one delivery, or status=failed within since/until."""
-    return service.redeliver(ctx, delivery_id, naive_utc(since), naive_utc(until))
+    return service.redeliver(ctx, delivery_id, since, until)
 
 
 @whitelist(methods=["GET"])

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from traciqo_rpc.records import PageArgs
+from traciqo_rpc.records import PageArgs, UtcDateTime
 
 from .model import FAILED, PENDING, SUCCEEDED
 
@@ -43,8 +41,8 @@ class DeliveryRefArgs(Schema):
 class RedeliverArgs(Schema):
     delivery_id = fields.String(validate=validate.Length(min=1, max=40))
     status = fields.String(validate=validate.OneOf([FAILED]))
-    since = fields.DateTime()
-    until = fields.DateTime()
+    since = UtcDateTime()
+    until = UtcDateTime()
 
     @validates_schema
     def _one_way(self, data: dict, **_: object) -> None:
@@ -53,8 +51,3 @@ class RedeliverArgs(Schema):
         if "status" in data and "since" not in data:
             raise ValidationError("A time range needs since.", "since")
 
-
-def naive_utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
