@@ -171,8 +171,12 @@ async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[
         answer = await _submit(_activate_all, _ACTIVATE.load(_query(scope)))
     else:
         answer, status = "not found", 404
-    await send({"type": "http.response.start", "status": status, "headers": _JSON})
-    await send({"type": "http.response.body", "body": dumps({"message": answer})})
+    body = dumps({"message": answer})
+    # A length, as our dispatcher sends: without one uvicorn answers chunked, which the Python
+    # load generator (it reads Content-Length) took for a failure on every other request.
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*_JSON, (b"content-length", b"%d" % len(body))]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _verify(scope: dict[str, Any]) -> Any:

@@ -28,7 +28,7 @@ from .registry import MethodSpec
 from .rendering import RawHeaders, Reply, encode_headers, error_reply, json_reply
 from .results import FileResult, attachment
 from .runtime import Runtime
-from .untrusted import refuse_unstorable_text
+from .untrusted import check_arguments
 
 log = logging.getLogger("traciqo.dispatch")
 
@@ -226,7 +226,7 @@ def enforce(decision: Decision, headers: RawHeaders) -> None:
 def load_arguments(spec: MethodSpec, raw_args: dict[str, Any]) -> dict[str, Any]:
     if not raw_args and not spec.schema.fields:
         return {}  # nothing to validate, nothing to default
-    refuse_unstorable_text(raw_args)
+    check_arguments(raw_args)
     try:
         return spec.schema.load(raw_args)
     except marshmallow.ValidationError as exc:

@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, Response
 from . import errors
 from .batching import CommitFailed
 from .context import RequestContext
-from .untrusted import refuse_unstorable_text
+from .untrusted import check_arguments
 
 log = logging.getLogger("traciqo.pages")
 
@@ -77,8 +77,8 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
                 return failed(exc)
 
         try:
-            refuse_unstorable_text(params)
-            refuse_unstorable_text(query)
+            check_arguments(params)
+            check_arguments(query)
         except errors.ValidationError as exc:
             result = failed(exc)
         else:

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from .arguments import read_raw_body
 from .context import RequestContext
 from .dispatch import success_reply
-from .untrusted import refuse_unstorable_text
+from .untrusted import check_arguments
 
 BodyLimit = Callable[[dict[str, str], dict[str, str]], int]
 _LIMIT_ATTR = "__traciqo_body_limit__"
@@ -41,7 +41,7 @@ def route_endpoint(func: Callable[..., Any]) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         rt = request.app.state.runtime
         params, headers = dict(request.path_params), dict(request.headers)
-        refuse_unstorable_text(params)
+        check_arguments(params)
         body = b""
         if request.method not in ("GET", "HEAD"):
             if declared_limit is None:

@@ -1,16 +1,16 @@
 """What every client-sent value passes before a schema sees it: JSON of bounded depth, and
 text a database can store.
 
-Python's JSON parser recurses once per level of nesting, so a body of 10,000 brackets ends in
-RecursionError; a lone surrogate (a JSON escape such as \\ud800) cannot be encoded to UTF-8
-for SQLite, and PostgreSQL refuses NUL in text. Both are refused here, for every argument,
-before anything else runs.
+Python's JSON parser recurses once per level of nesting, so a body of 10,000 brackets ended in
+RecursionError (a 500); a lone surrogate (a JSON escape such as \\ud800) cannot be encoded to
+UTF-8 for SQLite, and PostgreSQL refuses NUL in text. The parser's own recursion limit stops
+the deepest JSON; one walk over every argument (from a body, a query string or a form) then
+refuses nesting past MAX_JSON_DEPTH and unstorable text, before the method's schema runs.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,29 +20,25 @@ from .errors import InvalidRequest, ValidationError
 # nothing downstream (schemas, rendering) comes near the interpreter's recursion limit.
 MAX_JSON_DEPTH = 32
 
-# The closing quote is optional so that an unterminated string ends the match instead of
-# making the engine retry from every later quote (quadratic on a body of `"\"\"...`).
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
-_INNERMOST_PAIR = re.compile(r"\[\]|\{\}")
-
 
 class NotJson(InvalidRequest):
     """The text does not parse as JSON."""
 
 
 class JsonTooDeep(InvalidRequest):
-    """Nested deeper than MAX_JSON_DEPTH (or its brackets do not balance)."""
+    """Nested deeper than MAX_JSON_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(f"Arguments may be nested at most {MAX_JSON_DEPTH} levels deep")
 
 
 def loads_json(text: str | bytes, what: str = "The request body") -> Any:
-    """Parse client JSON: 400 when it is not JSON, is nested deeper than MAX_JSON_DEPTH or uses
-    NaN/Infinity (not JSON, though Python's parser takes them)."""
+    """Parse client JSON: 400 when it is not JSON (NaN and Infinity included, which Python's
+    parser takes) or nests past what the parser can recurse into."""
     try:
-        if isinstance(text, bytes):
-            text = text.decode(json.detect_encoding(text))
-        check_json_depth(text, what)
         return json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise JsonTooDeep() from None
     except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise NotJson(f"{what} is not valid JSON") from None
 
@@ -51,28 +47,14 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
-def check_json_depth(text: str, what: str) -> None:
-    """Refuse nesting deeper than MAX_JSON_DEPTH without recursing: strip the strings, keep the
-    brackets, and remove the innermost pairs one level at a time."""
-    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
-        return  # cannot be deeper than it has brackets: most bodies stop here
-    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
-    for _ in range(MAX_JSON_DEPTH):
-        brackets, removed = _INNERMOST_PAIR.subn("", brackets)
-        if not brackets or not removed:
-            break
-    if brackets:  # deeper than the limit, or unbalanced (which is not JSON either)
-        raise JsonTooDeep(f"{what} is not valid JSON or is nested deeper than {MAX_JSON_DEPTH} levels")
-
-
-def refuse_unstorable_text(args: Mapping[str, Any]) -> None:
-    """417 naming the argument when any string in `args` (keys included, at any depth) holds a
-    NUL character or a lone surrogate."""
+def check_arguments(args: Mapping[str, Any]) -> None:
+    """400 when an argument nests deeper than MAX_JSON_DEPTH; 417 naming the argument when a
+    string in it (keys included, at any depth) holds a NUL character or a lone surrogate."""
     for name, value in args.items():
         problem = _text_problem(name) if isinstance(name, str) else None
         where: list[Any] = [printable(name)]
         if problem is None:
-            found = _find_problem(value)
+            found = _find_problem(value, 1)
             if found is not None:
                 problem, inner = found
                 where += inner
@@ -81,22 +63,24 @@ def refuse_unstorable_text(args: Mapping[str, Any]) -> None:
                                   field_errors=_nested(where, [problem]))
 
 
-def _find_problem(value: Any) -> tuple[str, list[Any]] | None:
+def _find_problem(value: Any, depth: int) -> tuple[str, list[Any]] | None:
     """The first unstorable string inside `value` and the path to it."""
     if isinstance(value, str):
         problem = _text_problem(value)
         return (problem, []) if problem else None
+    if isinstance(value, (dict, list)) and depth > MAX_JSON_DEPTH:
+        raise JsonTooDeep()
     if isinstance(value, dict):
         for key, item in value.items():
             problem = _text_problem(key) if isinstance(key, str) else None
             if problem:
                 return problem, [printable(key)]
-            found = _find_problem(item)
+            found = _find_problem(item, depth + 1)
             if found:
                 return found[0], [key, *found[1]]
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found = _find_problem(item)
+            found = _find_problem(item, depth + 1)
             if found:
                 return found[0], [index, *found[1]]
     return None
