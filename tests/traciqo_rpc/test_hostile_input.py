@@ -245,3 +245,12 @@ def test_two_credential_forms_are_400(client, workspace):
 def test_other_repeated_headers_are_fine(client, workspace):
     headers = [*key_headers(workspace).items(), ("Accept", "text/html"), ("Accept", "application/json")]
     assert client.get(WHOAMI, headers=headers).status_code == 200
+
+
+def test_invalid_utf8_is_a_client_error(client):
+    body = client.post(ECHO, content=b'{"name": "\xff\xfe"}', headers={"Content-Type": "application/json"})
+    assert body.status_code == 400
+    for response in (client.get(ECHO + "?name=%ff%fe"),
+                     client.post(ECHO, content=b"name=%ff%fe", headers={"Content-Type": "application/x-www-form-urlencoded"}),
+                     client.post(ECHO, content=b"name=\xff\xfe", headers={"Content-Type": "application/x-www-form-urlencoded"})):
+        assert 200 <= response.status_code < 500, response.text
