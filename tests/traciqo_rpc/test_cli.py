@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-SCRIPT = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
+from tests.support.processes import SCRIPT, command_env
 
 
 @pytest.fixture
 def cli(tmp_path):
     """Run `traciqo-rpc ...` in tmp_path with a SQLite file and data folder relative to it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}
-    env["TRACIQO_LOG_LEVEL"] = "WARNING"
+    env = command_env(TRACIQO_LOG_LEVEL="WARNING")
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run([SCRIPT, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
@@ -106,7 +102,7 @@ def test_codes_export_streams_a_batch(cli, tmp_path):
     )
     subprocess.run([sys.executable, "-c", script, f"{created['live']['api_key']}:{created['live']['api_secret']}"],
                    cwd=tmp_path, check=True, capture_output=True, timeout=60,
-                   env={**{k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}, "TRACIQO_LOG_LEVEL": "WARNING"})
+                   env=command_env(TRACIQO_LOG_LEVEL="WARNING"))
     result = cli("codes", "export", "--workspace", "Exporter", "--batch", "B", "--out", "codes.csv")
     assert "250 codes written" in result.stderr
     rows = list(csv.DictReader((tmp_path / "codes.csv").open()))

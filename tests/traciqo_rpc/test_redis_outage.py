@@ -6,12 +6,9 @@ runs without persistence here), reach their endpoints once it is back."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,9 +18,9 @@ import redis
 
 from doctypes.webhook.model import Delivery
 from tests.support.helpers import key_headers
+from tests.support.processes import SCRIPT, command_env, stop
 from tests.support.receiver import receiver
 
-SCRIPT = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
 REDIS_SERVER = shutil.which("redis-server")
 
 
@@ -75,23 +72,16 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:
 @contextlib.contextmanager
 def worker_process(settings, redis_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
     log = tmp_path / "worker.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}
-    env.update(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=redis_url,
-               TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_WEBHOOK_ALLOW_CIDRS="127.0.0.0/8",
-               TRACIQO_LOG_LEVEL="WARNING", TRACIQO_SECRET_KEY="test-secret-key")
+    env = command_env(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=redis_url,
+                      TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_WEBHOOK_ALLOW_CIDRS="127.0.0.0/8",
+                      TRACIQO_LOG_LEVEL="WARNING", TRACIQO_SECRET_KEY="test-secret-key")
     with log.open("wb") as output:
         worker = subprocess.Popen([SCRIPT, "worker"], cwd=tmp_path, env=env, start_new_session=True,
                                   stdout=output, stderr=subprocess.STDOUT)
     try:
         yield worker, log
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
+        stop(worker, group=True)
 
 
 def wait_until(predicate, timeout: float, what: str) -> None:

@@ -8,16 +8,14 @@ import contextlib
 import json
 import os
 import resource
-import shutil
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.support.live_server import live_server
+from tests.support.processes import SCRIPT, command_env, stop
 from traciqo_rpc import serving
 
 LIMITS = {"http_header_timeout": 0.6, "http_body_timeout": 0.6, "http_body_min_rate": 100_000,
@@ -141,13 +139,11 @@ def test_a_flood_of_idle_sockets_under_a_low_file_limit(tmp_path, backend):
     The server refuses what it cannot hold, keeps its own files, and answers once they are gone."""
     if backend != "sqlite+embedded":
         pytest.skip("runs its own server on SQLite")
-    script = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}
-    env.update(TRACIQO_DATABASE_URL=f"sqlite:///{tmp_path / 'flood.db'}", TRACIQO_DATA_DIR=str(tmp_path / "data"),
-               TRACIQO_HTTP_HEADER_TIMEOUT="1", TRACIQO_LOG_LEVEL="WARNING")
+    env = command_env(TRACIQO_DATABASE_URL=f"sqlite:///{tmp_path / 'flood.db'}", TRACIQO_DATA_DIR=str(tmp_path / "data"),
+                      TRACIQO_HTTP_HEADER_TIMEOUT="1", TRACIQO_LOG_LEVEL="WARNING")
     for command in (["migrate"], ["fixtures"]):
-        subprocess.run([script, *command], cwd=tmp_path, env=env, check=True, capture_output=True)
-    keys = json.loads(subprocess.run([script, "workspace", "create", "--name", "flood", "--plan", "pro", "--json"],
+        subprocess.run([SCRIPT, *command], cwd=tmp_path, env=env, check=True, capture_output=True)
+    keys = json.loads(subprocess.run([SCRIPT, "workspace", "create", "--name", "flood", "--plan", "pro", "--json"],
                                      cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -156,7 +152,7 @@ def test_a_flood_of_idle_sockets_under_a_low_file_limit(tmp_path, backend):
     def low_file_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
 
-    server = subprocess.Popen([script, "serve", "--port", str(port)], cwd=tmp_path, env=env,
+    server = subprocess.Popen([SCRIPT, "serve", "--port", str(port)], cwd=tmp_path, env=env,
                               preexec_fn=low_file_limit, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     whoami = (f"GET /api/method/traciqo_rpc.api.whoami HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
@@ -187,10 +183,6 @@ def test_a_flood_of_idle_sockets_under_a_low_file_limit(tmp_path, backend):
             sock.close()
         assert ask().startswith(b"HTTP/1.1 200")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         stderr = server.stderr.read().decode() if server.stderr else ""
         assert "unable to open database file" not in stderr and "Too many open files" not in stderr, stderr[-2000:]

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from doctypes.api_request_log.model import ApiRequestLog
 from tests.support.helpers import call, wait_for
+from tests.support.processes import SCRIPT, command_env, stop
 from traciqo_rpc.db import utcnow
 from traciqo_rpc.jobs import queue, run_job
-
-SCRIPT = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
 
 
 def test_worker_process_runs_jobs(rt, settings, tmp_path):
@@ -26,19 +21,14 @@ def test_worker_process_runs_jobs(rt, settings, tmp_path):
     call(rt, lambda ctx: ApiRequestLog.create(
         workspace_id=1, is_sandbox=False, api_key_id=1, method="m", http_method="GET",
         status=200, duration_ms=1.0, request_id="old", created_at=old))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}
-    env.update(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=settings.redis_url,
-               TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_LOG_LEVEL="WARNING")
+    env = command_env(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=settings.redis_url,
+                      TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_LOG_LEVEL="WARNING")
     worker = subprocess.Popen([SCRIPT, "worker"], cwd=tmp_path, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         queue(rt.redis).enqueue(run_job, "doctypes.api_request_log.jobs.prune_request_logs", None, "t", [], {})
         wait_for(lambda: ApiRequestLog.select().count() == 0, timeout=30)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker)
         if worker.stderr:
             worker.stderr.close()

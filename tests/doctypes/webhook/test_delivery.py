@@ -219,28 +219,27 @@ def test_a_worker_killed_mid_delivery_is_redelivered_with_the_same_id(make_app, 
     """A real `traciqo-rpc worker` takes the delivery and is SIGKILLed while the receiver waits."""
     import contextlib
     import os
-    import shutil
     import signal
     import subprocess
-    import sys
     from pathlib import Path
 
     from starlette.testclient import TestClient
+
+    from tests.support.processes import SCRIPT, command_env
 
     if settings.redis_url is None:
         pytest.skip("needs a real Redis (TRACIQO_TEST_REDIS_URL)")
     app = make_app(settings.with_changes(webhook_lease_seconds=2))
     rt = app.state.runtime
     headers = key_headers(make_workspace("killed"))
-    script = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIQO_")}
-    env.update(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=settings.redis_url,
-               TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_WEBHOOK_ALLOW_CIDRS="127.0.0.0/8",
-               TRACIQO_WEBHOOK_LEASE_SECONDS="2", TRACIQO_LOG_LEVEL="WARNING", TRACIQO_SECRET_KEY="test-secret-key")
+    env = command_env(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=settings.redis_url,
+                      TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_WEBHOOK_ALLOW_CIDRS="127.0.0.0/8",
+                      TRACIQO_WEBHOOK_LEASE_SECONDS="2", TRACIQO_LOG_LEVEL="WARNING",
+                      TRACIQO_SECRET_KEY="test-secret-key")
     with receiver() as inbox, TestClient(app) as client:
         inbox.delays = [30.0]  # the first send hangs until the worker is gone
         client.post(API + "create_webhook", json={"url": inbox.url, "events": ["Code Created"]}, headers=headers)
-        worker = subprocess.Popen([script, "worker"], cwd=tmp_path, env=env, start_new_session=True,
+        worker = subprocess.Popen([SCRIPT, "worker"], cwd=tmp_path, env=env, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             create_codes(client, headers)
