@@ -96,7 +96,19 @@ def keep_working(connect: Callable[[], redis.Redis], make_worker: Callable[[redi
         stop.wait(backoff.next())
 
 
-class ProcessWorker(Worker):
+class PromptPubSub:
+    """RQ's worker listens for commands (stop a job, shut down) in a pubsub thread that waits up
+    to 60 s per read, and its teardown joins that thread: a run that ended before its
+    subscription was confirmed (a short burst, or Redis gone) hung for a minute. Ours waits 1 s."""
+
+    def subscribe(self) -> None:
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler)
+
+
+class ProcessWorker(PromptPubSub, Worker):
     """RQ's forking worker that tells us when it is asked to stop (SIGTERM, SIGINT)."""
 
     stopping: threading.Event
@@ -156,7 +168,7 @@ def _tick_forever(ticker: PeriodicTicker, stop: threading.Event) -> None:
         stop.wait(1)
 
 
-class ThreadWorker(SimpleWorker):
+class ThreadWorker(PromptPubSub, SimpleWorker):
     """RQ's SimpleWorker made safe for a non-main thread (no signals, timer-based timeouts)."""
 
     death_penalty_class = TimerDeathPenalty

@@ -19,13 +19,12 @@ def call(rt: Runtime, func: Callable[[RequestContext], Any]) -> Any:
 def work_queue(rt: Runtime) -> None:
     """Let after-commit pushes reach the queue; on a real Redis (no worker runs inside the app in
     tests) work it once, as `traciqo-rpc worker` would. The embedded worker needs nothing."""
-    from rq import SimpleWorker
-
     from traciqo_rpc.jobs import queue
+    from traciqo_rpc.worker import ThreadWorker
 
     rt.enqueuer.submit(lambda: None).result(timeout=10)  # after-commit pushes happen on this thread
     if not rt.embedded_queue:
-        SimpleWorker([queue(rt.redis)], connection=rt.redis).work(burst=True)
+        ThreadWorker([queue(rt.redis)], connection=rt.redis).work(burst=True)
 
 
 def key_headers(keys: dict, environment: str = "live", form: str = "headers") -> dict[str, str]:

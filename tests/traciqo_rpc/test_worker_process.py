@@ -32,3 +32,24 @@ def test_worker_process_runs_jobs(rt, settings, tmp_path):
         stop(worker)
         if worker.stderr:
             worker.stderr.close()
+
+
+
+@pytest.mark.parametrize("worker_class", ["ThreadWorker", "ProcessWorker"])
+def test_a_worker_that_stops_at_once_does_not_wait_for_its_command_listener(rt, worker_class):
+    """RQ's worker joins its pubsub thread at teardown, and that thread waited up to 60 s for a
+    subscription a quick run had already dropped: a short burst, or a run Redis cut short, hung
+    for a minute (one run in ten of a webhook test). Subscribing and at once unsubscribing is
+    that race at its tightest."""
+    import time
+
+    from traciqo_rpc import worker
+
+    if rt.embedded_queue:
+        pytest.skip("needs a real Redis (TRACIQO_TEST_REDIS_URL)")
+    for _ in range(30):
+        listening = getattr(worker, worker_class)([queue(rt.redis)], connection=rt.redis)
+        started = time.monotonic()
+        listening.subscribe()
+        listening.unsubscribe()
+        assert time.monotonic() - started < 5
