@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench lint lock clean
 
 install: $(STAMP)
 
-$(STAMP): setup.cfg pyproject.toml
+# Exactly the versions in the lock file (`make lock` writes it), then the project itself.
+$(STAMP): setup.cfg pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: install
@@ -32,6 +35,17 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check traciqo_rpc doctypes tests bench hooks.py
+
+# The newest releases setup.cfg allows, resolved in a clean environment, written as exact pins.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet '.[dev]'
+	{ echo "# Written by \`make lock\` from setup.cfg: install_requires and the dev extra (which has the"; \
+	  echo "# PostgreSQL driver). \`make install\` and CI install exactly these; edit setup.cfg, not this."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^traciqo-rpc'; } > $(LOCK)
+	rm -rf .lock-venv build *.egg-info
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -92,6 +92,7 @@ class _BufferingHandler(logging.Handler):
 
 
 access_log = logging.getLogger("traciqo.access")
+_STARTED = time.time()  # for relativeCreated, as logging's own (private) start time serves its records
 _ACCESS_FORMAT = "%s %s %s %.1fms rid=%s ws=%s"
 
 
@@ -115,7 +116,7 @@ class AccessRecord(logging.LogRecord):
         self.__dict__.update(self._constant)
         self.created = created = time.time()
         self.msecs = (created - int(created)) * 1000
-        self.relativeCreated = (created - logging._startTime) * 1000
+        self.relativeCreated = (created - _STARTED) * 1000
         self.args = (method, path, status, ms, request_id, workspace)
         self.method, self.path, self.status, self.ms = method, path, status, round(ms, 2)
         self.request_id, self.workspace = request_id, workspace
@@ -196,8 +197,7 @@ def configure_logging(settings: Settings) -> None:
     """Lines to stderr (plain, or JSON with TRACIQO_LOG_JSON=1), written by a background thread."""
     global _writer
     stop_logging()
-    # The logging HOWTO's optimisations: no caller, thread or process look-ups per record.
-    logging._srcfile = None
+    # The logging HOWTO's public switches: no thread or process look-ups per record.
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     formatter = JsonFormatter() if settings.log_json else PlainFormatter()
     _writer = _Writer(formatter, sys.stderr)
