@@ -1,30 +1,28 @@
-"""Group commit: short write calls (a scan, an activation) share one transaction and one commit.
+"""Group commit: short writes (a scan, an activation) share one transaction and one commit.
 
-One writer thread takes whatever calls have arrived, runs them one after another inside a
-single transaction, commits once, and hands every result back to the event loop in one
-wake-up. The answer is still sent only after the commit, so nothing is acknowledged that
-could be lost; after-commit actions (queueing webhook jobs) wait for the shared commit, and
-are dropped if it fails.
+A batched method names a batch function, which does the work of many calls at once: items
+in, their results out, in order (`@whitelist(batch=...)`, e.g. one UPDATE for every code
+scanned in the batch and one INSERT for all their scan rows). A writer thread takes the calls
+that have arrived (up to MAX_BATCH), runs each batch function once on its calls' items inside
+one transaction, commits once, and hands every result back to the event loop in one wake-up.
+The answer is still sent only after the commit, so nothing is acknowledged that could be
+lost; the calls share one unit of work, so their after-commit actions (queueing webhook jobs)
+wait for that commit and are dropped if it fails.
 
-A call that fails must leave nothing behind, yet giving every call a savepoint of its own
-cost a tenth of a scan (SQLite copies each page a savepoint touches into a journal). So a
-batch runs without them and counts the rows the connection has changed: a call that fails
-before it has written anything (a bad serial, an unknown code) simply fails; one that fails
-after writing rolls the whole batch back, and the batch runs again with a savepoint around
-every call, so that failure undoes only its own work. The calls must therefore be safe to
-run twice: the dispatcher admits a caller, counts its rate and logs its usage outside them.
-
-A method may also say how to do many calls' work at once (`@whitelist(many=...)`): the
-batch's calls to it then run as one call of that function, e.g. one UPDATE for every code
-scanned in the batch and one INSERT for all their scan rows, instead of a few statements and
-their Python per call. If it raises, the batch replays with every call alone, as above.
+A batch function may refuse an item before writing anything for it, by putting its error in
+the item's place. If it raises, which call was at fault shows only when each runs alone: the
+batch rolls back and runs again with every item alone, each in a savepoint, so that failure
+undoes only its own work (a savepoint for every call always cost a tenth of a scan: SQLite
+copies each page a savepoint touches into a journal). Batch functions must therefore be safe
+to run twice: they may only read and write the database and register after-commit actions;
+the dispatcher admits a caller, counts its rate and logs its usage outside them.
 
 Why: on SQLite a commit writes the changed pages to the WAL (tens of microseconds) and the
 database has one writer anyway, so each call committing alone made the commit its largest
-cost. Sharing it is what lets one process record thousands of scans a second. The
-dispatcher sends every batched method here on SQLite; on PostgreSQL, which takes concurrent
-writers and groups their WAL flushes itself, only those with a `many` form: a batch of them
-costs a few network round trips in all instead of a few per call (Runtime.joins_batches).
+cost; sharing it is what lets one process record thousands of scans a second. PostgreSQL
+takes concurrent writers, but a batch costs it a few network round trips in all instead of a
+few per call, so batched methods join the writers there too (several writer threads, so one
+batch's round trips and commit overlap the next one's).
 """
 
 from __future__ import annotations
@@ -38,27 +36,14 @@ from collections.abc import Callable
 from typing import Any
 
 from . import db
+from .context import RequestContext, use_context
+from .unit_of_work import UnitOfWork
 
 log = logging.getLogger("traciqo.batching")
 
 MAX_BATCH = 64  # calls per transaction: bounds how long other writers wait for the lock
 
-_local = threading.local()
-
-
-def deferring_after_commit() -> list[Callable[[], Any]] | None:
-    """Inside a batch: the list where after-commit actions wait for the shared commit."""
-    return getattr(_local, "after_commit", None)
-
-
-class _Call:
-    __slots__ = ("func", "args", "together", "item", "future", "loop", "result", "error")
-
-    def __init__(self, func: Callable[..., Any], args: tuple[Any, ...], together: Callable[..., Any] | None,
-                 item: Any, future: asyncio.Future, loop: asyncio.AbstractEventLoop) -> None:
-        self.func, self.args, self.together, self.item, self.future, self.loop = func, args, together, item, future, loop
-        self.result: Any = None
-        self.error: BaseException | None = None
+BatchFunction = Callable[[list[Any]], list[Any]]
 
 
 class CommitFailed(Exception):
@@ -66,24 +51,33 @@ class CommitFailed(Exception):
 
 
 class _Replay(Exception):
-    """A call failed after writing: without a savepoint its rows can only go with the batch's."""
+    """A batch function raised: which item was at fault shows only when each runs alone."""
 
 
-RunTogether = Callable[[Callable[[list[Any]], list[Any]], list[Any]], list[Any]]
+class _Call:
+    __slots__ = ("ctx", "batch", "item", "future", "loop", "result", "error")
+
+    def __init__(self, ctx: RequestContext, batch: BatchFunction, item: Any, future: asyncio.Future,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.ctx, self.batch, self.item, self.future, self.loop = ctx, batch, item, future, loop
+        self.result: Any = None
+        self.error: BaseException | None = None
 
 
-def _call_directly(together: Callable[[list[Any]], list[Any]], items: list[Any]) -> list[Any]:
-    return together(items)
+def single(batch: BatchFunction, item: Any) -> Any:
+    """One item's result from its batch function, raising a refusal (outside the writer: a key
+    that had to be loaded first, the CLI)."""
+    result = batch([item])[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 class WriteBatcher:
-    """`run_together(together, items)` runs the work of a batch's calls that share a `together`
-    function (the runtime sets the request contexts and collects their after-commit actions).
-    `writers` threads take batches: one on SQLite (one writer at a time anyway); on PostgreSQL
-    several, so that one batch's round trips and commit overlap the next one's."""
+    """`writers` threads take batches: one on SQLite (one writer at a time anyway); on
+    PostgreSQL several, so that one batch's round trips and commit overlap the next one's."""
 
-    def __init__(self, run_together: RunTogether = _call_directly, writers: int = 1) -> None:
-        self._run_together = run_together
+    def __init__(self, writers: int = 1) -> None:
         self._writers = writers
         self._pending: deque[_Call] = deque()
         self._taking = threading.Lock()  # one writer at a time takes calls off the queue
@@ -91,24 +85,15 @@ class WriteBatcher:
         self._stopping = False
         self._threads: list[threading.Thread] = []
 
-    async def run(self, func: Callable[..., Any], *args: Any, together: Callable[[list[Any]], list[Any]] | None = None,
-                  item: Any = None) -> Any:
-        """Run `func(*args)` in the next batch; returns its result once the batch has committed,
-        or raises CommitFailed (or what `func` raised).
-
-        With `together`, the batch's calls that name the same function run as one call of it,
-        `together([item, ...])`, which answers their results in order (e.g. one statement for
-        every scan in the batch); a call refused before anything was written for it may get its
-        exception in its result's place; if `together` raises, the batch runs again with
-        `func(*args)` per call.
-        Either may run twice (see the module's docstring): they must only read and write the
-        database and register after-commit actions.
-        """
+    async def run(self, ctx: RequestContext, batch: BatchFunction, item: Any) -> Any:
+        """`batch([item])[0]`, done in the next batch with the other calls' items of the same
+        batch function; returns once the batch has committed, or raises the item's refusal,
+        what the batch function raised for it alone, or CommitFailed."""
         if self._stopping:
             raise CommitFailed("the server is stopping")
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.append(_Call(func, args, together, item, future, loop))
+        self._pending.append(_Call(ctx, batch, item, future, loop))
         if not self._wake.is_set():  # Event.set takes a lock and notifies even when already set
             self._wake.set()
         return await future
@@ -147,81 +132,69 @@ class WriteBatcher:
                 self._wake.set()  # and the other writers, waiting on the same event
                 return
 
-    def _run_batch(self, batch: list[_Call]) -> None:
-        after_commit: list[Callable[[], Any]] = []
-        _local.after_commit = after_commit
+    def _run_batch(self, calls: list[_Call]) -> None:
+        unit = UnitOfWork()
         try:
             try:
                 with db.transaction():
-                    self._run_calls(batch, isolated=False)
-            except _Replay:  # rolled back: run them all again, each in a savepoint
-                after_commit.clear()
-                for call in batch:
+                    _run_together(calls, unit)
+            except _Replay:  # rolled back: run them all again, each alone in a savepoint
+                unit.discard()
+                for call in calls:
                     call.result = call.error = None
                 with db.transaction():
-                    self._run_calls(batch, isolated=True)
+                    for call in calls:
+                        _run_alone(call, unit)
         except Exception as exc:  # BEGIN or COMMIT failed: none of the batch's work is kept
-            log.exception("a batch of %d calls could not commit", len(batch))
-            after_commit.clear()
-            for call in batch:
+            log.exception("a batch of %d calls could not commit", len(calls))
+            unit.discard()
+            for call in calls:
                 if call.error is None:
                     call.error = CommitFailed(str(exc))
                     call.error.__cause__ = exc
-        finally:
-            _local.after_commit = None
-        _answer(batch)
-        for action in after_commit:
-            try:
-                action()
-            except Exception:
-                log.exception("after-commit action failed")
+        _answer(calls)
+        unit.committed()
 
-    def _run_calls(self, batch: list[_Call], isolated: bool) -> None:
-        """Run the calls in the open transaction. Isolated (a replay): each alone, in a savepoint,
-        so a failure rolls back only itself. Otherwise calls that share a `together` function run
-        as one call of it (if it raises, _Replay), and any other call runs alone: one that fails
-        before writing fails alone, one that fails after writing raises _Replay. Backends that
-        do not count changed rows (PostgreSQL) give those other calls a savepoint from the start."""
-        counts_changes = db.total_changes() is not None
-        groups: dict[Callable[..., Any], list[_Call]] = {}
-        for call in batch:
-            if isolated or call.together is None:
-                _run_alone(call, isolated=isolated or not counts_changes)
+
+def _run_together(calls: list[_Call], unit: UnitOfWork) -> None:
+    """Each batch function once, on its calls' items, in the open transaction."""
+    groups: dict[BatchFunction, list[_Call]] = {}
+    for call in calls:
+        call.ctx.unit = unit
+        groups.setdefault(call.batch, []).append(call)
+    for batch, members in groups.items():
+        try:
+            results = batch([call.item for call in members])
+        except BaseException as exc:
+            if not db.transaction_alive():  # nothing of the batch can be kept: all answer 503
+                raise CommitFailed("the batch's transaction ended with an error") from exc
+            raise _Replay from exc
+        for call, result in zip(members, results, strict=True):
+            if isinstance(result, Exception):  # refused before anything was written for it
+                call.error = result
             else:
-                groups.setdefault(call.together, []).append(call)
-        for together, calls in groups.items():
-            try:
-                results = self._run_together(together, [call.item for call in calls])
-            except BaseException as exc:  # which call was at fault shows only when each runs alone
-                if not db.transaction_alive():  # nothing of the batch can be kept: all answer 503
-                    raise CommitFailed("the batch's transaction ended with an error") from exc
-                raise _Replay from exc
-            for call, result in zip(calls, results, strict=True):
-                if isinstance(result, Exception):  # refused before anything was written for it
-                    call.error = result
-                else:
-                    call.result = result
+                call.result = result
 
 
-def _run_alone(call: _Call, isolated: bool) -> None:
-    """One call in the open transaction.
+def _run_alone(call: _Call, unit: UnitOfWork) -> None:
+    """One call in a savepoint of the open transaction; its after-commit actions join the
+    batch's only if it succeeds.
 
     A failure that ended the transaction itself (SQLite rolls back on its own after a full disk
     or an I/O error) stops the batch: the calls after it would otherwise commit one by one
     while their callers are told to retry."""
-    written_before = None if isolated else db.total_changes()
+    part = call.ctx.unit = UnitOfWork()
     try:
-        if isolated:
-            with db.transaction():  # a savepoint inside the batch's transaction
-                call.result = call.func(*call.args)
-        else:
-            call.result = call.func(*call.args)
+        with use_context(call.ctx), db.transaction():  # a savepoint inside the batch's transaction
+            result = call.batch([call.item])[0]
+            if isinstance(result, Exception):
+                raise result
+        call.result = result
+        unit.adopt(part)
     except BaseException as exc:
         call.error = exc
         if not db.transaction_alive():
             raise CommitFailed("the batch's transaction ended with an error") from exc
-        if not isolated and db.total_changes() != written_before:
-            raise _Replay from exc
 
 
 def _answer(batch: list[_Call]) -> None:

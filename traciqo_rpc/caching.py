@@ -50,15 +50,4 @@ class SettingsCache:
 
 def invalidate_after_commit(ctx: RequestContext) -> None:
     """After commit, make every process drop cached credentials and settings."""
-    from . import runtime
-
-    def bump() -> None:
-        rt = runtime.get()
-        rt.authenticator.clear()
-        rt.settings_cache.clear()
-        try:
-            rt.counters.bump_generation()
-        except Exception:  # Redis down: other processes fall back to the cache TTL
-            runtime.log.warning("could not bump the cache generation; caches expire within the TTL")
-
-    ctx.on_commit(bump)
+    ctx.on_commit(ctx.services.invalidate_caches)

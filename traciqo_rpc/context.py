@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .principal import Principal
+
+if TYPE_CHECKING:
+    from .services import Services
+    from .unit_of_work import UnitOfWork
 
 
 def new_request_id() -> str:
@@ -16,21 +21,25 @@ def new_request_id() -> str:
 
 
 class RequestContext:
-    """Who is calling, in which workspace and environment, plus work deferred to after commit.
+    """Who is calling, in which workspace and environment; the process's services; and the
+    unit of work the call runs in (its transaction's after-commit actions).
 
     A plain class with slots: one is made per request, and a dataclass's generated __init__
     with default factories cost twice as much.
     """
 
-    __slots__ = ("request_id", "principal", "ip", "user_agent", "after_commit")
+    __slots__ = ("request_id", "principal", "ip", "user_agent", "services", "unit")
 
     def __init__(self, request_id: str | None = None, principal: Principal | None = None, ip: str | None = None,
-                 user_agent: str | None = None, after_commit: list[Callable[[], Any]] | None = None) -> None:
+                 user_agent: str | None = None, services: Services | None = None,
+                 unit: UnitOfWork | None = None) -> None:
         self.request_id = request_id or new_request_id()
         self.principal = principal
         self.ip = ip
         self.user_agent = user_agent
-        self.after_commit = [] if after_commit is None else after_commit
+        # Set by whatever runs the call (Runtime.run_in_transaction, the batch writer).
+        self.services: Services = services  # type: ignore[assignment]
+        self.unit: UnitOfWork = unit  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"RequestContext(request_id={self.request_id!r}, principal={self.principal!r})"
@@ -57,19 +66,20 @@ class RequestContext:
     def acting_for(self, workspace_id: int, is_sandbox: bool) -> RequestContext:
         """The same request acting inside one workspace (a guest scan writing the owner's rows).
 
-        Shares the after-commit list, so events queued through it still wait for the commit.
+        Shares the unit of work, so events queued through it still wait for the commit.
         """
-        return RequestContext(
-            request_id=self.request_id,
-            principal=Principal.system(workspace_id, is_sandbox),
-            ip=self.ip,
-            user_agent=self.user_agent,
-            after_commit=self.after_commit,
-        )
+        return RequestContext(self.request_id, Principal.system(workspace_id, is_sandbox), self.ip, self.user_agent,
+                              self.services, self.unit)
 
     def on_commit(self, action: Callable[[], Any]) -> None:
         """Run `action` only once the current transaction has committed."""
-        self.after_commit.append(action)
+        if self.unit is None:
+            raise RuntimeError("no unit of work: run the call through Runtime.run_in_transaction")
+        self.unit.on_commit(action)
+
+    def now(self) -> dt.datetime:
+        """The current time as the database stores it (naive UTC), from the services' clock."""
+        return self.services.clock()
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("traciqo_request_context", default=None)

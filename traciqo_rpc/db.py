@@ -129,13 +129,6 @@ class _Savepoint:
         execute(f"RELEASE SAVEPOINT {self.name}")
 
 
-def total_changes() -> int | None:
-    """Rows this thread's SQLite connection has inserted, updated or deleted since it opened
-    (rolled-back ones included); None on PostgreSQL, whose driver does not count them."""
-    bound = database.obj
-    return bound.connection().total_changes if isinstance(bound, peewee.SqliteDatabase) else None
-
-
 def transaction_alive() -> bool:
     """Whether this thread's connection is still inside its transaction: SQLite ends one by itself
     after some errors (a full disk, an I/O error), and PostgreSQL after a ROLLBACK sent as SQL."""

@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope
 from . import errors
 from .arguments import declared_length, merge, read_body
 from .auth import Credentials, parse_credentials, permit
-from .batching import CommitFailed
+from .batching import CommitFailed, single
 from .context import RequestContext
 from .principal import Principal
 from .ratelimit import Decision
@@ -80,7 +80,7 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
     if _admits_without_io(rt, call):
         if not spec.blocking:
             return invoke(rt, call)
-        if rt.joins_batches(spec):
+        if spec.batch is not None:
             return await invoke_batched(rt, call)
     return await rt.run_blocking(invoke, rt, call)
 
@@ -112,12 +112,16 @@ def _admits_without_io(rt: Runtime, call: Call) -> bool:
 def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     """Admit the caller, validate the arguments, run the method in its transaction and render its result."""
     started = time.perf_counter()
-    ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent)
+    ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent, services=rt.services)
     headers: RawHeaders = []  # the rate window's, on every answer
     try:
         args = admit_and_load(rt, call, ctx, headers)
         spec = call.spec
-        result = rt.run_in_transaction(ctx, lambda: spec.func(ctx, **args), transaction=spec.transaction)
+        if spec.batch is None:
+            work = functools.partial(spec.func, ctx, **args)
+        else:  # a batched method whose caller had to be loaded first: a batch of its own
+            work = functools.partial(single, spec.batch, spec.func(ctx, **args))
+        result = rt.run_in_transaction(ctx, work, transaction=spec.transaction)
         status, reply = 200, success_reply(result, headers)
     except Exception as exc:
         status, reply = failure_reply(rt, call, exc, headers)
@@ -125,17 +129,16 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
 
 
 async def invoke_batched(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
-    """Like invoke, but the method joins the writer's next batch (group commit, batching.py).
-
-    Admission, validation and usage stay here, outside what the writer may run twice.
+    """Like invoke, for a batched method: its item joins the writer's next batch (group commit,
+    batching.py). Admission, validation and usage stay here, outside what the writer may run twice.
     """
     started = time.perf_counter()
-    ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent)
+    ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent, services=rt.services)
     headers: RawHeaders = []
     try:
         args = admit_and_load(rt, call, ctx, headers)
-        result = await rt.run_in_batch(ctx, functools.partial(call.spec.func, ctx, **args), call.spec.many,
-                                       (ctx, args))
+        spec = call.spec
+        result = await rt.batcher.run(ctx, spec.batch, spec.func(ctx, **args))
         status, reply = 200, success_reply(result, headers)
     except CommitFailed:
         log.exception("%s could not commit (request %s)", call.spec.path, call.request_id)

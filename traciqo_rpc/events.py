@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import runtime
 from .context import RequestContext
 
 
@@ -21,15 +20,17 @@ def publish(ctx: RequestContext, change: str, data: dict[str, Any]) -> str | Non
 def publish_many(changes: Sequence[tuple[RequestContext, str, dict[str, Any]]]) -> list[str | None]:
     """Record several changes at once (one statement for all their event rows); ids in order,
     None where no event was kept (see publish)."""
-    wired = runtime.get().wiring
-    named = [(ctx, wired.doc_events.get(change), data) for ctx, change, data in changes]
+    if not changes:
+        return []
+    services = changes[0][0].services
+    named = [(ctx, services.doc_events.get(change), data) for ctx, change, data in changes]
     wanted = [entry for entry in named if entry[1] is not None]
-    if not wanted or wired.event_writer is None:
+    if not wanted or services.event_writer is None:
         return [None] * len(changes)
-    written = iter(wired.event_writer(wanted))
+    written = iter(services.event_writer(wanted))
     return [None if name is None else next(written) for _, name, _ in named]
 
 
-def event_names() -> list[str]:
+def event_names(ctx: RequestContext) -> list[str]:
     """Every event name a workspace can subscribe to."""
-    return sorted(set(runtime.get().wiring.doc_events.values()))
+    return sorted(set(ctx.services.doc_events.values()))

@@ -16,7 +16,7 @@ from typing import Any
 import redis
 from rq import Queue
 
-from . import runtime
+from . import process
 from .context import RequestContext
 from .principal import Principal
 from .registry import job_path, job_runs_in_transaction
@@ -39,9 +39,9 @@ def queue(connection: redis.Redis, name: str = "default") -> Queue:
     return Queue(name, connection=connection)
 
 
-def queued_jobs() -> int:
+def queued_jobs(connection: redis.Redis) -> int:
     """Jobs waiting in the default queue (not the scheduled or running ones)."""
-    return queue(runtime.get().redis).count
+    return queue(connection).count
 
 
 def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: Any, delay: float = 0,
@@ -51,28 +51,28 @@ def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: A
     path = job_path(func)
     principal = ctx.principal
     scope = (principal.workspace_id, principal.is_sandbox) if principal else None
-    request_id = ctx.request_id
+    services, request_id = ctx.services, ctx.request_id
+    ctx.on_commit(lambda: services.queue_job(path, scope, request_id, list(args), kwargs, delay))
 
-    def push() -> None:
-        rt = runtime.get()
-        try:
-            job_args = (run_job, path, scope, request_id, list(args), kwargs)
-            if delay > 0:
-                queue(rt.redis).enqueue_in(dt.timedelta(seconds=delay), *job_args)
-            else:
-                queue(rt.redis).enqueue(*job_args)
-        except redis.RedisError:
-            # The caller's data is committed; durable work keeps its own outbox row.
-            log.warning("could not enqueue %s (request %s): Redis unavailable", path, request_id)
 
-    # The push happens on the runtime's enqueuer thread: the request does not wait for Redis
-    # (work that must not be lost has its outbox row, which a sweeper finds in any case).
-    ctx.on_commit(lambda: runtime.get().enqueuer.submit(push))
+def push(connection: redis.Redis, path: str, scope: tuple[int, bool] | None, request_id: str, args: list[Any],
+         kwargs: Mapping[str, Any], delay: float = 0) -> None:
+    """Put one job on the queue (the runtime's enqueuer thread calls this after commit)."""
+    try:
+        job_args = (run_job, path, scope, request_id, args, kwargs)
+        if delay > 0:
+            queue(connection).enqueue_in(dt.timedelta(seconds=delay), *job_args)
+        else:
+            queue(connection).enqueue(*job_args)
+    except redis.RedisError:
+        # The caller's data is committed; durable work keeps its own outbox row.
+        log.warning("could not enqueue %s (request %s): Redis unavailable", path, request_id)
 
 
 def run_job(path: str, scope: Sequence[Any] | None, request_id: str, args: list, kwargs: Mapping) -> Any:
-    """RQ entry point: look the job up in the frozen registry and run it in one transaction."""
-    rt = runtime.get()
+    """RQ entry point: look the job up in the frozen registry and run it as one unit of work
+    (in one transaction unless the job keeps its own short ones)."""
+    rt = process.runtime()
     func = rt.registry.jobs.get(path)
     if func is None:
         raise LookupError(f"unknown job {path!r}")

@@ -3,8 +3,8 @@
 A page function receives the request context, the path parameters and the query string
 as plain data, and returns an HtmlResult; like methods, it never sees Starlette. A plain
 function runs in a worker thread; an `async` one on the event loop, where it must not block:
-it hands its writes to the writer's batches (Runtime.run_in_batch), as the verification page
-does with the scan it records.
+it hands its writes to the writer's batches (`ctx.services.run_batched`), as the verification
+page does with the scan it records.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
             request_id=request.state.request_id,
             ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
+            services=rt.services,
         )
         params = dict(request.path_params)
         query = dict(request.query_params)

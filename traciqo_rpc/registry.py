@@ -27,13 +27,16 @@ class MethodSpec:
     transaction: bool
     guest_rate_limit: int = 0
     blocking: bool = True
-    batched: bool = False
-    many: Callable[[list[tuple[Any, dict[str, Any]]]], list[Any]] | None = None
+    batch: Callable[[list[Any]], list[Any]] | None = None
     max_body_bytes: int | None = None
 
     @property
     def allow_header(self) -> str:
         return ", ".join(sorted(self.methods))
+
+    @property
+    def batched(self) -> bool:
+        return self.batch is not None
 
 
 def whitelist(
@@ -43,8 +46,7 @@ def whitelist(
     transaction: bool | None = None,
     guest_rate_limit: int = 0,
     blocking: bool = True,
-    batched: bool = False,
-    many: Callable[[list[tuple[Any, dict[str, Any]]]], list[Any]] | None = None,
+    batch: Callable[[list[Any]], list[Any]] | None = None,
     max_body_bytes: int | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
@@ -58,28 +60,23 @@ def whitelist(
         guest_rate_limit: requests per minute per client IP for calls without credentials.
         blocking: False for a function that does no I/O at all (no database, no network): it
             then runs on the event loop, which saves the hand-off to a worker thread and back.
-        batched: True for a short write on a hot path (a scan, an activation): on SQLite the
-            call runs on the writer thread, sharing one transaction and one commit with the calls
-            that arrive alongside it (see traciqo_rpc/batching.py); it may run twice, so it must
-            only read and write the database and register after-commit actions. On PostgreSQL it
-            runs in the pool in its own transaction, as any other write, unless it has `many`.
-        many: for a batched method, the same work for many calls at once: it takes a list of
-            (ctx, validated arguments) and answers their results in order, e.g. one statement
-            for every scan of a batch instead of one per scan; a call refused before anything
-            was written for it may have its exception (an errors class) in its result's place.
-            The writer hands it all of a batch's calls to this method (on PostgreSQL too); if it
-            raises, the batch runs again with each call alone (the function itself, in a
-            savepoint), so only the call at fault fails.
+        batch: for a short write on a hot path (a scan, an activation), the function that does
+            the work of many calls at once: a list of items in, their results out, in order
+            (an item refused before anything was written for it may have its error, an errors
+            class, in its result's place). The decorated function then only turns a call's
+            validated arguments into its item; the calls that arrive together share one batch,
+            one transaction and one commit on the writer threads (group commit, see
+            traciqo_rpc/batching.py). A batch may run twice (if the function raises, every item
+            runs again alone, in a savepoint), so it must only read and write the database and
+            register after-commit actions. Pages and the CLI call the same batch function.
         max_body_bytes: the largest request body this method reads (413 past it), for methods
             that take more than TRACIQO_MAX_BODY_BYTES (1 MB) in one call, e.g. a bulk import.
             A call without credentials in its headers is read to TRACIQO_MAX_GUEST_BODY_BYTES at most.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
-        transaction = batched or (verbs != {"GET"} and blocking)
-    if many is not None and not batched:
-        raise TypeError("many= serves batched methods: add batched=True")
-    if batched and not transaction:
+        transaction = batch is not None or (verbs != {"GET"} and blocking)
+    if batch is not None and not transaction:
         raise TypeError("a batched method runs in the shared transaction: transaction=False makes no sense")
     if transaction and not blocking:  # batched methods always run in a transaction
         raise TypeError("a method that runs in a transaction does I/O: it cannot be blocking=False")
@@ -100,8 +97,7 @@ def whitelist(
             transaction=transaction,
             guest_rate_limit=guest_rate_limit,
             blocking=blocking,
-            batched=batched,
-            many=many,
+            batch=batch,
             max_body_bytes=max_body_bytes,
         )
         setattr(func, _SPEC_ATTR, spec)

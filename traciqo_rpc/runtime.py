@@ -1,32 +1,32 @@
 """The assembled process: settings, wiring, registry, database, Redis and background threads.
 
-Built once per process by the web app, the worker or the CLI; jobs reach it through `get()`.
+Built once per process by the web app, the worker or the CLI. Business code reaches what it
+needs of it through `ctx.services` (services.py); RQ's entry point, which gets no context,
+finds it through process.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import peewee
 import redis
 
-from . import batching, db, jobs, prepared, registry, wiring, worker
+from . import batching, db, fixtures, jobs, prepared, process, registry, unit_of_work, wiring, worker
 from .auth import Authenticator
 from .caching import SettingsCache
 from .checkpoint import Checkpointer
-from .context import RequestContext, use_context
+from .context import RequestContext
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
-from .registry import MethodSpec
+from .services import Services
 from .settings import Settings
 from .usage import RequestLogBuffer
 
 log = logging.getLogger("traciqo")
-
-_installed: Runtime | None = None
 
 # Writer threads on PostgreSQL: while one batch waits for its round trips and its commit's
 # WAL flush, the others run theirs (the server groups concurrent flushes).
@@ -64,74 +64,40 @@ class Runtime:
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
         self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
-        # Short write calls share transactions on writer threads (see batching.py and
-        # joins_batches): one on SQLite, several on PostgreSQL.
-        self.batcher = batching.WriteBatcher(self.run_together, writers=1 if db.is_sqlite() else POSTGRES_WRITERS)
-        self.group_commit = db.is_sqlite()
+        # Batched methods share transactions on writer threads (batching.py): one on SQLite,
+        # several on PostgreSQL.
+        self.batcher = batching.WriteBatcher(writers=1 if db.is_sqlite() else POSTGRES_WRITERS)
         self.checkpointer = Checkpointer(self.database) if db.is_sqlite() else None
         # One thread pushes jobs to the queue after commit, in order, off the request path.
         self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
+        self.services = Services(settings, self.secret_key, self.settings_cache, db.utcnow, wired.doc_events,
+                                 wired.event_writer, self.queue_job, lambda: jobs.queued_jobs(self.redis),
+                                 self.invalidate_caches, self.batcher, self.request_log.flush)
 
     async def run_blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run database work off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
 
-    async def run_in_batch(self, ctx: RequestContext, work: Callable[[], Any],
-                           together: Callable[[list[Any]], list[Any]] | None = None, item: Any = None) -> Any:
-        """Run a short write in the writer's next batch (group commit, batching.py); its result
-        once the batch has committed. With `together`, the batch's calls naming the same function
-        run as one call of it on their `item`s, (ctx, arguments) pairs (see whitelist's `many`);
-        `work` alone is what a replay runs."""
-        return await self.batcher.run(self.run_in_transaction, ctx, work, False, together=together, item=item)
-
     def run_in_transaction(self, ctx: RequestContext, call: Callable[[], Any], transaction: bool = True) -> Any:
-        """Run `call` with `ctx` set, in one transaction unless told not to; after-commit actions
-        run only once the call has returned (and so its transactions have committed).
-        """
-        with use_context(ctx):
-            ctx.after_commit.clear()
-            if transaction:
-                with db.transaction():
-                    result = call()
-            else:
-                # Reads in autocommit (BEGIN/COMMIT was a third of a cached whoami's time);
-                # a writing method opens its own, shorter, transactions; a batched call is
-                # already inside the writer's.
-                result = call()
-            if not ctx.after_commit:
-                return result
-            actions, ctx.after_commit[:] = list(ctx.after_commit), []
-            shared_commit = batching.deferring_after_commit()
-            if shared_commit is not None:  # our part of the batch is done, the batch not yet committed
-                shared_commit.extend(actions)
-                return result
-            for action in actions:
-                try:
-                    action()
-                except Exception:
-                    log.exception("after-commit action failed (request %s)", ctx.request_id)
-        return result
+        """Run `call` as one unit of work (unit_of_work.py): with `ctx` current and carrying this
+        process's services, in one transaction unless told not to; its after-commit actions run
+        once it has returned (and so its transactions have committed)."""
+        return unit_of_work.run(ctx, self.services, call, transaction)
 
-    def joins_batches(self, spec: MethodSpec) -> bool:
-        """Whether a batched method's calls go to the writer thread. On SQLite, every one: it has
-        one writer anyway. PostgreSQL takes concurrent writers and groups their WAL flushes
-        itself, and a writer running calls one by one only lined up their network round trips;
-        but a method with a `many` form does a whole batch in a few round trips."""
-        return spec.batched and (self.group_commit or spec.many is not None)
+    def queue_job(self, path: str, scope: tuple[int, bool] | None, request_id: str, args: list[Any],
+                  kwargs: Mapping[str, Any], delay: float = 0) -> None:
+        """Push a job on the enqueuer thread: the caller does not wait for Redis (work that must
+        not be lost keeps its own outbox row, which a sweeper finds in any case)."""
+        self.enqueuer.submit(jobs.push, self.redis, path, scope, request_id, args, kwargs, delay)
 
-    def run_together(self, together: Callable[[list[Any]], list[Any]],
-                     items: list[tuple[RequestContext, dict[str, Any]]]) -> list[Any]:
-        """Run many batched calls' work in one call of their method's `many` form (see batching.py);
-        each call's after-commit actions wait for the batch's commit, as in run_in_transaction."""
-        for ctx, _ in items:
-            ctx.after_commit.clear()
-        results = together(items)
-        shared_commit = batching.deferring_after_commit()
-        for ctx, _ in items:
-            if ctx.after_commit:
-                shared_commit.extend(ctx.after_commit)
-                ctx.after_commit.clear()
-        return results
+    def invalidate_caches(self) -> None:
+        """Drop this process's cached credentials and settings, and tell the others (caching.py)."""
+        self.authenticator.clear()
+        self.settings_cache.clear()
+        try:
+            self.counters.bump_generation()
+        except Exception:  # Redis down: other processes fall back to the cache TTL
+            log.warning("could not bump the cache generation; caches expire within the TTL")
 
     def start_background(self) -> None:
         """Usage log flusher always; the in-process worker only in the embedded mode."""
@@ -173,21 +139,14 @@ class Runtime:
         return db.migrate(self.wiring.models)
 
     def load_fixtures(self) -> dict[str, int]:
-        from .fixtures import load_all
-
-        return load_all(self)
+        return fixtures.load_all(self)
 
 
 def build(settings: Settings | None = None, hooks: Any = None) -> Runtime:
     """Assemble and install the process runtime (replacing any earlier one)."""
-    global _installed
-    if _installed is not None:
-        _installed.close()
-    _installed = Runtime(settings or Settings.from_env(), wiring.load(hooks))
-    return _installed
-
-
-def get() -> Runtime:
-    if _installed is None:
-        raise RuntimeError("traciqo runtime not built: call traciqo_rpc.runtime.build() first")
-    return _installed
+    previous = process.install(None)
+    if previous is not None:
+        previous.close()
+    built = Runtime(settings or Settings.from_env(), wiring.load(hooks))
+    process.install(built)
+    return built

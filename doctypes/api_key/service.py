@@ -17,6 +17,10 @@ from traciqo_rpc.principal import Principal
 from .model import ApiKey
 
 
+class ApiKeyNotFound(errors.DoesNotExistError):
+    """The workspace has no key for the environment asked for."""
+
+
 def new_key_id(is_sandbox: bool) -> str:
     return f"tq_{'test' if is_sandbox else 'live'}_{secrets.token_hex(12)}"
 
@@ -67,7 +71,7 @@ def rotate_secret(ctx: RequestContext) -> dict[str, Any]:
     """A new secret for the key of the caller's environment; the old one stops working at once."""
     key = ApiKey.scoped(ctx).first()
     if key is None:
-        raise errors.DoesNotExistError("This workspace has no key for the environment")
+        raise ApiKeyNotFound("This workspace has no key for the environment")
     secret = new_secret()
     key.secret_hash = hash_secret(secret)
     key.rotated_at = utcnow()

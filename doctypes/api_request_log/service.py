@@ -7,7 +7,7 @@ from typing import Any
 
 from peewee import SQL, Case, fn
 
-from traciqo_rpc import db, runtime
+from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 from traciqo_rpc.usage import UsageCall, UsageCount
@@ -32,7 +32,7 @@ def write_batch(counts: list[UsageCount], calls: list[UsageCall]) -> None:
 
 
 def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
-    runtime.get().request_log.flush()  # include calls still buffered in this process
+    ctx.services.flush_usage()  # include calls still buffered in this process
     now = utcnow()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     since = today - dt.timedelta(days=days - 1)

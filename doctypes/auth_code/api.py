@@ -60,20 +60,13 @@ def void_code(ctx: RequestContext, code: str, reason: str | None) -> dict[str, A
     return service.void_code(ctx, code, reason)
 
 
-def verify_calls(calls: list[tuple[RequestContext, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """verify_code for a whole batch of calls at once (see whitelist's `many`), with the scans
-    of verification pages in the same batch (their arguments name the source and the GTIN)."""
-    return scans.verify_many([scans.ScanRequest(ctx, args["code"], args["lat"], args["lon"], args["country"],
-                                                args.get("source", "api"), args.get("gtin"))
-                              for ctx, args in calls])
-
-
-@whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, batched=True, many=verify_calls,
+@whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, batch=scans.verify_many,
            guest_rate_limit=120)
 def verify_code(ctx: RequestContext, code: str, lat: float | None, lon: float | None,
-                country: str | None) -> dict[str, Any]:
-    """Public: is this code genuine? Records the scan; reveals nothing about unknown codes."""
-    return scans.verify(ctx, code, lat=lat, lon=lon, country=country, source="api")
+                country: str | None) -> scans.ScanRequest:
+    """Public: is this code genuine? Records the scan; reveals nothing about unknown codes
+    (the scans of a batch are recorded together, with the verification pages', by verify_many)."""
+    return scans.ScanRequest(ctx, code, lat, lon, country, source="api")
 
 
 @whitelist(methods=["GET"], schema=QrArgs)

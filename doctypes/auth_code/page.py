@@ -12,9 +12,7 @@ from typing import Any
 
 from doctypes.product import gtin as gtin_rules
 from doctypes.scan import service as scans
-from traciqo_rpc import HtmlResult, RequestContext, runtime
-
-from .api import verify_calls
+from traciqo_rpc import HtmlResult, RequestContext
 
 VERDICTS = {
     "genuine": ("ok", "Genuine product", "This code is authentic. This is its first verification."),
@@ -72,9 +70,7 @@ async def digital_link_page(ctx: RequestContext, params: dict[str, str], query: 
 async def _scan(ctx: RequestContext, code: str, gtin: str | None = None) -> dict[str, Any]:
     """Record the page's scan in the writer's next batch, with verify_code's calls (the page is
     where most scans arrive: each committing alone, it managed a third of the API's rate)."""
-    args = {"code": code, "lat": None, "lon": None, "country": None, "source": "page", "gtin": gtin}
-    return await runtime.get().run_in_batch(ctx, lambda: scans.verify(ctx, code, source="page", gtin=gtin),
-                                            verify_calls, (ctx, args))
+    return await ctx.services.run_batched(ctx, scans.verify_many, scans.ScanRequest(ctx, code, source="page", gtin=gtin))
 
 
 def _render(result: dict[str, Any]) -> HtmlResult:

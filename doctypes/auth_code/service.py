@@ -11,12 +11,25 @@ from doctypes.plan.model import Plan
 from doctypes.product.model import Product
 from doctypes.product.service import require_product
 from doctypes.workspace.model import Workspace
-from traciqo_rpc import db, errors, publish, runtime
+from traciqo_rpc import db, errors, publish
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate
 
 from . import codes
 from .model import ACTIVE, VOID, AuthCode, CodeBatch
+
+
+class BatchOfAnotherProduct(errors.ValidationError):
+    """Codes for one product asked for in a batch that holds another's."""
+
+
+class CodeNotFound(errors.DoesNotExistError):
+    """No code of that text in the caller's workspace and environment."""
+
+
+class BatchNotFound(errors.DoesNotExistError):
+    """No batch of that name in the caller's workspace and environment."""
+
 
 # A Code Created event lists the codes only for batches up to this size (export the rest).
 EVENT_CODES_MAX = 1000
@@ -26,9 +39,9 @@ class CodeLimitExceeded(errors.LimitExceeded):
     """Issuing would pass the plan's limit of live codes."""
 
 
-def verification_url(code: str, gtin: str | None = None) -> str:
+def verification_url(ctx: RequestContext, code: str, gtin: str | None = None) -> str:
     """The URL a label's QR code holds: GS1 Digital Link when the product has a GTIN."""
-    base = runtime.get().settings.base_url
+    base = ctx.services.settings.base_url
     return f"{base}/01/{gtin}/21/{code}" if gtin else f"{base}/v/{code}"
 
 
@@ -61,7 +74,7 @@ def _batch_for(ctx: RequestContext, name: str, product: Product | None) -> CodeB
         except peewee.IntegrityError:  # created concurrently
             batch = CodeBatch.scoped(ctx).where(CodeBatch.name == name).get()
     if product is not None and batch.product_id not in (None, product.id):
-        raise errors.ValidationError(
+        raise BatchOfAnotherProduct(
             f"Batch {name!r} belongs to another product",
             field_errors={"product_id": ["Batch belongs to another product."]},
         )
@@ -106,7 +119,7 @@ def _insert_codes(ctx: RequestContext, batch: CodeBatch, prefix: str, quantity: 
 def find_code(ctx: RequestContext, text: str) -> AuthCode:
     code = AuthCode.scoped(ctx).where(AuthCode.code == codes.normalise(text)).first()
     if code is None:
-        raise errors.DoesNotExistError(f"Code {text} not found")
+        raise CodeNotFound(f"Code {text} not found")
     return code
 
 
@@ -122,11 +135,11 @@ def label_url(ctx: RequestContext, text: str) -> str:
     principal = ctx.require_principal()
     row = db.execute(_LABEL_SQL, (principal.workspace_id, principal.is_sandbox, codes.normalise(text))).fetchone()
     if row is None:
-        raise errors.DoesNotExistError(f"Code {text} not found")
-    return verification_url(*row)
+        raise CodeNotFound(f"Code {text} not found")
+    return verification_url(ctx, *row)
 
 
-def code_dict(code: AuthCode, batch_name: str, gtin: str | None = None) -> dict[str, Any]:
+def code_dict(ctx: RequestContext, code: AuthCode, batch_name: str, gtin: str | None = None) -> dict[str, Any]:
     return {
         "code": codes.display(code.code),
         "status": code.status,
@@ -138,7 +151,7 @@ def code_dict(code: AuthCode, batch_name: str, gtin: str | None = None) -> dict[
         "created_at": code.created_at,
         "voided_at": code.voided_at,
         "void_reason": code.void_reason,
-        "verification_url": verification_url(code.code, gtin),
+        "verification_url": verification_url(ctx, code.code, gtin),
     }
 
 
@@ -154,8 +167,8 @@ def _codes_with_batch(ctx: RequestContext) -> peewee.ModelSelect:
 def get_code(ctx: RequestContext, text: str) -> dict[str, Any]:
     code = _codes_with_batch(ctx).where(AuthCode.code == codes.normalise(text)).objects().first()
     if code is None:
-        raise errors.DoesNotExistError(f"Code {text} not found")
-    return code_dict(code, code.batch_name, code.gtin)
+        raise CodeNotFound(f"Code {text} not found")
+    return code_dict(ctx, code, code.batch_name, code.gtin)
 
 
 def list_codes(ctx: RequestContext, limit: int, offset: int, batch: str | None = None,
@@ -167,7 +180,7 @@ def list_codes(ctx: RequestContext, limit: int, offset: int, batch: str | None =
         query = query.where(AuthCode.product_id == require_product(ctx, product_id).id)
     if status:
         query = query.where(AuthCode.status == status)
-    return paginate(query, limit, offset, lambda c: code_dict(c, c.batch_name, c.gtin))
+    return paginate(query, limit, offset, lambda c: code_dict(ctx, c, c.batch_name, c.gtin))
 
 
 def _batch_summary(ctx: RequestContext, batch: CodeBatch) -> dict[str, Any]:
@@ -190,7 +203,7 @@ def _batch_summary(ctx: RequestContext, batch: CodeBatch) -> dict[str, Any]:
 def require_batch(ctx: RequestContext, name: str) -> CodeBatch:
     batch = CodeBatch.scoped(ctx).where(CodeBatch.name == name).first()
     if batch is None:
-        raise errors.DoesNotExistError(f"Batch {name} not found")
+        raise BatchNotFound(f"Batch {name} not found")
     return batch
 
 
@@ -236,7 +249,7 @@ def export_rows(ctx: RequestContext, batch_name: str, chunk: int = 5000) -> Iter
         if not rows:
             return
         for _, code, status, product_id, scan_count, created_at in rows:
-            yield (code, codes.display(code), verification_url(code, gtin), status, product_id or "",
+            yield (code, codes.display(code), verification_url(ctx, code, gtin), status, product_id or "",
                    scan_count, created_at.isoformat() + "Z")
         last_id = rows[-1][0]
 

@@ -8,4 +8,4 @@ from .service import send_due
 @background_job
 def send_due_emails(ctx: RequestContext) -> int:
     """Scheduled: send the outbox messages whose time has come."""
-    return send_due()
+    return send_due(ctx)

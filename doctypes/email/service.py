@@ -7,7 +7,7 @@ import smtplib
 from email.message import EmailMessage as MimeMessage
 from typing import Any
 
-from traciqo_rpc import db, runtime
+from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.db import utcnow
 from traciqo_rpc.records import paginate
@@ -42,9 +42,9 @@ def queue_emails_many(entries: list[tuple[RequestContext, str, list[tuple[str, s
     db.execute_many(_QUEUE_SQL, rows)
 
 
-def send_due(limit: int = BATCH) -> int:
+def send_due(ctx: RequestContext, limit: int = BATCH) -> int:
     """Send queued messages whose time has come; without SMTP settings they wait in the outbox."""
-    smtp = runtime.get().settings.smtp
+    smtp = ctx.services.settings.smtp
     if not smtp.get("host"):
         return 0
     due = list(EmailMessage.select().where((EmailMessage.status == QUEUED) & (EmailMessage.send_after <= utcnow()))

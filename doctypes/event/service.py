@@ -8,9 +8,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from doctypes.webhook.delivery import subscribers
+from doctypes.webhook.jobs import fan_out
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.db import utcnow
 from traciqo_rpc.rendering import dumps, json_datetime
 
 from .model import PENDING, Event
@@ -43,8 +44,6 @@ def write_events(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]]) 
     scan would otherwise keep a body nobody reads (a third of a scan's work in the writer).
     All rows go in with one statement: a batch of scans writes one event each.
     """
-    from doctypes.webhook.delivery import fan_out, subscribers
-
     endpoints = subscribers([(ctx, name) for ctx, name, _ in entries])
     wanted = [(entry, ids) for entry, ids in zip(entries, endpoints, strict=True) if ids]
     if not wanted:
@@ -56,7 +55,7 @@ def write_events(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]]) 
 
 
 def _store(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]]) -> list[str]:
-    created_at = utcnow()
+    created_at = entries[0][0].now()
     stamp, shown = db.bound_datetime(created_at), json_datetime(created_at)
     rows = []
     for ctx, name, data in entries:

@@ -11,6 +11,10 @@ from traciqo_rpc.records import paginate, public_id, upsert_scoped
 from .model import Party
 
 
+class PartyNotFound(errors.DoesNotExistError):
+    """No party of that id in the caller's workspace and environment."""
+
+
 def upsert_party(ctx: RequestContext, name: str, **values: Any) -> dict[str, Any]:
     """Create the party, or return the existing one of that name (updating fields sent that differ)."""
     party, created, updated = upsert_scoped(ctx, Party, Party.name, name, values, lambda: {"id": public_id()})
@@ -32,7 +36,7 @@ def party_dict(party: Party) -> dict[str, Any]:
 def get_party(ctx: RequestContext, party_id: str) -> dict[str, Any]:
     party = Party.scoped(ctx).where(Party.id == party_id).first()
     if party is None:
-        raise errors.DoesNotExistError(f"Party {party_id} not found")
+        raise PartyNotFound(f"Party {party_id} not found")
     return party_dict(party)
 
 

@@ -6,6 +6,11 @@ from traciqo_rpc import errors
 
 from .model import Plan
 
+
+class PlanNotFound(errors.DoesNotExistError):
+    """No plan of that name (plans come from fixtures/plans.json)."""
+
+
 _FIELDS = ("title", "api_access", "code_limit", "rate_limit_per_minute")
 
 
@@ -23,5 +28,5 @@ def get_plan(name: str) -> Plan:
     plan = Plan.get_or_none(Plan.name == name)
     if plan is None:
         known = ", ".join(p.name for p in Plan.select(Plan.name).order_by(Plan.name))
-        raise errors.DoesNotExistError(f"Plan {name!r} does not exist (known: {known or 'none; run fixtures'})")
+        raise PlanNotFound(f"Plan {name!r} does not exist (known: {known or 'none; run fixtures'})")
     return plan

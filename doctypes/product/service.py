@@ -13,6 +13,14 @@ from traciqo_rpc.records import paginate, public_id, upsert_scoped
 from .model import Product
 
 
+class UnknownProduct(errors.ValidationError):
+    """An argument names a product the workspace does not have (417, naming the argument)."""
+
+
+class ProductNotFound(errors.DoesNotExistError):
+    """No product of that id in the caller's workspace and environment."""
+
+
 def upsert_product(ctx: RequestContext, name: str, **values: Any) -> dict[str, Any]:
     """Create the product, or return the existing one of that name (updating fields sent that differ)."""
 
@@ -36,7 +44,7 @@ def require_product(ctx: RequestContext, product_id: str, field: str = "product_
     """The caller's product, or 417 naming the argument (a product of another workspace is unknown here)."""
     product = find_product(ctx, product_id)
     if product is None:
-        raise errors.ValidationError(
+        raise UnknownProduct(
             f"Unknown product {product_id!r}", field_errors={field: ["No such product in this workspace."]}
         )
     return product
@@ -59,7 +67,7 @@ def product_dict(product: Product) -> dict[str, Any]:
 def get_product(ctx: RequestContext, product_id: str) -> dict[str, Any]:
     product = find_product(ctx, product_id)
     if product is None:
-        raise errors.DoesNotExistError(f"Product {product_id} not found")
+        raise ProductNotFound(f"Product {product_id} not found")
     return product_dict(product)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from doctypes.warranty.activation import activate
+from doctypes.warranty.activation import ActivationRequest, activate_many
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
@@ -13,12 +13,33 @@ from traciqo_rpc.records import public_id
 from . import forms
 from .model import DEFAULT_FORM, Registration, RegistrationForm
 
+
+class RegistrationFormExists(errors.DuplicateEntryError):
+    """A form with that slug exists already."""
+
+
+class UnknownRegistrationForm(errors.ValidationError):
+    """A registration names a form the workspace does not have."""
+
+
+class RegistrationsInvalid(errors.ValidationError):
+    """Some entries of a batch of registrations break their form's rules."""
+
+
+class RegistrationNotFound(errors.DoesNotExistError):
+    """No registration with that id in the caller's workspace and environment."""
+
+
+class RegistrationFieldsInvalid(errors.ValidationError):
+    """Changed extra fields break the registration's form."""
+
+
 STANDARD = ("type", "email", "name", "phone", "serial_number", "purchase_date", "receipt_url")
 
 
 def create_form(ctx: RequestContext, slug: str, title: str, form_fields: list[dict[str, Any]]) -> dict[str, Any]:
     if RegistrationForm.scoped(ctx).where(RegistrationForm.slug == slug).exists():
-        raise errors.DuplicateEntryError(f"Form {slug!r} already exists")
+        raise RegistrationFormExists(f"Form {slug!r} already exists")
     form = RegistrationForm.create(slug=slug, title=title, fields=json.dumps(form_fields),
                                    **RegistrationForm.scope_values(ctx))
     return form_dict(form)
@@ -38,7 +59,7 @@ def _definition(ctx: RequestContext, slug: str) -> list[dict[str, Any]]:
     if form is None:
         if slug == DEFAULT_FORM:
             return []
-        raise errors.ValidationError(f"Unknown form {slug!r}", field_errors={"type": ["No form with this slug."]})
+        raise UnknownRegistrationForm(f"Unknown form {slug!r}", field_errors={"type": ["No form with this slug."]})
     return json.loads(form.fields)
 
 
@@ -57,15 +78,24 @@ def add_registrations(ctx: RequestContext, entries: list[dict[str, Any]]) -> dic
             problems[str(index)] = found
         prepared.append((slug, entry, extra))
     if problems:
-        raise errors.ValidationError("Some registrations are invalid", field_errors={"registrations": problems})
-    return {"registrations": [_store(ctx, slug, entry, extra) for slug, entry, extra in prepared]}
+        raise RegistrationsInvalid("Some registrations are invalid", field_errors={"registrations": problems})
+    warranties = iter(_activate(ctx, [entry for _, entry, _ in prepared if entry.get("serial_number")]))
+    return {"registrations": [_store(ctx, slug, entry, extra, next(warranties) if entry.get("serial_number") else None)
+                              for slug, entry, extra in prepared]}
 
 
-def _store(ctx: RequestContext, slug: str, entry: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    warranty = None
-    if entry.get("serial_number"):
-        warranty = activate(ctx, entry["serial_number"], entry["name"], entry["email"].lower(), entry.get("phone"),
-                            entry.get("purchase_date"))
+def _activate(ctx: RequestContext, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries' warranties, started together; the first refusal refuses them all."""
+    outcomes = activate_many([ActivationRequest(ctx, entry["serial_number"], entry["name"], entry["email"].lower(),
+                                                entry.get("phone"), entry.get("purchase_date")) for entry in entries])
+    for outcome in outcomes:
+        if isinstance(outcome, Exception):
+            raise outcome
+    return outcomes  # type: ignore[return-value]  # no refusals left
+
+
+def _store(ctx: RequestContext, slug: str, entry: dict[str, Any], extra: dict[str, Any],
+           warranty: dict[str, Any] | None) -> dict[str, Any]:
     registration = Registration.create(
         id=public_id(), form_slug=slug, email=entry["email"].lower(), name=entry["name"], phone=entry.get("phone"),
         serial_number=entry.get("serial_number"), warranty_id=warranty["id"] if warranty else None,
@@ -87,7 +117,7 @@ def registration_dict(registration: Registration) -> dict[str, Any]:
 def _find(ctx: RequestContext, registration_id: str) -> Registration:
     registration = Registration.scoped(ctx).where(Registration.id == registration_id).first()
     if registration is None:
-        raise errors.DoesNotExistError(f"Registration {registration_id} not found")
+        raise RegistrationNotFound(f"Registration {registration_id} not found")
     return registration
 
 
@@ -98,7 +128,7 @@ def update_registration(ctx: RequestContext, registration_id: str, extra: dict[s
     merged = {**json.loads(registration.fields), **extra}
     problems = forms.check(_definition(ctx, registration.form_slug), merged, partial=True)
     if problems:
-        raise errors.ValidationError("Invalid fields", field_errors={"fields": problems})
+        raise RegistrationFieldsInvalid("Invalid fields", field_errors={"fields": problems})
     registration.fields = json.dumps(merged)
     for name, value in standard.items():
         setattr(registration, name, value)

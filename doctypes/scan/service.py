@@ -8,12 +8,21 @@ from typing import Any, NamedTuple
 
 from doctypes.auth_code import codes
 from doctypes.auth_code.model import VOID
-from traciqo_rpc import db, errors, publish_many, runtime
+from traciqo_rpc import db, errors, publish_many
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.db import utcnow
 from traciqo_rpc.rendering import json_datetime
+from traciqo_rpc.services import Services
 
 from . import assessment, tokens
+
+
+class ScanTokenInvalid(errors.ValidationError):
+    """The verification page's token is forged or older than ten minutes."""
+
+
+class ScanNotFound(errors.DoesNotExistError):
+    """The scan a valid token names is gone."""
+
 
 NOT_GENUINE: dict[str, Any] = {"genuine": False, "status": "not_genuine"}
 HISTORY_WINDOW = dt.timedelta(hours=24)
@@ -89,19 +98,15 @@ class _Counted(NamedTuple):
 _Wanted = tuple[int, str, ScanRequest]  # the request's place in the list, its normalised code, the request
 
 
-def verify(ctx: RequestContext, text: str, lat: float | None = None, lon: float | None = None,
-           country: str | None = None, source: str = "api", gtin: str | None = None) -> dict[str, Any]:
-    """Record a scan of `text` and answer what a consumer may know; nothing at all for unknown codes."""
-    return verify_many([ScanRequest(ctx, text, lat, lon, country, source, gtin)])[0]
-
-
 def verify_many(requests: Sequence[ScanRequest]) -> list[dict[str, Any]]:
-    """Record each scan and answer, in order, what its consumer may know (see verify).
+    """Record each scan and answer, in order, what its consumer may know; nothing at all for
+    unknown codes.
 
-    Called once for a writer batch's verify_code calls and page scans together (one statement
-    counts the batch's scans, one records them, one writes their events, one commit for all);
-    alone, it opens its own short transaction when none is open. A code that fails its check
-    character is refused before any SQL, so mistyped and made-up codes never take the write lock.
+    The one form of verification: verify_code and the verification page hand it their scans
+    through the writer's batches (one statement counts a batch's scans, one records them, one
+    writes their events, one commit for all), and anything else calls it with a list. Alone, it
+    opens its own short transaction when none is open. A code that fails its check character
+    is refused before any SQL, so mistyped and made-up codes never take the write lock.
     """
     answers: list[dict[str, Any] | None] = [None] * len(requests)
     wanted: list[_Wanted] = []
@@ -110,10 +115,11 @@ def verify_many(requests: Sequence[ScanRequest]) -> list[dict[str, Any]]:
         if codes.is_valid(code):
             wanted.append((index, code, request))
     if wanted:
-        now = utcnow()
+        services = requests[0].ctx.services
+        now = services.clock()
         with db.ensure_transaction():  # short: counts, scan rows and event rows
             for gtin, by_code in _rounds(wanted):
-                _record(gtin, by_code, now, answers)
+                _record(services, gtin, by_code, now, answers)
     return [dict(NOT_GENUINE) if answer is None else answer for answer in answers]
 
 
@@ -132,7 +138,7 @@ def _rounds(wanted: list[_Wanted]) -> list[tuple[str | None, dict[str, _Wanted]]
     return rounds
 
 
-def _record(gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
+def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
             answers: list[dict[str, Any] | None]) -> None:
     """Count one round of scans, record their rows and events, and fill in their answers."""
     stamp = db.bound_datetime(now)
@@ -140,7 +146,7 @@ def _record(gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
                db.execute(db.with_values(_COUNT_SCANS_SQL, len(by_code)), (stamp, stamp, gtin, gtin, *by_code)).fetchall()]
     if not counted:
         return
-    max_scans = _max_scans()
+    max_scans = services.settings.max_scans_before_suspicious
     judged = []
     values: list[Any] = []
     for row in counted:
@@ -173,7 +179,7 @@ def _record(gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
             "first_scanned_at": now if row.scan_count == 1 else _datetime(row.first_scanned_at),
             "reasons": found,
             "sandbox": is_sandbox,
-            "scan_token": location_token(scan_id),
+            "scan_token": tokens.issue(services.secret_key, scan_id),
         }
     publish_many(events)
 
@@ -212,10 +218,6 @@ def _public_product(row: _Counted) -> dict[str, Any] | None:
     }
 
 
-def _max_scans() -> int:
-    return runtime.get().settings.max_scans_before_suspicious
-
-
 def _earlier_places(code_id: int, now: dt.datetime, exclude: int = 0) -> list[assessment.Place]:
     """Where the code was scanned in the last day, newest first, leaving out scan `exclude` (ids
     start at 1: 0 leaves out none). Every scan that says where it is asks this, so it is
@@ -224,24 +226,20 @@ def _earlier_places(code_id: int, now: dt.datetime, exclude: int = 0) -> list[as
     return [assessment.Place(_datetime(at), lat, lon, country) for at, lat, lon, country in rows]
 
 
-def location_token(scan_id: int) -> str:
-    """Lets the verification page add the browser's location to the scan it just recorded."""
-    return tokens.issue(runtime.get().secret_key, scan_id)
-
-
 def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float) -> dict[str, Any]:
     """Add a location to a recent scan (once) and re-judge it; answers the updated verdict."""
-    scan_id = tokens.scan_id_from(runtime.get().secret_key, scan_token, LOCATION_TOKEN_SECONDS)
+    scan_id = tokens.scan_id_from(ctx.services.secret_key, scan_token, LOCATION_TOKEN_SECONDS)
     if scan_id is None:
-        raise errors.ValidationError("Invalid or expired scan token", field_errors={"scan_token": ["Invalid or expired."]})
+        raise ScanTokenInvalid("Invalid or expired scan token", field_errors={"scan_token": ["Invalid or expired."]})
     row = db.execute(_SCAN_TO_LOCATE_SQL, (scan_id,)).fetchone()
     if row is None:
-        raise errors.DoesNotExistError("Scan not found")
+        raise ScanNotFound("Scan not found")
     scanned_at, located, country, verdict, code_id, scan_count = row
     found: list[str] = []
     if not located:
         scanned_at = _datetime(scanned_at)
-        found = assessment.reasons(scan_count, _max_scans(), assessment.Place(scanned_at, lat, lon, country),
+        found = assessment.reasons(scan_count, ctx.services.settings.max_scans_before_suspicious,
+                                   assessment.Place(scanned_at, lat, lon, country),
                                    _earlier_places(code_id, scanned_at, exclude=scan_id))
         if found and verdict in ("genuine", "already_verified"):
             verdict = "suspicious"

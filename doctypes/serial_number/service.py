@@ -12,6 +12,15 @@ from traciqo_rpc.context import RequestContext
 
 from .model import UNREGISTERED, VOID, SerialNumber
 
+
+class SerialNumberNotFound(errors.DoesNotExistError):
+    """No unit of that serial in the caller's workspace and environment."""
+
+
+class NoUnregisteredSerialNumber(errors.DoesNotExistError):
+    """Every unit (of the product) is registered already."""
+
+
 LOOKUP_CHUNK = 500
 
 
@@ -56,7 +65,7 @@ def _existing(ctx: RequestContext, serials: list[str]) -> set[str]:
 def find_serial(ctx: RequestContext, serial: str) -> SerialNumber:
     row = SerialNumber.scoped(ctx).where(SerialNumber.serial == serial).first()
     if row is None:
-        raise errors.DoesNotExistError(f"Serial number {serial} not found")
+        raise SerialNumberNotFound(f"Serial number {serial} not found")
     return row
 
 
@@ -80,7 +89,7 @@ def random_unregistered(ctx: RequestContext, product_id: str | None) -> dict[str
         query = query.where(SerialNumber.product_id == require_product(ctx, product_id).id)
     row = query.order_by(fn.Random()).first()
     if row is None:
-        raise errors.DoesNotExistError("No unregistered serial number left")
+        raise NoUnregisteredSerialNumber("No unregistered serial number left")
     return serial_dict(row)
 
 

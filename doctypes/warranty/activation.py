@@ -25,6 +25,7 @@ from doctypes.email.service import queue_emails_many
 from doctypes.party.service import add_tags, customer_for
 from doctypes.serial_number.model import REGISTERED
 from doctypes.serial_number.model import VOID as SERIAL_VOID
+from doctypes.serial_number.service import SerialNumberNotFound
 from traciqo_rpc import db, errors, publish_many
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
@@ -34,6 +35,26 @@ from .model import ACTIVE
 from .reminders import reminder_day
 
 DEFAULT_MONTHS = 12  # for units not tied to a product
+
+
+class SerialNumberVoided(errors.ValidationError):
+    """The unit has been withdrawn: it takes no warranty."""
+
+
+class WarrantyExists(errors.DuplicateEntryError):
+    """The unit has its warranty already (one per unit)."""
+
+
+class NoWarrantyOffered(errors.ValidationError):
+    """The unit's product carries no warranty (0 months)."""
+
+
+class PurchaseDateInFuture(errors.ValidationError):
+    """A warranty cannot start from a purchase still to come."""
+
+
+class CustomerChanged(errors.DuplicateEntryError):
+    """Another process took a new customer's name or email under a batch: it runs again alone."""
 
 _UNITS_SQL = """
 SELECT s.serial, s.id, s.status, s.product_id, s.customer_tags, p.name, p.warranty_months,
@@ -96,20 +117,12 @@ class _Accepted(NamedTuple):
     ends_on: dt.date
 
 
-def activate(ctx: RequestContext, serial_number: str, customer_name: str, customer_email: str,
-             customer_phone: str | None, purchase_date: dt.date | None) -> dict[str, Any]:
-    """Start the unit's warranty for this customer (created if new); one warranty per unit."""
-    outcome = activate_many([ActivationRequest(ctx, serial_number, customer_name, customer_email, customer_phone,
-                                               purchase_date)])[0]
-    if isinstance(outcome, errors.TraciqoError):
-        raise outcome
-    return outcome
-
-
 def activate_many(requests: Sequence[ActivationRequest]) -> list[dict[str, Any] | errors.TraciqoError]:
-    """Activate each request's unit, in order, in the caller's transaction; a refused request's
-    place holds its error (nothing was written for it)."""
-    now = db.utcnow()
+    """Start each request's unit's warranty for its customer (created if new), in order, in the
+    caller's transaction; one warranty per unit. A refused request's place holds its error
+    (nothing was written for it). The one form of activation: activate_warranty hands it its
+    batch's requests, anything else a list."""
+    now = requests[0].ctx.now() if requests else db.utcnow()
     outcomes: list[dict[str, Any] | errors.TraciqoError | None] = [None] * len(requests)
     accepted: list[_Accepted] = []
     claimed: set[tuple[tuple[int, bool], int]] = set()  # units activated earlier in this batch
@@ -153,17 +166,17 @@ def _refusal(request: ActivationRequest, unit: _Unit | None, claimed: bool,
              today: dt.date) -> errors.TraciqoError | None:
     serial = request.serial_number
     if unit is None:
-        return errors.DoesNotExistError(f"Serial number {serial} not found")
+        return SerialNumberNotFound(f"Serial number {serial} not found")
     if unit.status == SERIAL_VOID:
-        return errors.ValidationError(f"Serial number {serial} is void",
+        return SerialNumberVoided(f"Serial number {serial} is void",
                                       field_errors={"serial_number": ["This unit has been withdrawn."]})
     if unit.has_warranty or claimed:
-        return errors.DuplicateEntryError(f"Serial number {serial} already has a warranty")
+        return WarrantyExists(f"Serial number {serial} already has a warranty")
     if unit.warranty_months == 0:
-        return errors.ValidationError(f"{unit.product_name} carries no warranty",
+        return NoWarrantyOffered(f"{unit.product_name} carries no warranty",
                                       field_errors={"serial_number": ["The product carries no warranty."]})
     if request.purchase_date and request.purchase_date > today:
-        return errors.ValidationError("purchase_date is in the future",
+        return PurchaseDateInFuture("purchase_date is in the future",
                                       field_errors={"purchase_date": ["Must not be in the future."]})
     return None
 
@@ -235,7 +248,7 @@ def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bo
             # Another process took a name (or an email) a moment ago: one activation alone takes the
             # general path; a batch is run again one activation at a time, which does.
             if len(accepted) > 1:
-                raise errors.DuplicateEntryError("A customer changed under this batch")
+                raise CustomerChanged("A customer changed under this batch")
             _take_general_path(accepted[0], parties)
             return True
     changed = [(party.phone, party.tags, party.id) for party in parties.values() if party.changed and not party.new]
@@ -285,7 +298,7 @@ def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
         db.execute_many(_INSERT_WARRANTY_SQL, warranties)
     except peewee.IntegrityError:
         serials = ", ".join(entry.request.serial_number for entry in accepted)
-        raise errors.DuplicateEntryError(f"Serial number {serials} already has a warranty") from None
+        raise WarrantyExists(f"Serial number {serials} already has a warranty") from None
     db.execute_many(_INSERT_OWNER_SQL, owners)
     db.execute(db.with_values(_MARK_REGISTERED_SQL, len(units)), (REGISTERED, stamp, *units))
     publish_many([(entry.request.ctx, "warranty:registered", result) for entry, result in zip(accepted, results,

@@ -17,18 +17,13 @@ from .schema import (
 )
 
 
-def _activate_warranties(calls: list[tuple[RequestContext, dict[str, Any]]]) -> list[Any]:
-    """activate_warranty for a whole batch of calls at once (see whitelist's `many`)."""
-    return activation.activate_many([
-        activation.ActivationRequest(ctx, args["serial_number"], args["customer_name"], args["customer_email"].lower(),
-                                     args["customer_phone"], args["purchase_date"]) for ctx, args in calls])
-
-
-@whitelist(methods=["POST"], schema=ActivateWarrantyArgs, batched=True, many=_activate_warranties)
+@whitelist(methods=["POST"], schema=ActivateWarrantyArgs, batch=activation.activate_many)
 def activate_warranty(ctx: RequestContext, serial_number: str, customer_name: str, customer_email: str,
-                      customer_phone: str | None, purchase_date: dt.date | None) -> dict[str, Any]:
-    """Register and activate the warranty of one serial number for a customer."""
-    return activation.activate(ctx, serial_number, customer_name, customer_email.lower(), customer_phone, purchase_date)
+                      customer_phone: str | None, purchase_date: dt.date | None) -> activation.ActivationRequest:
+    """Register and activate the warranty of one serial number for a customer (the activations
+    of a batch are made together by activate_many)."""
+    return activation.ActivationRequest(ctx, serial_number, customer_name, customer_email.lower(), customer_phone,
+                                        purchase_date)
 
 
 @whitelist(methods=["GET"], schema=WarrantyRefArgs)

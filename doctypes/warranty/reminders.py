@@ -19,7 +19,6 @@ from doctypes.product.model import Product
 from doctypes.serial_number.model import SerialNumber
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.principal import Principal
 
 from .model import ACTIVE, Warranty
 
@@ -41,7 +40,7 @@ def reminder(product_name: str, customer_name: str, serial: str, ends_on: dt.dat
             f"Hello {customer_name},\n\nThe warranty for {product_name} (serial {serial}) ends on {ends_on}.\n")
 
 
-def queue_due(now: dt.datetime, limit: int = BATCH) -> int:
+def queue_due(ctx: RequestContext, now: dt.datetime, limit: int = BATCH) -> int:
     """Queue the reminders due by `now` to the warranties' current owners (at most `limit`);
     each warranty's reminder is queued once. Returns how many were queued."""
     last_day = now.date() if now.time() >= SENT_AT else now.date() - dt.timedelta(days=1)
@@ -62,18 +61,18 @@ def queue_due(now: dt.datetime, limit: int = BATCH) -> int:
     entries: list[tuple[RequestContext, str, list[tuple[str, str, str, Any]]]] = []
     for row in rows:
         subject, body = reminder(row.product_name or "your product", row.name, row.serial, row.ends_on)
-        ctx = RequestContext(request_id="warranty-reminders", principal=Principal.system(row.workspace_id, row.is_sandbox))
-        entries.append((ctx, row.email, [(subject, body, "warranty_reminder", None)]))
+        entries.append((ctx.acting_for(row.workspace_id, row.is_sandbox), row.email,
+                        [(subject, body, "warranty_reminder", None)]))
     queue_emails_many(entries)
     return len(entries)
 
 
-def queue_all_due(now: dt.datetime | None = None) -> int:
+def queue_all_due(ctx: RequestContext, now: dt.datetime | None = None) -> int:
     """Queue every reminder due by now, a transaction per `BATCH` (the scheduled job)."""
     queued = 0
     while True:
         with db.transaction():
-            count = queue_due(now or db.utcnow())
+            count = queue_due(ctx, now or ctx.now())
         queued += count
         if count < BATCH:
             return queued

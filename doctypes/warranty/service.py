@@ -17,6 +17,18 @@ from traciqo_rpc.records import paginate
 from .model import ACTIVE, VOID, Warranty, WarrantyOwner
 
 
+class WarrantyNotFound(errors.DoesNotExistError):
+    """No warranty of that id (or serial) in the caller's workspace and environment."""
+
+
+class WarrantyNotTransferable(errors.ValidationError):
+    """A void warranty cannot change owners."""
+
+
+class WarrantyAlreadyOwned(errors.ValidationError):
+    """A transfer to the customer who owns the warranty already."""
+
+
 def _status(warranty: Warranty) -> str:
     if warranty.status == VOID:
         return VOID
@@ -57,7 +69,7 @@ def find_warranty(ctx: RequestContext, warranty_id: str | None = None, serial_nu
         query = query.where(Warranty.id == warranty_id)
     warranty = query.first()
     if warranty is None:
-        raise errors.DoesNotExistError(f"Warranty {warranty_id or serial_number} not found")
+        raise WarrantyNotFound(f"Warranty {warranty_id or serial_number} not found")
     return warranty
 
 
@@ -71,11 +83,11 @@ def transfer(ctx: RequestContext, warranty_id: str, customer_name: str, customer
     """Hand the warranty to a new owner; the previous owners stay in its history."""
     warranty = find_warranty(ctx, warranty_id)
     if warranty.status == VOID:
-        raise errors.ValidationError("A void warranty cannot be transferred",
+        raise WarrantyNotTransferable("A void warranty cannot be transferred",
                                      field_errors={"warranty_id": ["The warranty is void."]})
     customer = customer_for(ctx, customer_name, customer_email, customer_phone)
     if customer.id == warranty.party_id:
-        raise errors.ValidationError("The warranty already belongs to this customer",
+        raise WarrantyAlreadyOwned("The warranty already belongs to this customer",
                                      field_errors={"customer_email": ["Already the owner."]})
     now = db.utcnow()
     WarrantyOwner.update(until=now).where(

@@ -72,4 +72,4 @@ def redeliver(ctx: RequestContext, delivery_id: str | None = None, status: str |
 @whitelist(methods=["GET"])
 def list_event_types(ctx: RequestContext) -> list[str]:
     """The event names endpoints can subscribe to ("*" subscribes to all)."""
-    return service.event_types()
+    return service.event_types(ctx)

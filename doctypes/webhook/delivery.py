@@ -1,10 +1,10 @@
-"""Fan-out of events to endpoints, one delivery attempt, and the sweeper that loses nothing.
+"""Deliveries: who subscribes to an event, the delivery rows, one attempt, what is due.
 
-A delivery row is written in the same transaction as its event. After commit a job is
-queued; if Redis is down, or a worker dies mid-send, the sweeper finds the row again (a
-send holds a lease that expires). Retry timing lives in the row (`next_attempt_at`), so
-the embedded mode and real workers behave alike. Deliveries are at least once: receivers
-dedupe on `webhook-id` (the event id, the same on every attempt).
+A delivery row is written in the same transaction as its event; the jobs (jobs.py) send it
+after commit. If Redis is down, or a worker dies mid-send, the sweeper finds the row again (a
+send holds a lease that expires). Retry timing lives in the row (`next_attempt_at`), so the
+embedded mode and real workers behave alike. Deliveries are at least once: receivers dedupe
+on `webhook-id` (the event id, the same on every attempt). This module decides; jobs.py queues.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import random
 import secrets
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
 from doctypes.event.model import Event
-from traciqo_rpc import db, enqueue_after_commit, outbound, runtime
+from traciqo_rpc import db, outbound
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.jobs import queued_jobs
+from traciqo_rpc.services import Services
 
 from . import signing
 from .model import FAILED, PENDING, SUCCEEDED, Delivery, DeliveryAttempt, WebhookEndpoint
@@ -35,10 +35,6 @@ CONNECT_TIMEOUT, TOTAL_TIMEOUT = 5.0, 15.0
 EXCERPT_BYTES = 2048
 DISABLE_AFTER = dt.timedelta(days=5)
 MAX_RETRY_AFTER = dt.timedelta(hours=24)
-# The sweeper tops the queue up to this many waiting jobs: a backlog of thousands (a Redis
-# restart loses its queue) goes back in a sweep or two, and a busy queue is not buried under
-# copies of jobs it already holds (a copy costs one UPDATE that finds the lease taken).
-SWEEP_QUEUE_ROOM = 10_000
 ALL_EVENTS = "*"
 
 _SUBSCRIBED_SQL = "SELECT id, events FROM webhook_endpoint WHERE workspace_id = ? AND is_sandbox = ? AND enabled = ?"
@@ -67,86 +63,74 @@ def subscribers(events: Sequence[tuple[RequestContext, str]]) -> list[list[str]]
         scope = (principal.workspace_id, principal.is_sandbox)
         endpoints = subscribed.get(scope)
         if endpoints is None:
-            endpoints = subscribed[scope] = subscriptions(*scope)
+            endpoints = subscribed[scope] = subscriptions(ctx.services, *scope)
         found.append([endpoint_id for endpoint_id, names in endpoints if event_name in names or ALL_EVENTS in names])
     return found
 
 
-def fan_out(events: Sequence[tuple[RequestContext, str, str, list[str]]]) -> list[str]:
-    """A pending delivery for each of (ctx, event id, event name, endpoint ids), written in the
-    caller's transaction; one job per event is queued after commit (a queue round trip per
-    endpoint cost the request more than the rows)."""
-    from .jobs import deliver_event
-
-    delivery_ids: list[str] = []
-    for ctx, event_id, event_name, endpoint_ids in events:
-        if endpoint_ids:
-            delivery_ids += [create_delivery(ctx, event_id, event_name, endpoint_id, queue_job=False)
-                             for endpoint_id in endpoint_ids]
-            enqueue_after_commit(ctx, deliver_event, event_id)
-    return delivery_ids
-
-
-def subscriptions(workspace_id: int, is_sandbox: bool) -> list[tuple[str, frozenset[str]]]:
+def subscriptions(services: Services, workspace_id: int, is_sandbox: bool) -> list[tuple[str, frozenset[str]]]:
     """The enabled endpoints of a workspace and environment with the events each subscribes to,
     from the settings cache (every change to an endpoint invalidates it, see service.py)."""
     def load() -> list[tuple[str, frozenset[str]]]:
         rows = db.execute(_SUBSCRIBED_SQL, (workspace_id, is_sandbox, True)).fetchall()
         return [(endpoint_id, frozenset(json.loads(events))) for endpoint_id, events in rows]
 
-    return runtime.get().settings_cache.get(("webhook-subscriptions", workspace_id, is_sandbox), load)
+    return services.cache.get(("webhook-subscriptions", workspace_id, is_sandbox), load)
 
 
-def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoint_id: str,
-                    queue_job: bool = True) -> str:
-    from .jobs import deliver_webhook
-
+def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoint_id: str) -> str:
+    """A pending delivery of the event to the endpoint, due now, in the caller's transaction."""
     delivery_id = new_delivery_id()
     scope = Delivery.scope_values(ctx)
-    now = db.utcnow()
+    now = ctx.now()
     db.execute(
         "INSERT INTO delivery (id, workspace_id, is_sandbox, event_id, event_name, endpoint_id, status, attempts,"
         " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (delivery_id, scope["workspace_id"], scope["is_sandbox"], event_id, event_name, endpoint_id, PENDING, 0,
          now, now),
     )
-    if queue_job:
-        enqueue_after_commit(ctx, deliver_webhook, delivery_id)
     return delivery_id
 
 
-def attempt_event(ctx: RequestContext, event_id: str) -> list[str | None]:
-    """The first attempt of every delivery of one event."""
+def pending_of_event(event_id: str) -> list[str]:
+    """The deliveries of one event still to be attempted."""
     pending = Delivery.select(Delivery.id).where((Delivery.event_id == event_id) & (Delivery.status == PENDING))
-    return [attempt(ctx, delivery_id) for (delivery_id,) in pending.tuples()]
+    return [delivery_id for (delivery_id,) in pending.tuples()]
 
 
-def _lease(delivery_id: str) -> bool:
+class Attempted(NamedTuple):
+    """What one attempt came to: None when another worker held the delivery or it was not due;
+    with PENDING, the seconds until the next attempt is due."""
+
+    status: str | None
+    retry_in: float | None = None
+
+
+def _lease(ctx: RequestContext, delivery_id: str) -> bool:
     """Take the delivery for one send, if it is due and nobody else holds it."""
-    now = db.utcnow()
-    lease = dt.timedelta(seconds=runtime.get().settings.webhook_lease_seconds)
+    now = ctx.now()
+    lease = dt.timedelta(seconds=ctx.services.settings.webhook_lease_seconds)
     with db.transaction():
         return db.execute(_LEASE_SQL, (now + lease, delivery_id, PENDING, now, now)).rowcount == 1
 
 
-def attempt(ctx: RequestContext, delivery_id: str) -> str | None:
+def attempt(ctx: RequestContext, delivery_id: str) -> Attempted:
     """Send one attempt of a delivery (no transaction is held while waiting on the network)."""
-    if not _lease(delivery_id):
-        return None
+    if not _lease(ctx, delivery_id):
+        return Attempted(None)
     delivery = Delivery.get_by_id(delivery_id)
     endpoint = WebhookEndpoint.get_or_none(WebhookEndpoint.id == delivery.endpoint_id)
     if endpoint is None or not endpoint.enabled:
-        _finish(delivery, FAILED)
-        return FAILED
+        return _finish(ctx, delivery, FAILED)
     event = Event.get_by_id(delivery.event_id)
-    started, clock = db.utcnow(), time.perf_counter()
+    started, clock = ctx.now(), time.perf_counter()
     status_code, excerpt, error, retry_after = None, "", None, None
     try:
         body = bytes(event.body)
         # Checked again at every send: where a name points can change after registration.
-        response = _http.post(endpoint.url, outbound.networks(runtime.get().settings.webhook_allow_cidrs),
+        response = _http.post(endpoint.url, outbound.networks(ctx.services.settings.webhook_allow_cidrs),
                               content=body, headers=signing.headers(
-                                  event.name, event.id, body, int(time.time()), _secrets_in_use(endpoint)))
+                                  event.name, event.id, body, int(time.time()), _secrets_in_use(ctx, endpoint)))
         status_code, excerpt = response.status_code, response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
         retry_after = _retry_after(response.headers.get("retry-after"))
     except outbound.UnsafeUrl as exc:
@@ -164,44 +148,40 @@ def attempt(ctx: RequestContext, delivery_id: str) -> str | None:
 
 
 def _settle(ctx: RequestContext, delivery: Delivery, endpoint: WebhookEndpoint, status_code: int | None,
-            error: str | None, retry_after: dt.timedelta | None) -> str:
+            error: str | None, retry_after: dt.timedelta | None) -> Attempted:
     """After an attempt: done, disabled (410), retried later, or given up."""
-    from .jobs import deliver_webhook
-
     if status_code is not None and 200 <= status_code < 300:
         if endpoint.failing_since is not None:
             endpoint.failing_since = None
             endpoint.save(only=[WebhookEndpoint.failing_since])
-        return _finish(delivery, SUCCEEDED)
+        return _finish(ctx, delivery, SUCCEEDED)
     if status_code == 410:
         _disable(ctx, endpoint, "The endpoint answered 410 Gone")
-        return _finish(delivery, FAILED)
+        return _finish(ctx, delivery, FAILED)
     if error and error.startswith("UnsafeUrl"):
-        return _finish(delivery, FAILED)
-    now = db.utcnow()
+        return _finish(ctx, delivery, FAILED)
+    now = ctx.now()
     if endpoint.failing_since is None:
         endpoint.failing_since = now
         endpoint.save(only=[WebhookEndpoint.failing_since])
     elif now - endpoint.failing_since > DISABLE_AFTER:
         _disable(ctx, endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC")
-        return _finish(delivery, FAILED)
-    schedule = runtime.get().settings.webhook_retry_schedule
+        return _finish(ctx, delivery, FAILED)
+    schedule = ctx.services.settings.webhook_retry_schedule
     if delivery.attempts >= len(schedule):
-        return _finish(delivery, FAILED)
+        return _finish(ctx, delivery, FAILED)
     delay = dt.timedelta(seconds=schedule[delivery.attempts] * random.uniform(1.0, 1.1))
     if retry_after is not None:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
     delivery.next_attempt_at, delivery.leased_until = now + delay, None
     delivery.save()
-    # RQ's scheduler counts whole seconds and may fire up to one early: ask for one more.
-    enqueue_after_commit(ctx, deliver_webhook, delivery.id, delay=delay.total_seconds() + 1)
-    return PENDING
+    return Attempted(PENDING, delay.total_seconds())
 
 
-def _finish(delivery: Delivery, status: str) -> str:
-    delivery.status, delivery.completed_at, delivery.leased_until = status, db.utcnow(), None
+def _finish(ctx: RequestContext, delivery: Delivery, status: str) -> Attempted:
+    delivery.status, delivery.completed_at, delivery.leased_until = status, ctx.now(), None
     delivery.save()
-    return status
+    return Attempted(status)
 
 
 def _disable(ctx: RequestContext, endpoint: WebhookEndpoint, reason: str) -> None:
@@ -211,9 +191,9 @@ def _disable(ctx: RequestContext, endpoint: WebhookEndpoint, reason: str) -> Non
     log.warning("webhook endpoint %s (%s) disabled: %s", endpoint.id, endpoint.url, reason)
 
 
-def _secrets_in_use(endpoint: WebhookEndpoint) -> list[str]:
+def _secrets_in_use(ctx: RequestContext, endpoint: WebhookEndpoint) -> list[str]:
     in_use = [endpoint.secret]
-    if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > db.utcnow():
+    if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > ctx.now():
         in_use.append(endpoint.previous_secret)
     return in_use
 
@@ -224,23 +204,17 @@ def _retry_after(value: str | None) -> dt.timedelta | None:
     return None
 
 
-def sweep(ctx: RequestContext) -> int:
-    """Queue the due deliveries nobody holds, oldest first, as many as the queue has room for:
-    after a Redis outage, a killed worker, or a retry."""
-    from .jobs import deliver_webhook
-
-    room = SWEEP_QUEUE_ROOM - queued_jobs()
-    if room <= 0:
-        return 0
-    now = db.utcnow()
-    due = (Delivery.select(Delivery.id)
-           .where((Delivery.status == PENDING) & (Delivery.next_attempt_at <= now)
-                  & (Delivery.leased_until.is_null() | (Delivery.leased_until < now)))
-           .order_by(Delivery.next_attempt_at).limit(room).tuples())
-    ids = [delivery_id for (delivery_id,) in due]
-    for delivery_id in ids:
-        enqueue_after_commit(ctx, deliver_webhook, delivery_id)
-    return len(ids)
+def due(ctx: RequestContext, limit: int) -> list[str]:
+    """The due deliveries nobody holds, oldest first (after a Redis outage, a killed worker, or
+    a retry RQ's scheduler has not brought back)."""
+    if limit <= 0:
+        return []
+    now = ctx.now()
+    found = (Delivery.select(Delivery.id)
+             .where((Delivery.status == PENDING) & (Delivery.next_attempt_at <= now)
+                    & (Delivery.leased_until.is_null() | (Delivery.leased_until < now)))
+             .order_by(Delivery.next_attempt_at).limit(limit).tuples())
+    return [delivery_id for (delivery_id,) in found]
 
 
 def delivery_summary(delivery: Delivery) -> dict[str, Any]:

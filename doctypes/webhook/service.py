@@ -7,36 +7,54 @@ import json
 from typing import Any
 
 from doctypes.event.service import store_event
-from traciqo_rpc import db, enqueue_after_commit, errors, events, outbound, runtime
+from traciqo_rpc import errors, events, outbound
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate, public_id
 
 from . import delivery as deliveries
 from . import signing
+from .jobs import send_after_commit
 from .model import FAILED, PENDING, Delivery, DeliveryAttempt, WebhookEndpoint
+
+
+class UnknownEvent(errors.ValidationError):
+    """An endpoint subscribes to an event no doctype publishes."""
+
+
+class WebhookNotFound(errors.DoesNotExistError):
+    """No endpoint with that id in the caller's workspace and environment."""
+
+
+class DeliveryNotFound(errors.DoesNotExistError):
+    """No delivery with that id in the caller's workspace and environment."""
+
+
+class DeliveryInProgress(errors.DuplicateEntryError):
+    """Sending again a delivery that is still being attempted."""
+
 
 PING = "Ping Test"
 ROTATION_OVERLAP = dt.timedelta(hours=24)
 REDELIVER_MAX = 1000
 
 
-def event_types() -> list[str]:
-    return sorted({*events.event_names(), PING})
+def event_types(ctx: RequestContext) -> list[str]:
+    return sorted({*events.event_names(ctx), PING})
 
 
-def _check_events(names: list[str]) -> list[str]:
-    known = set(event_types()) | {deliveries.ALL_EVENTS}
+def _check_events(ctx: RequestContext, names: list[str]) -> list[str]:
+    known = set(event_types(ctx)) | {deliveries.ALL_EVENTS}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise errors.ValidationError(f"Unknown events: {', '.join(unknown)}",
+        raise UnknownEvent(f"Unknown events: {', '.join(unknown)}",
                                      field_errors={"events": [f"Unknown event: {n}" for n in unknown]})
     return list(dict.fromkeys(names))
 
 
-def _check_url(url: str) -> None:
+def _check_url(ctx: RequestContext, url: str) -> None:
     """Refused at registration when it leads somewhere private; checked again at every send."""
-    outbound.check(url, outbound.networks(runtime.get().settings.webhook_allow_cidrs))
+    outbound.check(url, outbound.networks(ctx.services.settings.webhook_allow_cidrs))
 
 
 def endpoint_dict(endpoint: WebhookEndpoint) -> dict[str, Any]:
@@ -50,9 +68,9 @@ def endpoint_dict(endpoint: WebhookEndpoint) -> dict[str, Any]:
 
 def create(ctx: RequestContext, url: str, event_names: list[str], description: str = "") -> dict[str, Any]:
     """A new endpoint for the caller's environment; its signing secret is shown only now."""
-    _check_url(url)
+    _check_url(ctx, url)
     endpoint = WebhookEndpoint.create(
-        id=f"we_{public_id(random_bytes=6)}", url=url, events=json.dumps(_check_events(event_names)),
+        id=f"we_{public_id(random_bytes=6)}", url=url, events=json.dumps(_check_events(ctx, event_names)),
         description=description, secret=signing.new_secret(), **WebhookEndpoint.scope_values(ctx))
     invalidate_after_commit(ctx)  # the workspace's subscriptions are cached (delivery.subscriptions)
     return {**endpoint_dict(endpoint), "secret": endpoint.secret}
@@ -61,7 +79,7 @@ def create(ctx: RequestContext, url: str, event_names: list[str], description: s
 def find(ctx: RequestContext, webhook_id: str) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.scoped(ctx).where(WebhookEndpoint.id == webhook_id).first()
     if endpoint is None:
-        raise errors.DoesNotExistError(f"Webhook {webhook_id} not found")
+        raise WebhookNotFound(f"Webhook {webhook_id} not found")
     return endpoint
 
 
@@ -69,10 +87,10 @@ def update(ctx: RequestContext, webhook_id: str, url: str | None = None, events:
            description: str | None = None, enabled: bool | None = None) -> dict[str, Any]:
     endpoint = find(ctx, webhook_id)
     if url is not None:
-        _check_url(url)
+        _check_url(ctx, url)
         endpoint.url = url
     if events is not None:
-        endpoint.events = json.dumps(_check_events(events))
+        endpoint.events = json.dumps(_check_events(ctx, events))
     if description is not None:
         endpoint.description = description
     if enabled is not None:
@@ -86,7 +104,7 @@ def update(ctx: RequestContext, webhook_id: str, url: str | None = None, events:
 
 def delete(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
     endpoint = find(ctx, webhook_id)
-    Delivery.update(status=FAILED, completed_at=db.utcnow()).where(
+    Delivery.update(status=FAILED, completed_at=ctx.now()).where(
         (Delivery.endpoint_id == endpoint.id) & (Delivery.status == PENDING)).execute()
     endpoint.delete_instance()
     invalidate_after_commit(ctx)
@@ -100,7 +118,7 @@ def list_endpoints(ctx: RequestContext) -> list[dict[str, Any]]:
 def rotate_secret(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
     """A new secret; the old one keeps signing alongside it for 24 hours."""
     endpoint = find(ctx, webhook_id)
-    endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, db.utcnow() + ROTATION_OVERLAP
+    endpoint.previous_secret, endpoint.previous_secret_until = endpoint.secret, ctx.now() + ROTATION_OVERLAP
     endpoint.secret = signing.new_secret()
     endpoint.save()
     return {**endpoint_dict(endpoint), "secret": endpoint.secret, "previous_secret_until": endpoint.previous_secret_until}
@@ -110,7 +128,9 @@ def ping(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
     """Send a Ping Test to this endpoint only, now; answers the delivery id."""
     endpoint = find(ctx, webhook_id)
     event_id = store_event(ctx, PING, {"webhook_id": endpoint.id, "message": "Ping from traciqo"})
-    return {"delivery_id": deliveries.create_delivery(ctx, event_id, PING, endpoint.id), "event_id": event_id}
+    delivery_id = deliveries.create_delivery(ctx, event_id, PING, endpoint.id)
+    send_after_commit(ctx, delivery_id)
+    return {"delivery_id": delivery_id, "event_id": event_id}
 
 
 def list_deliveries(ctx: RequestContext, limit: int, offset: int, webhook_id: str | None = None,
@@ -128,7 +148,7 @@ def list_deliveries(ctx: RequestContext, limit: int, offset: int, webhook_id: st
 def get_delivery(ctx: RequestContext, delivery_id: str) -> dict[str, Any]:
     found = Delivery.scoped(ctx).where(Delivery.id == delivery_id).first()
     if found is None:
-        raise errors.DoesNotExistError(f"Delivery {delivery_id} not found")
+        raise DeliveryNotFound(f"Delivery {delivery_id} not found")
     attempts = DeliveryAttempt.select().where(DeliveryAttempt.delivery_id == found.id).order_by(DeliveryAttempt.number)
     return {**deliveries.delivery_summary(found), "attempts": [
         {"number": a.number, "at": a.started_at, "duration_ms": a.duration_ms, "status_code": a.status_code,
@@ -138,8 +158,6 @@ def get_delivery(ctx: RequestContext, delivery_id: str) -> dict[str, Any]:
 def redeliver(ctx: RequestContext, delivery_id: str | None = None, since: dt.datetime | None = None,
               until: dt.datetime | None = None) -> dict[str, Any]:
     """Send again, with the same webhook-id: one delivery, or the failed ones in a time range."""
-    from .jobs import deliver_webhook
-
     query = Delivery.scoped(ctx)
     if delivery_id is not None:
         query = query.where(Delivery.id == delivery_id)
@@ -149,11 +167,11 @@ def redeliver(ctx: RequestContext, delivery_id: str | None = None, since: dt.dat
             query = query.where(Delivery.created_at < until)
     chosen = [d.id for d in query.limit(REDELIVER_MAX)]
     if delivery_id is not None and not chosen:
-        raise errors.DoesNotExistError(f"Delivery {delivery_id} not found")
+        raise DeliveryNotFound(f"Delivery {delivery_id} not found")
     if delivery_id is not None and Delivery.get_by_id(delivery_id).status == PENDING:
-        raise errors.DuplicateEntryError("The delivery is still being attempted")
-    Delivery.update(status=PENDING, next_attempt_at=db.utcnow(), leased_until=None, completed_at=None).where(
+        raise DeliveryInProgress("The delivery is still being attempted")
+    Delivery.update(status=PENDING, next_attempt_at=ctx.now(), leased_until=None, completed_at=None).where(
         Delivery.id.in_(chosen)).execute()
     for chosen_id in chosen:
-        enqueue_after_commit(ctx, deliver_webhook, chosen_id)
+        send_after_commit(ctx, chosen_id)
     return {"redelivering": chosen}

@@ -13,14 +13,26 @@ from traciqo_rpc.context import RequestContext
 from .model import ACTIVE, FROZEN, Workspace
 
 
+class WorkspaceNameInvalid(errors.ValidationError):
+    """A workspace name must be 1 to 140 characters."""
+
+
+class WorkspaceExists(errors.DuplicateEntryError):
+    """A workspace of that name exists already."""
+
+
+class WorkspaceNotFound(errors.DoesNotExistError):
+    """No workspace of that name."""
+
+
 def create_workspace(ctx: RequestContext, name: str, plan: str = "starter") -> dict[str, Any]:
     """A new workspace with its live and sandbox key pairs; the secrets are returned only here."""
     name = name.strip()
     if not name or len(name) > 140:
-        raise errors.ValidationError("Workspace name must be 1 to 140 characters", field_errors={"name": ["Length must be between 1 and 140."]})
+        raise WorkspaceNameInvalid("Workspace name must be 1 to 140 characters", field_errors={"name": ["Length must be between 1 and 140."]})
     plan_row = get_plan(plan)
     if Workspace.select().where(Workspace.name == name).exists():
-        raise errors.DuplicateEntryError(f"Workspace {name!r} already exists")
+        raise WorkspaceExists(f"Workspace {name!r} already exists")
     workspace = Workspace.create(name=name, plan=plan_row.name)
     return {
         "workspace": workspace.name,
@@ -33,7 +45,7 @@ def create_workspace(ctx: RequestContext, name: str, plan: str = "starter") -> d
 def get_workspace(name: str) -> Workspace:
     workspace = Workspace.get_or_none(Workspace.name == name)
     if workspace is None:
-        raise errors.DoesNotExistError(f"Workspace {name!r} does not exist")
+        raise WorkspaceNotFound(f"Workspace {name!r} does not exist")
     return workspace
 
 

@@ -12,8 +12,13 @@ from traciqo_rpc.runtime import Runtime
 
 def call(rt: Runtime, func: Callable[[RequestContext], Any]) -> Any:
     """Run service code the way the CLI does: one transaction, after-commit actions applied."""
-    ctx = RequestContext(request_id="test")
+    ctx = context(rt)
     return rt.run_in_transaction(ctx, lambda: func(ctx))
+
+
+def context(rt: Runtime, **values: Any) -> RequestContext:
+    """A request context carrying the runtime's services, as every way code runs gives one."""
+    return RequestContext(request_id="test", services=rt.services, **values)
 
 
 def work_queue(rt: Runtime) -> None:

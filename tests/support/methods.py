@@ -51,12 +51,19 @@ def write_mark(ctx: RequestContext, label: str) -> None:
     JobMark.create(label=label)
 
 
-@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True, batched=True)
-def mark_batched(ctx: RequestContext, label: str, fail: bool) -> str:
-    """Writes a mark in a shared batch and queues a job for after the shared commit; with
-    fail=True it raises after writing, so the batch replays with savepoints and loses only it."""
-    JobMark.create(label=label)
-    enqueue_after_commit(ctx, write_mark, f"{label}-job")
-    if fail:
-        raise errors.ValidationError("asked to fail")
-    return label
+def mark_many(items: list[tuple[RequestContext, str, bool]]) -> list[str]:
+    """Writes a mark per item and queues a job for after the shared commit; an item with
+    fail=True raises after writing, so the batch replays with savepoints and loses only it."""
+    labels = []
+    for ctx, label, fail in items:
+        JobMark.create(label=label)
+        enqueue_after_commit(ctx, write_mark, f"{label}-job")
+        if fail:
+            raise errors.ValidationError("asked to fail")
+        labels.append(label)
+    return labels
+
+
+@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True, batch=mark_many)
+def mark_batched(ctx: RequestContext, label: str, fail: bool) -> tuple[RequestContext, str, bool]:
+    return ctx, label, fail

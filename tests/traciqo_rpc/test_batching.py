@@ -1,6 +1,6 @@
 """Group commit: batched calls share one transaction, fail alone, and act only after the commit.
 
-The writer itself is tested on every backend; the dispatcher sends batched calls to it on SQLite only.
+The writer is tested on every backend, and batched methods go to it on every backend.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.helpers import wait_for, work_queue
 from tests.support.methods import JobMark
-from traciqo_rpc import batching, db, errors
+from traciqo_rpc import RequestContext, batching, db, errors
 
 MARK = "/api/method/tests.support.methods.mark_batched"
 
@@ -23,154 +23,140 @@ def labels() -> list[str]:
     return sorted(m.label for m in JobMark.select())
 
 
-def test_queued_calls_run_in_one_batch_and_a_failure_rolls_back_only_itself(rt, monkeypatch):
+def _run(rt, batch_for, labels_=("m0", "m1", "m2", "m3", "m4"), item=lambda ctx, label: label) -> list:
+    """One call per label, all queued before the writer starts (one batch); `batch_for(label)`
+    is the batch function its call names, `item(ctx, label)` its item."""
+    async def calls() -> list:
+        batcher = batching.WriteBatcher()
+        futures = []
+        for label in labels_:
+            ctx = RequestContext(services=rt.services)
+            futures.append(asyncio.ensure_future(batcher.run(ctx, batch_for(label), item(ctx, label))))
+        await asyncio.sleep(0)  # all are queued before the writer starts
+        batcher.start()
+        try:
+            return await asyncio.gather(*futures, return_exceptions=True)
+        finally:
+            batcher.stop()
+
+    return [r if isinstance(r, str) else type(r).__name__ for r in asyncio.run(calls())]
+
+
+def every(batch):
+    return lambda label: batch
+
+
+def write_each(runs: list[list[str]], fail: str | None = None, refuse: str | None = None):
+    """A batch function that writes a row per label and records each run; `refuse` is refused
+    in its place before anything is written, `fail` raises after writing."""
+    def batch(items: list[str]) -> list:
+        runs.append(list(items))
+        results: list = []
+        for label in items:
+            if label == refuse:
+                results.append(errors.DoesNotExistError("checked before any write"))
+                continue
+            JobMark.create(label=label)
+            if label == fail:
+                raise errors.DuplicateEntryError("found out after writing")
+            results.append(label.upper())
+        return results
+
+    return batch
+
+
+def test_a_batch_function_runs_once_for_the_batch(rt, monkeypatch):
     sizes = []
     run_batch = batching.WriteBatcher._run_batch
     monkeypatch.setattr(batching.WriteBatcher, "_run_batch", lambda self, batch: (sizes.append(len(batch)),
                                                                                    run_batch(self, batch)))
-
-    def write(label: str, fail: bool) -> str:
-        with db.transaction():  # a savepoint the method opens itself: its rows still go when it fails
-            JobMark.create(label=label)
-            if fail:
-                raise errors.ValidationError("asked to fail")
-        return label
-
-    async def five_calls() -> list:
-        batcher = batching.WriteBatcher()
-        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}", i == 2)) for i in range(5)]
-        await asyncio.sleep(0)  # all five are queued before the writer starts
-        batcher.start()
-        try:
-            return await asyncio.gather(*calls, return_exceptions=True)
-        finally:
-            batcher.stop()
-
-    results = asyncio.run(five_calls())
-    assert sizes == [5]
-    assert [r if isinstance(r, str) else type(r).__name__ for r in results] == ["m0", "m1", "ValidationError", "m3", "m4"]
-    assert labels() == ["m0", "m1", "m3", "m4"]
-
-
-def _run_five(write, together=None) -> list:
-    """Five calls queued before the writer starts (one batch); with `together`, as its items."""
-    async def five_calls() -> list:
-        batcher = batching.WriteBatcher()
-        calls = [asyncio.ensure_future(batcher.run(write, f"m{i}", together=together, item=f"m{i}")) for i in range(5)]
-        await asyncio.sleep(0)
-        batcher.start()
-        try:
-            return await asyncio.gather(*calls, return_exceptions=True)
-        finally:
-            batcher.stop()
-
-    return [r if isinstance(r, str) else type(r).__name__ for r in asyncio.run(five_calls())]
-
-
-def test_a_call_that_fails_before_writing_fails_alone_and_nothing_runs_twice(rt):
-    runs = []
-
-    def write(label: str) -> str:  # no savepoint of its own, as the dispatcher calls it
-        runs.append(label)
-        if label == "m2":
-            raise errors.DoesNotExistError("checked before any write")
-        JobMark.create(label=label)
-        return label
-
-    assert _run_five(write) == ["m0", "m1", "DoesNotExistError", "m3", "m4"]
-    assert labels() == ["m0", "m1", "m3", "m4"]
-    assert runs == ["m0", "m1", "m2", "m3", "m4"]
-
-
-def _failing_after_writing(runs: list[str]):
-    """A call that records its run and writes its row; m2 then fails, found out after writing."""
-    def write(label: str) -> str:
-        runs.append(label)
-        JobMark.create(label=label)
-        if label == "m2":
-            raise errors.DuplicateEntryError("found out after writing")
-        return label
-
-    return write
-
-
-def test_a_call_that_fails_after_writing_takes_its_rows_with_it(rt):
-    runs: list[str] = []
-    write = _failing_after_writing(runs)
-    assert _run_five(write) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
-    assert labels() == ["m0", "m1", "m3", "m4"]
-    if db.total_changes() is None:  # PostgreSQL: every call has its savepoint from the start
-        assert runs == ["m0", "m1", "m2", "m3", "m4"]
-    else:  # SQLite: the batch went back to its start and ran again, each call in a savepoint
-        assert runs == ["m0", "m1", "m2", "m0", "m1", "m2", "m3", "m4"]
-
-
-def test_a_call_that_ends_the_transaction_stops_the_batch(rt):
-    runs = []
-
-    def write(label: str) -> str:
-        runs.append(label)
-        if label == "m2":  # its first write fails and takes the transaction along, as SQLite does
-            db.execute("ROLLBACK")  # by itself after a full disk or an I/O error
-            raise RuntimeError("disk I/O error")
-        JobMark.create(label=label)
-        return label
-
-    results = _run_five(write)
-    # Nobody is told of a success that is gone, and the calls after it never run on their own.
-    # (The failing call answers with its own error: on PostgreSQL, its savepoint's rollback fails.)
-    assert results[:2] == results[3:] == ["CommitFailed", "CommitFailed"]
-    assert results[2] in ("RuntimeError", "InternalError")
-    assert labels() == []
-    assert runs == ["m0", "m1", "m2"]
-
-
-def test_calls_that_share_a_together_function_run_as_one_call(rt):
-    together_runs, alone_runs = [], []
-
-    def write(label: str) -> str:
-        alone_runs.append(label)
-        JobMark.create(label=label)
-        return label
-
-    def write_many(items: list[str]) -> list[str]:
-        together_runs.append(list(items))
-        JobMark.insert_many([{"label": label} for label in items]).execute()
-        return [label.upper() for label in items]
-
-    results = _run_five(write, write_many)
+    runs: list[list[str]] = []
+    assert _run(rt, every(write_each(runs))) == ["M0", "M1", "M2", "M3", "M4"]  # in the calls' order
+    assert sizes == [5] and runs == [["m0", "m1", "m2", "m3", "m4"]]
     assert labels() == ["m0", "m1", "m2", "m3", "m4"]
-    assert results == ["M0", "M1", "M2", "M3", "M4"]  # in the calls' order
-    assert (together_runs, alone_runs) == ([["m0", "m1", "m2", "m3", "m4"]], [])
 
 
-def test_a_together_call_that_raises_replays_every_call_alone(rt):
-    together_runs: list[list[str]] = []
-    alone_runs: list[str] = []
-    write = _failing_after_writing(alone_runs)
-
-    def write_many(items: list[str]) -> list[str]:
-        together_runs.append(list(items))
-        JobMark.insert_many([{"label": label} for label in items]).execute()
-        raise errors.DuplicateEntryError("one of them is at fault")
-
-    assert _run_five(write, write_many) == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
-    assert labels() == ["m0", "m1", "m3", "m4"]  # the together call's rows went with the rollback
-    assert alone_runs == ["m0", "m1", "m2", "m3", "m4"]
-    assert together_runs == [["m0", "m1", "m2", "m3", "m4"]]
+def test_an_item_refused_before_writing_fails_alone_and_nothing_runs_twice(rt):
+    runs: list[list[str]] = []
+    assert _run(rt, every(write_each(runs, refuse="m2"))) == ["M0", "M1", "DoesNotExistError", "M3", "M4"]
+    assert runs == [["m0", "m1", "m2", "m3", "m4"]]
+    assert labels() == ["m0", "m1", "m3", "m4"]
 
 
-def test_a_together_call_that_ends_the_transaction_fails_the_batch_with_503s(rt):
-    def write(label: str) -> str:
-        raise AssertionError("no replay: the transaction is gone")
+def test_a_batch_that_raises_runs_again_item_by_item_and_only_the_faulty_one_fails(rt):
+    runs: list[list[str]] = []
+    assert _run(rt, every(write_each(runs, fail="m2"))) == ["M0", "M1", "DuplicateEntryError", "M3", "M4"]
+    assert labels() == ["m0", "m1", "m3", "m4"]  # the first run's rows went with its rollback
+    assert runs == [["m0", "m1", "m2", "m3", "m4"], ["m0"], ["m1"], ["m2"], ["m3"], ["m4"]]
 
-    def write_many(items: list[str]) -> list[str]:
-        JobMark.insert_many([{"label": label} for label in items]).execute()
-        db.execute("ROLLBACK")  # as SQLite does by itself after a full disk or an I/O error
-        raise RuntimeError("disk I/O error")
 
-    assert _run_five(write, write_many) == ["CommitFailed"] * 5
+def test_only_the_faulty_items_after_commit_work_is_dropped(rt):
+    """A replayed item that fails in its savepoint loses its after-commit actions; the others
+    keep theirs, and all of them wait for the batch's commit."""
+    done: list[str] = []
+
+    def batch(items: list[tuple[RequestContext, str]]) -> list[str]:
+        for ctx, label in items:
+            ctx.on_commit(lambda label=label: done.append(label))
+            if label == "m2":
+                raise errors.DuplicateEntryError("m2 is at fault")
+        assert done == []  # nothing runs before the commit
+        return [label for _, label in items]
+
+    results = _run(rt, every(batch), item=lambda ctx, label: (ctx, label))
+    assert results == ["m0", "m1", "DuplicateEntryError", "m3", "m4"]
+    assert done == ["m0", "m1", "m3", "m4"]
+
+
+def test_different_batch_functions_share_the_transaction_but_not_the_call(rt):
+    scans: list[list[str]] = []
+    activations: list[list[str]] = []
+    first, second = write_each(scans), write_each(activations)
+
+    assert _run(rt, lambda label: first if label in ("m0", "m2") else second) == ["M0", "M1", "M2", "M3", "M4"]
+    assert (scans, activations) == ([["m0", "m2"]], [["m1", "m3", "m4"]])
+
+
+def test_an_item_that_ends_the_transaction_stops_the_batch(rt):
+    """A failure that takes the transaction along (SQLite rolls back by itself after a full
+    disk or an I/O error): nobody is told of a success that is gone, and the items after it
+    never run on their own."""
+    runs: list[list[str]] = []
+
+    def batch(items: list[str]) -> list[str]:
+        runs.append(list(items))
+        for label in items:
+            JobMark.create(label=label)
+            if label == "m2":
+                db.execute("ROLLBACK")
+                raise RuntimeError("disk I/O error")
+        return items
+
+    assert _run(rt, every(batch)) == ["CommitFailed"] * 5
     assert labels() == []
+    assert runs == [["m0", "m1", "m2", "m3", "m4"]]
+
+
+def test_an_item_that_ends_the_transaction_in_the_replay_stops_it_too(rt):
+    runs: list[list[str]] = []
+
+    def batch(items: list[str]) -> list[str]:
+        runs.append(list(items))
+        for label in items:
+            JobMark.create(label=label)
+        if len(items) > 1:
+            raise errors.DuplicateEntryError("someone is at fault")
+        if items == ["m2"]:
+            db.execute("ROLLBACK")
+            raise RuntimeError("disk I/O error")
+        return items
+
+    results = _run(rt, every(batch))
+    # The failing item answers with its own error, or its savepoint's failed rollback's.
+    assert results[:2] == results[3:] == ["CommitFailed", "CommitFailed"]
+    assert results[2] in ("RuntimeError", "InternalError", "OperationalError")
+    assert labels() == []
+    assert runs == [["m0", "m1", "m2", "m3", "m4"], ["m0"], ["m1"], ["m2"]]
 
 
 def test_several_writers_run_batches_side_by_side(rt):
@@ -188,10 +174,10 @@ def test_several_writers_run_batches_side_by_side(rt):
         batcher = batching.WriteBatcher(writers=2)
         batcher.start()
         try:
-            first = asyncio.ensure_future(batcher.run(lambda: None, together=write_many, item="first"))
+            first = asyncio.ensure_future(batcher.run(RequestContext(services=rt.services), write_many, "first"))
             while both_running.n_waiting == 0:  # the first batch is inside its transaction
                 await asyncio.sleep(0.01)
-            second = asyncio.ensure_future(batcher.run(lambda: None, together=write_many, item="second"))
+            second = asyncio.ensure_future(batcher.run(RequestContext(services=rt.services), write_many, "second"))
             return await asyncio.gather(first, second)
         finally:
             batcher.stop()
@@ -215,8 +201,6 @@ def test_batched_method_over_http(client, rt):
 
 
 def test_a_failed_commit_answers_503_and_drops_the_batchs_jobs(client, rt, monkeypatch):
-    if not rt.group_commit:
-        pytest.skip("group commit runs on SQLite only; on PostgreSQL batched calls commit on their own")
     @contextlib.contextmanager
     def failing_commit():  # the batch's own transaction (calls open savepoints inside it)
         with db.database.atomic():
@@ -234,20 +218,18 @@ def test_a_failed_commit_answers_503_and_drops_the_batchs_jobs(client, rt, monke
     wait_for(lambda: labels() == ["after", "after-job"])
 
 
-def test_batched_cannot_be_declared_without_a_transaction():
+def test_a_batched_method_needs_a_transaction():
     from traciqo_rpc.registry import whitelist
 
     with pytest.raises(TypeError):
-        whitelist(batched=True, transaction=False)
+        whitelist(batch=lambda items: items, transaction=False)
     with pytest.raises(TypeError):
-        whitelist(batched=True, blocking=False)
-    with pytest.raises(TypeError):
-        whitelist(many=lambda calls: [])  # many= serves batched methods only
+        whitelist(batch=lambda items: items, blocking=False)
 
 
-def test_a_stopped_writer_refuses_new_calls():
+def test_a_stopped_writer_refuses_new_calls(rt):
     batcher = batching.WriteBatcher()
     batcher.start()
     batcher.stop()
     with pytest.raises(batching.CommitFailed):
-        asyncio.run(batcher.run(lambda: "never"))
+        asyncio.run(batcher.run(RequestContext(services=rt.services), lambda items: items, "never"))

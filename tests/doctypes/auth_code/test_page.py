@@ -46,21 +46,23 @@ def test_digital_link_route(client, shown):
 
 
 def test_page_scans_join_the_writers_batch_with_api_scans(client, shown, monkeypatch):
-    from doctypes.auth_code import api
-    from traciqo_rpc import batching
+    import threading
+
+    from doctypes.scan import service
 
     seen = []
-    many = api.scans.verify_many
+    rounds = service._rounds
 
-    def spy(requests):
-        seen.append(([(r.source, r.gtin) for r in requests], batching.deferring_after_commit() is not None))
-        return many(requests)
+    def spy(wanted):
+        seen.append(([(entry[2].source, entry[2].gtin) for entry in wanted],
+                     threading.current_thread().name.startswith("traciqo-writer")))
+        return rounds(wanted)
 
-    monkeypatch.setattr(api.scans, "verify_many", spy)
+    monkeypatch.setattr(service, "_rounds", spy)
     code = shown.replace("-", "")
     assert client.get(f"/01/04006381333931/21/{code}").status_code == 200
     assert client.get(f"/api/method/doctypes.auth_code.api.verify_code?code={code}").status_code == 200
-    # Each went through verify_code's many form inside a writer batch, the page's with its GTIN.
+    # Each went through verify_many on a writer thread, the page's with its GTIN.
     assert seen == [([("page", "04006381333931")], True), ([("api", None)], True)]
     assert [s.source for s in Scan.select().order_by(Scan.id)] == ["page", "api"]
 
@@ -71,7 +73,7 @@ def test_page_says_try_again_when_the_scan_cannot_be_saved(client, shown, monkey
     async def fail(*args, **kwargs):
         raise CommitFailed("disk full")
 
-    monkeypatch.setattr(client.app.state.runtime, "run_in_batch", fail)
+    monkeypatch.setattr(client.app.state.runtime.batcher, "run", fail)
     response = client.get(f"/v/{shown}")
     assert response.status_code == 503 and "try again" in response.text.lower()
     assert Scan.select().count() == 0

@@ -46,7 +46,7 @@ def test_due_mail_is_sent_and_later_mail_waits(make_app, settings, smtp_server):
         queue_emails(ctx, "jane@example.com", [("Now", "Hello", "test", None), ("Later", "Hello", "test", later)])
 
     call(rt, queue)
-    assert call(rt, lambda ctx: send_due()) == 1
+    assert call(rt, lambda ctx: send_due(ctx)) == 1
     assert len(inbox.messages) == 1
     sender, recipients, content = inbox.messages[0]
     assert sender == "warranty@acme.test" and recipients == ["jane@example.com"] and b"Subject: Now" in content
@@ -60,5 +60,5 @@ def test_without_smtp_mail_stays_in_the_outbox(rt):
         queue_emails(ctx, "jane@example.com", [("Now", "Hello", "test", None)])
 
     call(rt, queue)
-    assert call(rt, lambda ctx: send_due()) == 0
+    assert call(rt, lambda ctx: send_due(ctx)) == 0
     assert EmailMessage.get().status == "queued"

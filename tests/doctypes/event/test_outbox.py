@@ -67,8 +67,8 @@ def test_publish_answers_ids_in_order_and_none_for_events_not_kept(rt, workspace
     from doctypes.webhook.service import create
     from traciqo_rpc import RequestContext, publish_many
 
-    mine = RequestContext(principal=load_principal(workspace["live"]["api_key"]))
-    theirs = RequestContext(principal=load_principal(make_workspace("other")["live"]["api_key"]))
+    mine = RequestContext(principal=load_principal(workspace["live"]["api_key"]), services=rt.services)
+    theirs = RequestContext(principal=load_principal(make_workspace("other")["live"]["api_key"]), services=rt.services)
     rt.run_in_transaction(mine, lambda: create(mine, "http://127.0.0.1:9/x", ["Scan Captured"]))
     changes = [(mine, "scan:captured", {"n": 1}), (theirs, "scan:captured", {"n": 2}),
                (mine, "auth_code:created", {"n": 3}), (mine, "scan:captured", {"n": 4}),

@@ -202,8 +202,8 @@ def test_one_batch_of_activations_keeps_each_rule(rt, client, headers, workspace
 
     client.post("/api/method/doctypes.serial_number.api.add_serial_numbers", headers=headers, json={
         "serial_numbers": [{"serial_number": "SN-3", "product_id": "PRD-00001", "customer_tags": "pro"}]})
-    mine = RequestContext(principal=load_principal(workspace["live"]["api_key"]))
-    theirs = RequestContext(principal=load_principal(make_workspace("other")["live"]["api_key"]))
+    mine = RequestContext(principal=load_principal(workspace["live"]["api_key"]), services=rt.services)
+    theirs = RequestContext(principal=load_principal(make_workspace("other")["live"]["api_key"]), services=rt.services)
     jane, bob = ("Jane Buyer", "jane@example.com"), ("Bob", "bob@example.com")
     subscribe(client, headers, "Warranty Registered")
     requests = [
@@ -216,7 +216,7 @@ def test_one_batch_of_activations_keeps_each_rule(rt, client, headers, workspace
     ]
     outcomes = rt.run_in_transaction(mine, lambda: activation.activate_many(requests))
     kinds = [type(o).__name__ if isinstance(o, Exception) else o["serial_number"] for o in outcomes]
-    assert kinds == ["SN-1", "DuplicateEntryError", "DoesNotExistError", "SN-2", "SN-3", "DoesNotExistError"]
+    assert kinds == ["SN-1", "WarrantyExists", "SerialNumberNotFound", "SN-2", "SN-3", "SerialNumberNotFound"]
     first, again, namesake = outcomes[0]["customer"], outcomes[3]["customer"], outcomes[4]["customer"]
     assert first["id"] == again["id"] and (first["phone"], again["phone"]) == (None, "+31 6 9")
     assert namesake["name"] == "Jane Buyer <jane.two@example.com>"

@@ -10,7 +10,7 @@ import pytest
 from doctypes.email.model import EmailMessage
 from doctypes.warranty import reminders
 from doctypes.warranty.model import Warranty
-from tests.support.helpers import key_headers
+from tests.support.helpers import context, key_headers
 from traciqo_rpc.db import utcnow
 
 API = "/api/method/doctypes.warranty.api."
@@ -55,16 +55,16 @@ def test_the_job_queues_each_reminder_once_on_its_day(rt, client, headers):
     warranty = activate(client, headers)
     day = day_of(warranty)
     with rt.database.atomic():
-        assert reminders.queue_due(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(23))) == 0
-        assert reminders.queue_due(dt.datetime.combine(day, dt.time(8, 59))) == 0
+        assert reminders.queue_due(context(rt), dt.datetime.combine(day - dt.timedelta(days=1), dt.time(23))) == 0
+        assert reminders.queue_due(context(rt), dt.datetime.combine(day, dt.time(8, 59))) == 0
     assert reminders_to() == []
-    assert reminders.queue_all_due(dt.datetime.combine(day, dt.time(9))) == 1
+    assert reminders.queue_all_due(context(rt), dt.datetime.combine(day, dt.time(9))) == 1
     subject = f"Your warranty for Drill ends on {warranty['ends_on']}"
     assert reminders_to() == [("jane@example.com", subject)]
     [message] = EmailMessage.select().where(EmailMessage.kind == "warranty_reminder")
     assert "serial SN-1" in message.body and message.workspace_id == Warranty.get_by_id(warranty["id"]).workspace_id
     assert day_of(warranty) is None
-    assert reminders.queue_all_due(dt.datetime.combine(day, dt.time(10))) == 0  # once only
+    assert reminders.queue_all_due(context(rt), dt.datetime.combine(day, dt.time(10))) == 0  # once only
     assert len(reminders_to()) == 1
 
 
@@ -73,7 +73,7 @@ def test_a_transferred_warranty_reminds_its_new_owner(rt, client, headers):
     response = client.post(API + "transfer_warranty", headers=headers, json={
         "warranty_id": warranty["id"], "customer_name": "Max", "customer_email": "max@example.com"})
     assert response.status_code == 200
-    assert reminders.queue_all_due(dt.datetime.combine(day_of(warranty), dt.time(12))) == 1
+    assert reminders.queue_all_due(context(rt), dt.datetime.combine(day_of(warranty), dt.time(12))) == 1
     assert [to for to, _ in reminders_to()] == ["max@example.com"]
 
 
@@ -82,7 +82,7 @@ def test_a_void_warranty_sends_no_reminder(rt, client, headers):
     day = day_of(warranty)
     assert client.post(API + "void_warranty", headers=headers, json={"warranty_id": warranty["id"]}).status_code == 200
     assert day_of(warranty) is None
-    assert reminders.queue_all_due(dt.datetime.combine(day, dt.time(12))) == 0
+    assert reminders.queue_all_due(context(rt), dt.datetime.combine(day, dt.time(12))) == 0
     assert reminders_to() == []
 
 
@@ -104,7 +104,7 @@ def test_reminders_stay_in_their_workspace_and_environment(rt, client, headers, 
     activate(client, other, email="olga@example.com")
     activate(client, sandbox, email="sam@example.com")
     later = dt.datetime.combine(day_of(mine) + dt.timedelta(days=400), dt.time(12))
-    assert reminders.queue_all_due(later) == 3
+    assert reminders.queue_all_due(context(rt), later) == 3
     outbox = {m.to: (m.workspace_id, m.is_sandbox) for m in EmailMessage.select()
               .where(EmailMessage.kind == "warranty_reminder")}
     for email, each in (("jane@example.com", headers), ("olga@example.com", other), ("sam@example.com", sandbox)):
@@ -120,7 +120,7 @@ def test_many_due_reminders_go_in_batches(rt, client, headers, monkeypatch):
     monkeypatch.setattr(reminders, "BATCH", 2)
     warranties = [activate(client, headers, f"SN-{n}", email=f"c{n}@example.com") for n in range(1, 5)]
     later = dt.datetime.combine(max(day_of(w) for w in warranties), dt.time(12))
-    assert reminders.queue_all_due(later) == 4
+    assert reminders.queue_all_due(context(rt), later) == 4
     assert len(reminders_to()) == 4
 
 
@@ -132,6 +132,6 @@ def test_two_runs_at_once_queue_each_reminder_once(rt, client, headers):
     warranties = [activate(client, headers, f"SN-{n}", email=f"c{n}@example.com") for n in range(1, 5)]
     later = dt.datetime.combine(max(day_of(w) for w in warranties), dt.time(12))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = list(pool.map(lambda _: reminders.queue_all_due(later), range(2)))
+        counts = list(pool.map(lambda _: reminders.queue_all_due(context(rt), later), range(2)))
     assert sum(counts) == 4
     assert sorted(to for to, _ in reminders_to()) == [f"c{n}@example.com" for n in range(1, 5)]

@@ -11,7 +11,7 @@ import time
 import pytest
 import redis
 
-from doctypes.webhook import delivery as deliveries
+from doctypes.webhook.jobs import sweep_webhooks
 from doctypes.webhook.model import Delivery, DeliveryAttempt, WebhookEndpoint
 from tests.support.helpers import call, key_headers, work_queue
 from tests.support.receiver import receiver
@@ -26,7 +26,7 @@ def pump(rt, until, timeout: float = 15.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not rt.embedded_queue:
-            call(rt, deliveries.sweep)
+            call(rt, sweep_webhooks)
             work_queue(rt)
         if until():
             return
@@ -273,7 +273,7 @@ def test_a_batch_of_scans_reaches_each_workspaces_own_subscribers(client, rt, wo
         client.post(API + "create_webhook", json={"url": their_inbox.url, "events": ["Code Created"]}, headers=theirs)
         my_code = create_codes(client, mine).json()["message"]["codes"][0]
         their_code = create_codes(client, theirs, batch="T1").json()["message"]["codes"][0]
-        guest = RequestContext(ip="203.0.113.9")
+        guest = RequestContext(ip="203.0.113.9", services=rt.services)
         rt.run_in_transaction(guest, lambda: service.verify_many(
             [service.ScanRequest(guest, code) for code in (my_code, their_code, my_code)]))
         pump(rt, lambda: len(my_inbox.requests) == 2 and len(their_inbox.requests) == 1)
