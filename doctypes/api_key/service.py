@@ -11,7 +11,6 @@ from traciqo_rpc import errors
 from traciqo_rpc.auth import hash_secret, new_secret
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.db import utcnow
 from traciqo_rpc.principal import Principal
 
 from .model import ApiKey
@@ -74,7 +73,7 @@ def rotate_secret(ctx: RequestContext) -> dict[str, Any]:
         raise ApiKeyNotFound("This workspace has no key for the environment")
     secret = new_secret()
     key.secret_hash = hash_secret(secret)
-    key.rotated_at = utcnow()
+    key.rotated_at = ctx.now()
     key.save(only=[ApiKey.secret_hash, ApiKey.rotated_at])
     invalidate_after_commit(ctx)
     return {

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from traciqo_rpc import RequestContext, background_job
-from traciqo_rpc.db import utcnow
 
 from .service import prune
 
@@ -9,4 +8,4 @@ from .service import prune
 @background_job
 def prune_request_logs(ctx: RequestContext) -> int:
     """Scheduled: drop usage counts and recent calls past their retention."""
-    return prune(utcnow())
+    return prune(ctx.now())

@@ -9,7 +9,6 @@ from peewee import SQL, Case, fn
 
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.db import utcnow
 from traciqo_rpc.usage import UsageCall, UsageCount
 
 from .model import ApiRequestLog, ApiUsage
@@ -33,7 +32,7 @@ def write_batch(counts: list[UsageCount], calls: list[UsageCall]) -> None:
 
 def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
     ctx.services.flush_usage()  # include calls still buffered in this process
-    now = utcnow()
+    now = ctx.now()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     since = today - dt.timedelta(days=days - 1)
     usage, log = ApiUsage, ApiRequestLog

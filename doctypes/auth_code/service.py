@@ -106,7 +106,7 @@ def _prefix(workspace_id: int) -> str:
 
 def _insert_codes(ctx: RequestContext, batch: CodeBatch, prefix: str, quantity: int) -> list[str]:
     scope = CodeBatch.scope_values(ctx)
-    now = db.utcnow()
+    now = ctx.now()
     fields = [AuthCode.code, AuthCode.batch_id, AuthCode.product_id, AuthCode.status, AuthCode.scan_count,
               AuthCode.created_at, AuthCode.workspace_id, AuthCode.is_sandbox]
     issued = codes.generate_many(prefix, quantity)
@@ -224,7 +224,7 @@ def void_code(ctx: RequestContext, text: str, reason: str | None) -> dict[str, A
     """Withdraw a code: verification reports it as withdrawn from now on (repeating is harmless)."""
     code = find_code(ctx, text)
     if code.status != VOID:
-        code.status, code.voided_at, code.void_reason = VOID, db.utcnow(), reason
+        code.status, code.voided_at, code.void_reason = VOID, ctx.now(), reason
         code.save(only=[AuthCode.status, AuthCode.voided_at, AuthCode.void_reason])
     return get_code(ctx, code.code)
 

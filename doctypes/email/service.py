@@ -9,7 +9,6 @@ from typing import Any
 
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.db import utcnow
 from traciqo_rpc.records import paginate
 
 from .model import FAILED, QUEUED, SENT, EmailMessage
@@ -32,7 +31,9 @@ def queue_emails(ctx: RequestContext, to: str, messages: list[tuple[str, str, st
 def queue_emails_many(entries: list[tuple[RequestContext, str, list[tuple[str, str, str, dt.datetime | None]]]]) -> None:
     """Put each (ctx, to, messages) in its workspace's outbox, all in one statement
     (hand-written SQL: every activation queues its confirmation)."""
-    now = db.bound_datetime(utcnow())
+    if not entries:
+        return
+    now = db.bound_datetime(entries[0][0].now())
     rows = []
     for ctx, to, messages in entries:
         principal = ctx.require_principal()
@@ -47,7 +48,7 @@ def send_due(ctx: RequestContext, limit: int = BATCH) -> int:
     smtp = ctx.services.settings.smtp
     if not smtp.get("host"):
         return 0
-    due = list(EmailMessage.select().where((EmailMessage.status == QUEUED) & (EmailMessage.send_after <= utcnow()))
+    due = list(EmailMessage.select().where((EmailMessage.status == QUEUED) & (EmailMessage.send_after <= ctx.now()))
                .order_by(EmailMessage.send_after).limit(limit))
     if not due:
         return 0
@@ -66,7 +67,7 @@ def send_due(ctx: RequestContext, limit: int = BATCH) -> int:
             message.attempts += 1
             try:
                 client.send_message(mime)
-                message.status, message.sent_at, message.error = SENT, utcnow(), None
+                message.status, message.sent_at, message.error = SENT, ctx.now(), None
                 sent += 1
             except smtplib.SMTPException as exc:
                 message.error = str(exc)[:500]

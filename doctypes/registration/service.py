@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from doctypes.warranty.activation import ActivationRequest, activate_many
-from traciqo_rpc import db, errors
+from traciqo_rpc import errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
 
@@ -132,7 +132,7 @@ def update_registration(ctx: RequestContext, registration_id: str, extra: dict[s
     registration.fields = json.dumps(merged)
     for name, value in standard.items():
         setattr(registration, name, value)
-    registration.updated_at = db.utcnow()
+    registration.updated_at = ctx.now()
     registration.save()
     return registration_dict(registration)
 

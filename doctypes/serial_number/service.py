@@ -37,7 +37,7 @@ def add_serial_numbers(ctx: RequestContext, entries: list[dict[str, Any]]) -> di
                 for given in {e["product_id"] for e in wanted.values() if e["product_id"]}}
     existing = _existing(ctx, list(wanted))
     scope = SerialNumber.scope_values(ctx)
-    now = db.utcnow()
+    now = ctx.now()
     rows = [
         (serial, products[entry["product_id"]] if entry["product_id"] else None, entry["customer_tags"],
          UNREGISTERED, now, scope["workspace_id"], scope["is_sandbox"])
@@ -97,6 +97,6 @@ def void_serial(ctx: RequestContext, serial: str, reason: str | None) -> SerialN
     """Withdraw a unit (stolen, scrapped); it can no longer be registered. Repeating is harmless."""
     row = find_serial(ctx, serial)
     if row.status != VOID:
-        row.status, row.voided_at, row.void_reason = VOID, db.utcnow(), reason
+        row.status, row.voided_at, row.void_reason = VOID, ctx.now(), reason
         row.save(only=[SerialNumber.status, SerialNumber.voided_at, SerialNumber.void_reason])
     return row

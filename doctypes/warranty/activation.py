@@ -122,7 +122,9 @@ def activate_many(requests: Sequence[ActivationRequest]) -> list[dict[str, Any] 
     caller's transaction; one warranty per unit. A refused request's place holds its error
     (nothing was written for it). The one form of activation: activate_warranty hands it its
     batch's requests, anything else a list."""
-    now = requests[0].ctx.now() if requests else db.utcnow()
+    if not requests:
+        return []
+    now = requests[0].ctx.now()
     outcomes: list[dict[str, Any] | errors.TraciqoError | None] = [None] * len(requests)
     accepted: list[_Accepted] = []
     claimed: set[tuple[tuple[int, bool], int]] = set()  # units activated earlier in this batch

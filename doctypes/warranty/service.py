@@ -10,7 +10,7 @@ from doctypes.party.service import customer_for
 from doctypes.product.service import require_product
 from doctypes.serial_number.model import SerialNumber
 from doctypes.serial_number.service import find_serial
-from traciqo_rpc import db, errors, publish
+from traciqo_rpc import errors, publish
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate
 
@@ -29,10 +29,10 @@ class WarrantyAlreadyOwned(errors.ValidationError):
     """A transfer to the customer who owns the warranty already."""
 
 
-def _status(warranty: Warranty) -> str:
+def _status(ctx: RequestContext, warranty: Warranty) -> str:
     if warranty.status == VOID:
         return VOID
-    return "expired" if warranty.ends_on < db.utcnow().date() else ACTIVE
+    return "expired" if warranty.ends_on < ctx.now().date() else ACTIVE
 
 
 def warranty_dict(ctx: RequestContext, warranty: Warranty, with_owners: bool = False) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def warranty_dict(ctx: RequestContext, warranty: Warranty, with_owners: bool = F
         "serial_number": serial.serial,
         "product_id": warranty.product_id,
         "customer": {"id": customer.id, "name": customer.name, "email": customer.email, "phone": customer.phone},
-        "status": _status(warranty),
+        "status": _status(ctx, warranty),
         "months": warranty.months,
         "purchase_date": warranty.purchase_date,
         "starts_on": warranty.starts_on,
@@ -89,7 +89,7 @@ def transfer(ctx: RequestContext, warranty_id: str, customer_name: str, customer
     if customer.id == warranty.party_id:
         raise WarrantyAlreadyOwned("The warranty already belongs to this customer",
                                      field_errors={"customer_email": ["Already the owner."]})
-    now = db.utcnow()
+    now = ctx.now()
     WarrantyOwner.update(until=now).where(
         (WarrantyOwner.warranty_id == warranty.id) & WarrantyOwner.until.is_null()).execute()
     WarrantyOwner.create(warranty_id=warranty.id, party_id=customer.id, since=now, **WarrantyOwner.scope_values(ctx))
@@ -104,7 +104,7 @@ def void(ctx: RequestContext, warranty_id: str, reason: str | None) -> dict[str,
     """End a warranty now (fraud, refund); repeating is harmless."""
     warranty = find_warranty(ctx, warranty_id)
     if warranty.status != VOID:
-        warranty.status, warranty.voided_at, warranty.void_reason = VOID, db.utcnow(), reason
+        warranty.status, warranty.voided_at, warranty.void_reason = VOID, ctx.now(), reason
         warranty.remind_on = None  # no expiry reminder for a void warranty
         warranty.save(only=[Warranty.status, Warranty.voided_at, Warranty.void_reason, Warranty.remind_on])
         publish(ctx, "warranty:voided", warranty_dict(ctx, warranty))
@@ -115,7 +115,7 @@ def list_warranties(ctx: RequestContext, limit: int, offset: int, customer_email
                     product_id: str | None = None, status: str | None = None,
                     expiring_before: dt.date | None = None) -> dict[str, Any]:
     query = Warranty.scoped(ctx).order_by(Warranty.ends_on, Warranty.id)
-    today = db.utcnow().date()
+    today = ctx.now().date()
     if customer_email:
         query = query.join(Party, on=(Warranty.party_id == Party.id)).where(Party.email == customer_email.lower())
     if product_id:
