@@ -29,10 +29,10 @@ from urllib.parse import parse_qsl
 
 from doctypes.auth_code import codes
 from doctypes.auth_code.schema import VerifyArgs
-from doctypes.email.service import _QUEUE_SQL
+from doctypes.email.queries import QUEUE
 from doctypes.scan import tokens
-from doctypes.scan.service import _COUNT_SCANS_SQL, _INSERT_SCANS_SQL
-from doctypes.warranty import activation, dates, reminders
+from doctypes.scan.queries import COUNT_SCANS, INSERT_SCANS
+from doctypes.warranty import activation, dates, queries, reminders
 from doctypes.warranty.schema import ActivateWarrantyArgs
 from traciqo_rpc.db import SQLITE_PRAGMAS, with_values
 from traciqo_rpc.rendering import dumps
@@ -51,13 +51,13 @@ def _verify_all(items: list[tuple[str, str | None, str | None]]) -> list[dict[st
     now = dt.datetime.utcnow()
     stamp = now.isoformat(" ")
     wanted = {code: (ip, agent) for code, ip, agent in items}
-    rows = {row[0]: row for row in _db.execute(with_values(_COUNT_SCANS_SQL, len(wanted)), (stamp, stamp, None, None, *wanted))}
+    rows = {row[0]: row for row in _db.execute(with_values(COUNT_SCANS.sql, len(wanted)), (stamp, stamp, None, None, *wanted))}
     values: list[Any] = []
     for code, row in rows.items():
         ip, agent = wanted[code]
         values += (row[2], row[3], row[1], stamp, ip, agent, None, None, None, "api",
                    "genuine" if row[6] == 1 else "already_verified")
-    scan_ids = dict(_db.execute(with_values(_INSERT_SCANS_SQL, len(rows), width=11), values).fetchall()) if rows else {}
+    scan_ids = dict(_db.execute(with_values(INSERT_SCANS.sql, len(rows), width=11), values).fetchall()) if rows else {}
     answers = {}
     for code, row in rows.items():
         verdict, shown, scan_id = "genuine" if row[6] == 1 else "already_verified", codes.display(code), scan_ids[row[1]]
@@ -75,9 +75,9 @@ def _activate_all(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     scope = (_WORKSPACE, False)
     now = dt.datetime.utcnow()
     stamp = now.isoformat(" ")
-    units = _rows_by_first(activation._UNITS_SQL, scope, {args["serial_number"] for args in items})
-    customers = _rows_by_first(activation._CUSTOMERS_SQL, scope, {args["customer_email"].lower() for args in items})
-    taken = _rows_by_first(activation._NAMES_TAKEN_SQL, scope, {args["customer_name"] for args in items})
+    units = _rows_by_first(queries.UNITS.sql, scope, {args["serial_number"] for args in items})
+    customers = _rows_by_first(queries.CUSTOMERS.sql, scope, {args["customer_email"].lower() for args in items})
+    taken = _rows_by_first(queries.NAMES_TAKEN.sql, scope, {args["customer_name"] for args in items})
     answers, new_parties, warranties, owners, unit_ids, emails = [], [], [], [], [], []
     for args in items:
         unit = units.get(args["serial_number"])
@@ -111,12 +111,12 @@ def _activate_all(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
                         "starts_on": starts_on, "ends_on": ends_on, "created_at": now, "voided_at": None,
                         "void_reason": None})
     if new_parties:
-        _db.execute(with_values(activation._INSERT_CUSTOMERS_SQL, len(new_parties) // 9, width=9), new_parties).fetchall()
+        _db.execute(with_values(queries.INSERT_CUSTOMERS.sql, len(new_parties) // 9, width=9), new_parties).fetchall()
     if warranties:
-        _db.executemany(activation._INSERT_WARRANTY_SQL, warranties)
-        _db.executemany(activation._INSERT_OWNER_SQL, owners)
-        _db.execute(with_values(activation._MARK_REGISTERED_SQL, len(unit_ids)), ("registered", stamp, *unit_ids))
-        _db.executemany(_QUEUE_SQL, emails)
+        _db.executemany(queries.INSERT_WARRANTY.sql, warranties)
+        _db.executemany(queries.INSERT_OWNER.sql, owners)
+        _db.execute(with_values(queries.MARK_REGISTERED.sql, len(unit_ids)), ("registered", stamp, *unit_ids))
+        _db.executemany(QUEUE.sql, emails)
     return answers
 
 

@@ -9,24 +9,21 @@ from peewee import SQL, Case, fn
 
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
+from traciqo_rpc.statements import run_many
 from traciqo_rpc.usage import UsageCall, UsageCount
 
 from .model import ApiRequestLog, ApiUsage
+from .queries import UPSERT_COUNT
 
 RETENTION_DAYS = 90  # minute counts
 RECENT_DAYS = 7  # individual recent calls
 
-_UPSERT_COUNT_SQL = """
-INSERT INTO api_usage (workspace_id, is_sandbox, minute, api_key_id, method, http_method, status, calls, total_ms)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (workspace_id, is_sandbox, minute, api_key_id, method, http_method, status)
-DO UPDATE SET calls = api_usage.calls + excluded.calls, total_ms = api_usage.total_ms + excluded.total_ms"""
 
 
 def write_batch(counts: list[UsageCount], calls: list[UsageCall]) -> None:
     """hooks.request_log_writer: add the minute counts (another process may have counted the same
     minute) and insert the recent calls with the driver's bulk insert."""
-    db.execute_many(_UPSERT_COUNT_SQL, counts)
+    run_many(UPSERT_COUNT, counts)
     db.bulk_insert(ApiRequestLog, [getattr(ApiRequestLog, name) for name in UsageCall._fields], calls)
 
 

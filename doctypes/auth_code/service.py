@@ -14,9 +14,11 @@ from doctypes.workspace.model import Workspace
 from traciqo_rpc import db, errors, publish
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate
+from traciqo_rpc.statements import run
 
 from . import codes
 from .model import ACTIVE, VOID, AuthCode, CodeBatch
+from .queries import LABEL
 
 
 class BatchOfAnotherProduct(errors.ValidationError):
@@ -123,17 +125,9 @@ def find_code(ctx: RequestContext, text: str) -> AuthCode:
     return code
 
 
-# Hand-written (see traciqo_rpc.db.execute): a label printer asks for thousands of QR images,
-# and building this as a peewee query cost ten times running it.
-_LABEL_SQL = """
-SELECT auth_code.code, product.gtin FROM auth_code LEFT JOIN product ON product.id = auth_code.product_id
-WHERE auth_code.workspace_id = ? AND auth_code.is_sandbox = ? AND auth_code.code = ?"""
-
-
 def label_url(ctx: RequestContext, text: str) -> str:
     """The verification URL a code's label carries (its QR image's content)."""
-    principal = ctx.require_principal()
-    row = db.execute(_LABEL_SQL, (principal.workspace_id, principal.is_sandbox, codes.normalise(text))).fetchone()
+    row = run(LABEL, (codes.normalise(text),), ctx).fetchone()
     if row is None:
         raise CodeNotFound(f"Code {text} not found")
     return verification_url(ctx, *row)

@@ -7,20 +7,17 @@ import smtplib
 from email.message import EmailMessage as MimeMessage
 from typing import Any
 
-from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate
+from traciqo_rpc.statements import run_many
 
 from .model import FAILED, QUEUED, SENT, EmailMessage
+from .queries import QUEUE
 
 MAX_ATTEMPTS = 5
 BATCH = 100
 
 
-_QUEUE_SQL = """
-INSERT INTO email_message (workspace_id, is_sandbox, "to", subject, body, kind, send_after, status, attempts,
-                           created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"""
 
 
 def queue_emails(ctx: RequestContext, to: str, messages: list[tuple[str, str, str, dt.datetime | None]]) -> None:
@@ -33,14 +30,14 @@ def queue_emails_many(entries: list[tuple[RequestContext, str, list[tuple[str, s
     (hand-written SQL: every activation queues its confirmation)."""
     if not entries:
         return
-    now = db.bound_datetime(entries[0][0].now())
+    now = entries[0][0].now()
     rows = []
     for ctx, to, messages in entries:
         principal = ctx.require_principal()
         rows += [(principal.workspace_id, principal.is_sandbox, to, subject, body, kind,
-                  now if send_after is None else db.bound_datetime(send_after), QUEUED, now)
+                  now if send_after is None else send_after, QUEUED, now)
                  for subject, body, kind, send_after in messages]
-    db.execute_many(_QUEUE_SQL, rows)
+    run_many(QUEUE, rows)
 
 
 def send_due(ctx: RequestContext, limit: int = BATCH) -> int:

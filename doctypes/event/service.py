@@ -13,8 +13,10 @@ from doctypes.webhook.jobs import fan_out
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.rendering import dumps, json_datetime
+from traciqo_rpc.statements import run_many
 
 from .model import PENDING, Event
+from .queries import INSERT_EVENT
 
 
 def new_event_id() -> str:
@@ -25,8 +27,6 @@ def new_event_id() -> str:
     return f"evt_{time.time_ns() // 1_000_000:012x}{random.getrandbits(48):012x}"
 
 
-# Hand-written: every scan and every batch writes one of these (see traciqo_rpc.db.execute).
-_INSERT_SQL = "INSERT INTO event (id, workspace_id, is_sandbox, name, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
 def store_event(ctx: RequestContext, name: str, data: dict[str, Any]) -> str:
@@ -69,7 +69,7 @@ def _store(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]]) -> lis
             "data": data,
         })
         rows.append((event_id, principal.workspace_id, principal.is_sandbox, name, body, PENDING, stamp))
-    db.execute_many(_INSERT_SQL, rows)
+    run_many(INSERT_EVENT, rows)
     return [row[0] for row in rows]
 
 

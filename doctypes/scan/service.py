@@ -12,8 +12,10 @@ from traciqo_rpc import db, errors, publish_many
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.rendering import json_datetime
 from traciqo_rpc.services import Services
+from traciqo_rpc.statements import fetch, run
 
 from . import assessment, tokens
+from .queries import COUNT_SCANS, EARLIER_PLACES, INSERT_SCANS, LOCATE_SCAN, SCAN_TO_LOCATE, CountedCode
 
 
 class ScanTokenInvalid(errors.ValidationError):
@@ -29,41 +31,6 @@ HISTORY_WINDOW = dt.timedelta(hours=24)
 LOCATION_TOKEN_SECONDS = 600
 
 
-# The verification hot path uses hand-written SQL (see traciqo_rpc.db.execute). One statement
-# counts a whole round of scans (a batch names each code once per round) and brings back what
-# the answers show (batch, owner and product through subqueries; on PostgreSQL a look-up
-# before the update cost a round trip per scan); one more records their scan rows. A code
-# that is unknown, or whose product lacks the GTIN the GS1 route named, changes nothing.
-# In RETURNING, SQLite (3.40) forgets the column's text affinity and scanned the whole
-# product table for each look-up; the CAST gives it back, and the index. The GTIN's CAST gives
-# its parameter a type, so PostgreSQL can prepare the statement (traciqo_rpc/prepared.py).
-_COUNT_SCANS_SQL = """
-UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
-       first_scanned_at = COALESCE(first_scanned_at, ?)
-WHERE (CAST(? AS TEXT) IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?)
-      AND code IN ({values})
-RETURNING code, id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
-       (SELECT name FROM code_batch WHERE code_batch.id = auth_code.batch_id),
-       (SELECT name FROM workspace WHERE workspace.id = auth_code.workspace_id),
-       (SELECT name FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
-       (SELECT brand FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
-       (SELECT sku_number FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
-       (SELECT gtin FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT))"""
-_INSERT_SCANS_SQL = """
-INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
-VALUES {values} RETURNING code_id, id"""
-
-
-# The page's location, once per scan (hand-written like the rest: peewee took most of the call).
-_SCAN_TO_LOCATE_SQL = """
-SELECT scan.scanned_at, scan.lat IS NOT NULL, scan.country, scan.verdict, scan.code_id, auth_code.scan_count
-FROM scan JOIN auth_code ON auth_code.id = scan.code_id WHERE scan.id = ?"""
-_LOCATE_SCAN_SQL = "UPDATE scan SET lat = ?, lon = ?, verdict = ? WHERE id = ? AND lat IS NULL"
-_EARLIER_PLACES_SQL = """
-SELECT scanned_at, lat, lon, country FROM scan WHERE code_id = ? AND scanned_at >= ? AND id != ?
-ORDER BY scanned_at DESC LIMIT 50"""
-
-
 class ScanRequest(NamedTuple):
     """One scan to record: the request that made it, what was typed or read, where it says it is."""
 
@@ -74,25 +41,6 @@ class ScanRequest(NamedTuple):
     country: str | None = None
     source: str = "api"
     gtin: str | None = None
-
-
-class _Counted(NamedTuple):
-    """A scanned code after its count went up, with what the answer shows about it."""
-
-    code: str
-    id: int
-    workspace_id: int
-    is_sandbox: bool
-    status: str
-    product_id: str | None
-    scan_count: int
-    first_scanned_at: Any
-    batch_name: str
-    workspace_name: str
-    product_name: str | None
-    product_brand: str | None
-    product_sku_number: int | None
-    product_gtin: str | None
 
 
 _Wanted = tuple[int, str, ScanRequest]  # the request's place in the list, its normalised code, the request
@@ -141,24 +89,22 @@ def _rounds(wanted: list[_Wanted]) -> list[tuple[str | None, dict[str, _Wanted]]
 def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], now: dt.datetime,
             answers: list[dict[str, Any] | None]) -> None:
     """Count one round of scans, record their rows and events, and fill in their answers."""
-    stamp = db.bound_datetime(now)
-    counted = [_Counted._make(row) for row in
-               db.execute(db.with_values(_COUNT_SCANS_SQL, len(by_code)), (stamp, stamp, gtin, gtin, *by_code)).fetchall()]
+    counted: list[CountedCode] = fetch(COUNT_SCANS, (now, now, gtin, gtin, *by_code), values=len(by_code))
     if not counted:
         return
     max_scans = services.settings.max_scans_before_suspicious
     judged = []
-    values: list[Any] = []
+    scan_rows: list[Any] = []  # flat: one multi-row INSERT
     for row in counted:
         request = by_code[row.code][2]
         found = _clone_reasons(row, now, request.lat, request.lon, request.country, max_scans)
         verdict = _verdict(row.status, row.scan_count, found)
         user_agent = request.ctx.user_agent
-        values += (row.workspace_id, bool(row.is_sandbox), row.id, stamp, request.ctx.ip,
+        scan_rows += (row.workspace_id, bool(row.is_sandbox), row.id, now, request.ctx.ip,
                    user_agent[:512] if user_agent else None, request.lat, request.lon, request.country,
                    request.source, verdict)
         judged.append((row, request, found, verdict))
-    scan_ids = dict(db.execute(db.with_values(_INSERT_SCANS_SQL, len(counted), width=11), values).fetchall())
+    scan_ids = dict(run(INSERT_SCANS, scan_rows, values=len(counted)).fetchall())
     scanned_at = json_datetime(now)  # as the event bodies show it, rendered once for the round
     events = []
     for row, request, found, verdict in judged:
@@ -184,7 +130,7 @@ def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], n
     publish_many(events)
 
 
-def _clone_reasons(row: _Counted, now: dt.datetime, lat: float | None, lon: float | None,
+def _clone_reasons(row: CountedCode, now: dt.datetime, lat: float | None, lon: float | None,
                    country: str | None, max_scans: int) -> list[str]:
     """Why this scan looks like a cloned label; earlier places matter only when it says where it is."""
     if lat is None and not country:
@@ -207,7 +153,7 @@ def _verdict(status: str, scan_count: int, found: list[str]) -> str:
     return "genuine" if scan_count == 1 else "already_verified"
 
 
-def _public_product(row: _Counted) -> dict[str, Any] | None:
+def _public_product(row: CountedCode) -> dict[str, Any] | None:
     if row.product_id is None:
         return {"name": None, "brand": row.workspace_name, "sku": None, "gtin": None}
     return {
@@ -222,7 +168,7 @@ def _earlier_places(code_id: int, now: dt.datetime, exclude: int = 0) -> list[as
     """Where the code was scanned in the last day, newest first, leaving out scan `exclude` (ids
     start at 1: 0 leaves out none). Every scan that says where it is asks this, so it is
     hand-written too (as a peewee query, building it cost ten times running it)."""
-    rows = db.execute(_EARLIER_PLACES_SQL, (code_id, db.bound_datetime(now - HISTORY_WINDOW), exclude)).fetchall()
+    rows = fetch(EARLIER_PLACES, (code_id, now - HISTORY_WINDOW, exclude))
     return [assessment.Place(_datetime(at), lat, lon, country) for at, lat, lon, country in rows]
 
 
@@ -231,10 +177,10 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
     scan_id = tokens.scan_id_from(ctx.services.secret_key, scan_token, LOCATION_TOKEN_SECONDS)
     if scan_id is None:
         raise ScanTokenInvalid("Invalid or expired scan token", field_errors={"scan_token": ["Invalid or expired."]})
-    row = db.execute(_SCAN_TO_LOCATE_SQL, (scan_id,)).fetchone()
-    if row is None:
+    found = fetch(SCAN_TO_LOCATE, (scan_id,))
+    if not found:
         raise ScanNotFound("Scan not found")
-    scanned_at, located, country, verdict, code_id, scan_count = row
+    scanned_at, located, country, verdict, code_id, scan_count = found[0]
     found: list[str] = []
     if not located:
         scanned_at = _datetime(scanned_at)
@@ -243,5 +189,5 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
                                    _earlier_places(code_id, scanned_at, exclude=scan_id))
         if found and verdict in ("genuine", "already_verified"):
             verdict = "suspicious"
-        db.execute(_LOCATE_SCAN_SQL, (lat, lon, verdict, scan_id))
+        run(LOCATE_SCAN, (lat, lon, verdict, scan_id))
     return {"status": verdict, "genuine": verdict in ("genuine", "already_verified"), "reasons": found}

@@ -9,8 +9,10 @@ from peewee import fn
 from doctypes.product.service import require_product
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
+from traciqo_rpc.statements import run
 
 from .model import UNREGISTERED, VOID, SerialNumber
+from .queries import EXISTING
 
 
 class SerialNumberNotFound(errors.DoesNotExistError):
@@ -52,13 +54,10 @@ def add_serial_numbers(ctx: RequestContext, entries: list[dict[str, Any]]) -> di
 def _existing(ctx: RequestContext, serials: list[str]) -> set[str]:
     """Which of `serials` the caller has already; hand-written SQL (peewee spent more building a
     500-value IN list than the database spent answering it)."""
-    principal = ctx.require_principal()
     found: set[str] = set()
     for start in range(0, len(serials), LOOKUP_CHUNK):
         chunk = serials[start:start + LOOKUP_CHUNK]
-        sql = ("SELECT serial FROM serial_number WHERE workspace_id = ? AND is_sandbox = ? "
-               f"AND serial IN ({', '.join('?' * len(chunk))})")
-        found.update(serial for (serial,) in db.execute(sql, (principal.workspace_id, principal.is_sandbox, *chunk)))
+        found.update(serial for (serial,) in run(EXISTING, chunk, ctx, values=len(chunk)))
     return found
 
 

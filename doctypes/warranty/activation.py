@@ -3,8 +3,8 @@
 An activation reads the unit, its product and the customer, then writes the customer (when
 new), the warranty (with its reminder day, see reminders.py), its first owner, the unit's
 status, the event and the confirmation email. Built with peewee, that was fifteen queries at
-150-250 us of Python each; here each statement goes to the driver directly (see
-traciqo_rpc.db.execute) and the rules read top to bottom.
+150-250 us of Python each; here each statement (queries.py) goes to the driver directly and
+the rules read top to bottom.
 
 `activate_many` does a whole batch of activations (the writer's group commit) with one
 statement per step for all of them: the units, the customers, then every write. Refusals
@@ -26,12 +26,14 @@ from doctypes.party.service import add_tags, customer_for
 from doctypes.serial_number.model import REGISTERED
 from doctypes.serial_number.model import VOID as SERIAL_VOID
 from doctypes.serial_number.service import SerialNumberNotFound
-from traciqo_rpc import db, errors, publish_many
+from traciqo_rpc import errors, publish_many
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
+from traciqo_rpc.statements import fetch, run, run_many
 
-from . import dates
+from . import dates, queries
 from .model import ACTIVE
+from .queries import Unit
 from .reminders import reminder_day
 
 DEFAULT_MONTHS = 12  # for units not tied to a product
@@ -56,28 +58,6 @@ class PurchaseDateInFuture(errors.ValidationError):
 class CustomerChanged(errors.DuplicateEntryError):
     """Another process took a new customer's name or email under a batch: it runs again alone."""
 
-_UNITS_SQL = """
-SELECT s.serial, s.id, s.status, s.product_id, s.customer_tags, p.name, p.warranty_months,
-       EXISTS (SELECT 1 FROM warranty w WHERE w.serial_id = s.id)
-FROM serial_number s LEFT JOIN product p ON p.id = s.product_id
-WHERE s.workspace_id = ? AND s.is_sandbox = ? AND s.serial IN ({values})"""
-_CUSTOMERS_SQL = """
-SELECT email, id, name, phone, tags FROM party
-WHERE workspace_id = ? AND is_sandbox = ? AND email IN ({values})"""
-_NAMES_TAKEN_SQL = "SELECT name FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name IN ({values})"
-_INSERT_CUSTOMERS_SQL = """
-INSERT INTO party (id, workspace_id, is_sandbox, name, contact_info, email, phone, tags, created_at)
-VALUES {values} ON CONFLICT DO NOTHING RETURNING id"""
-_UPDATE_CUSTOMER_SQL = "UPDATE party SET phone = ?, tags = ? WHERE id = ?"
-_INSERT_WARRANTY_SQL = """
-INSERT INTO warranty (id, workspace_id, is_sandbox, serial_id, product_id, party_id, status, months,
-                      purchase_date, starts_on, ends_on, created_at, remind_on)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
-_INSERT_OWNER_SQL = """
-INSERT INTO warranty_owner (workspace_id, is_sandbox, warranty_id, party_id, since) VALUES (?, ?, ?, ?, ?)"""
-_MARK_REGISTERED_SQL = "UPDATE serial_number SET status = ?, registered_at = ? WHERE id IN ({values})"
-
-
 class ActivationRequest(NamedTuple):
     """One activation asked for: by whom (the key's workspace and environment), which unit, whose."""
 
@@ -87,17 +67,6 @@ class ActivationRequest(NamedTuple):
     customer_email: str  # lower case
     customer_phone: str | None = None
     purchase_date: dt.date | None = None
-
-
-class _Unit(NamedTuple):
-    serial: str
-    id: int
-    status: str
-    product_id: str | None
-    customer_tags: str
-    product_name: str | None
-    warranty_months: int | None
-    has_warranty: bool
 
 
 class _Customer(NamedTuple):
@@ -111,7 +80,7 @@ class _Accepted(NamedTuple):
     index: int
     request: ActivationRequest
     scope: tuple[int, bool]
-    unit: _Unit
+    unit: Unit
     months: int
     starts_on: dt.date
     ends_on: dt.date
@@ -152,19 +121,19 @@ def _scope(ctx: RequestContext) -> tuple[int, bool]:
     return principal.workspace_id, principal.is_sandbox
 
 
-def _units(requests: Sequence[ActivationRequest]) -> dict[tuple[tuple[int, bool], str], _Unit]:
+def _units(requests: Sequence[ActivationRequest]) -> dict[tuple[tuple[int, bool], str], Unit]:
     """The requested units with their products, one query per workspace and environment."""
     serials: dict[tuple[int, bool], set[str]] = {}
     for request in requests:
         serials.setdefault(_scope(request.ctx), set()).add(request.serial_number)
     found = {}
     for scope, wanted in serials.items():
-        for row in db.execute(db.with_values(_UNITS_SQL, len(wanted)), (*scope, *wanted)).fetchall():
-            found[scope, row[0]] = _Unit(*row[:7], bool(row[7]))
+        for unit in fetch(queries.UNITS, tuple(wanted), scope, values=len(wanted)):
+            found[scope, unit.serial] = unit._replace(has_warranty=bool(unit.has_warranty))
     return found
 
 
-def _refusal(request: ActivationRequest, unit: _Unit | None, claimed: bool,
+def _refusal(request: ActivationRequest, unit: Unit | None, claimed: bool,
              today: dt.date) -> errors.TraciqoError | None:
     serial = request.serial_number
     if unit is None:
@@ -205,13 +174,13 @@ def _customers(accepted: list[_Accepted], now: dt.datetime) -> list[_Customer]:
     taken: set[tuple[tuple[int, bool], str]] = set()
     for scope, entries in by_scope.items():
         emails = {entry.request.customer_email for entry in entries}
-        for email, party_id, name, phone, tags in db.execute(db.with_values(_CUSTOMERS_SQL, len(emails)),
-                                                             (*scope, *emails)).fetchall():
+        for email, party_id, name, phone, tags in fetch(queries.CUSTOMERS, tuple(emails), scope,
+                                                        values=len(emails)):
             parties.setdefault((scope, email), _Party(party_id, name, email, phone, tags, new=False))
         names = {entry.request.customer_name for entry in entries if (scope, entry.request.customer_email) not in parties}
         if names:
-            taken.update((scope, name) for (name,) in db.execute(db.with_values(_NAMES_TAKEN_SQL, len(names)),
-                                                                 (*scope, *names)).fetchall())
+            taken.update((scope, name) for (name,) in fetch(queries.NAMES_TAKEN, tuple(names), scope,
+                                                            values=len(names)))
     seen: list[tuple[_Party, str | None]] = []  # each activation's customer, and its phone just after it
     for entry in accepted:
         request, key = entry.request, (entry.scope, entry.request.customer_email)
@@ -244,8 +213,8 @@ def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bo
     if new:
         values = [value for scope, party in new
                   for value in (party.id, *scope, party.name, "", party.email, party.phone, party.tags,
-                                db.bound_datetime(now))]
-        inserted = db.execute(db.with_values(_INSERT_CUSTOMERS_SQL, len(new), width=9), values).fetchall()
+                                now)]
+        inserted = run(queries.INSERT_CUSTOMERS, values, values=len(new)).fetchall()
         if len(inserted) != len(new):
             # Another process took a name (or an email) a moment ago: one activation alone takes the
             # general path; a batch is run again one activation at a time, which does.
@@ -255,7 +224,7 @@ def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bo
             return True
     changed = [(party.phone, party.tags, party.id) for party in parties.values() if party.changed and not party.new]
     if changed:
-        db.execute_many(_UPDATE_CUSTOMER_SQL, changed)
+        run_many(queries.UPDATE_CUSTOMER, changed)
     return False
 
 
@@ -270,15 +239,15 @@ def _take_general_path(entry: _Accepted, parties: dict[tuple[tuple[int, bool], s
 def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
                       now: dt.datetime) -> list[dict[str, Any]]:
     """The warranties, owners, unit states, events and emails of every accepted activation."""
-    today, stamp = now.date(), db.bound_datetime(now)
+    today = now.date()
     results, warranties, owners, units = [], [], [], []
     for entry, customer in zip(accepted, customers, strict=True):
         warranty_id = public_id()
         request, unit = entry.request, entry.unit
         warranties.append((warranty_id, *entry.scope, unit.id, unit.product_id, customer.id, ACTIVE, entry.months,
-                           request.purchase_date, entry.starts_on, entry.ends_on, stamp,
+                           request.purchase_date, entry.starts_on, entry.ends_on, now,
                            reminder_day(entry.ends_on, now)))
-        owners.append((*entry.scope, warranty_id, customer.id, stamp))
+        owners.append((*entry.scope, warranty_id, customer.id, now))
         units.append(unit.id)
         results.append({
             "id": warranty_id,
@@ -297,12 +266,12 @@ def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
     try:
         # The unique serial_id decides a race with another process: the batch is run again one
         # activation at a time, and the caller's transaction (or savepoint) rolls the loser back.
-        db.execute_many(_INSERT_WARRANTY_SQL, warranties)
+        run_many(queries.INSERT_WARRANTY, warranties)
     except peewee.IntegrityError:
         serials = ", ".join(entry.request.serial_number for entry in accepted)
         raise WarrantyExists(f"Serial number {serials} already has a warranty") from None
-    db.execute_many(_INSERT_OWNER_SQL, owners)
-    db.execute(db.with_values(_MARK_REGISTERED_SQL, len(units)), (REGISTERED, stamp, *units))
+    run_many(queries.INSERT_OWNER, owners)
+    run(queries.MARK_REGISTERED, (REGISTERED, now, *units), values=len(units))
     publish_many([(entry.request.ctx, "warranty:registered", result) for entry, result in zip(accepted, results,
                                                                                               strict=True)])
     queue_emails_many([(entry.request.ctx, result["customer"]["email"],

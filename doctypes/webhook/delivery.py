@@ -25,8 +25,9 @@ from traciqo_rpc import db, outbound
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.services import Services
+from traciqo_rpc.statements import fetch, run
 
-from . import signing
+from . import queries, signing
 from .model import FAILED, PENDING, SUCCEEDED, Delivery, DeliveryAttempt, WebhookEndpoint
 
 log = logging.getLogger("traciqo.webhooks")
@@ -37,10 +38,6 @@ DISABLE_AFTER = dt.timedelta(days=5)
 MAX_RETRY_AFTER = dt.timedelta(hours=24)
 ALL_EVENTS = "*"
 
-_SUBSCRIBED_SQL = "SELECT id, events FROM webhook_endpoint WHERE workspace_id = ? AND is_sandbox = ? AND enabled = ?"
-_LEASE_SQL = """
-UPDATE delivery SET leased_until = ?
-WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until < ?)"""
 
 
 # One client for the process: building one loads the CA bundle (tens of ms). Created at
@@ -72,7 +69,7 @@ def subscriptions(services: Services, workspace_id: int, is_sandbox: bool) -> li
     """The enabled endpoints of a workspace and environment with the events each subscribes to,
     from the settings cache (every change to an endpoint invalidates it, see service.py)."""
     def load() -> list[tuple[str, frozenset[str]]]:
-        rows = db.execute(_SUBSCRIBED_SQL, (workspace_id, is_sandbox, True)).fetchall()
+        rows = fetch(queries.SUBSCRIBED, (True,), (workspace_id, is_sandbox))
         return [(endpoint_id, frozenset(json.loads(events))) for endpoint_id, events in rows]
 
     return services.cache.get(("webhook-subscriptions", workspace_id, is_sandbox), load)
@@ -83,12 +80,8 @@ def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoin
     delivery_id = new_delivery_id()
     scope = Delivery.scope_values(ctx)
     now = ctx.now()
-    db.execute(
-        "INSERT INTO delivery (id, workspace_id, is_sandbox, event_id, event_name, endpoint_id, status, attempts,"
-        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (delivery_id, scope["workspace_id"], scope["is_sandbox"], event_id, event_name, endpoint_id, PENDING, 0,
-         now, now),
-    )
+    run(queries.INSERT_DELIVERY, (delivery_id, scope["workspace_id"], scope["is_sandbox"], event_id, event_name,
+                                  endpoint_id, PENDING, 0, now, now))
     return delivery_id
 
 
@@ -111,7 +104,7 @@ def _lease(ctx: RequestContext, delivery_id: str) -> bool:
     now = ctx.now()
     lease = dt.timedelta(seconds=ctx.services.settings.webhook_lease_seconds)
     with db.transaction():
-        return db.execute(_LEASE_SQL, (now + lease, delivery_id, PENDING, now, now)).rowcount == 1
+        return run(queries.LEASE, (now + lease, delivery_id, PENDING, now, now)).rowcount == 1
 
 
 def attempt(ctx: RequestContext, delivery_id: str) -> Attempted:

@@ -222,12 +222,12 @@ def test_no_customer_data_in_verification(client, headers, code):
 def test_counting_a_scan_searches_indexes_only(rt, code):
     """Every table a verification reads is reached through an index: SQLite's RETURNING once
     lost the product column's affinity and scanned the whole product table per look-up."""
-    from doctypes.scan import service
+    from doctypes.scan import queries
     from traciqo_rpc import db
 
     if not db.is_sqlite():
         pytest.skip("query plans are SQLite's")
-    plan = db.execute("EXPLAIN QUERY PLAN " + db.with_values(service._COUNT_SCANS_SQL, 2), ("now", "now", None, None, code, code)).fetchall()
+    plan = db.execute("EXPLAIN QUERY PLAN " + db.with_values(queries.COUNT_SCANS.sql, 2), ("now", "now", None, None, code, code)).fetchall()
     steps = [row[3] for row in plan]
     assert any(step.startswith("SEARCH auth_code") for step in steps)
     assert any(step.startswith("SEARCH product") for step in steps)

@@ -185,8 +185,10 @@ def test_new_customer_losing_a_name_race_takes_the_general_path(client, headers,
     from doctypes.warranty import activation
 
     activate(client, headers)  # Jane Buyer <jane@example.com> exists
-    monkeypatch.setattr(activation, "_NAMES_TAKEN_SQL",
-                        "SELECT name FROM party WHERE workspace_id = ? AND is_sandbox = ? AND name IN ({values}) AND 1 = 0")
+    from traciqo_rpc.statements import tenant
+
+    monkeypatch.setattr(activation.queries, "NAMES_TAKEN",
+                        tenant("SELECT name FROM party WHERE {scope} AND name IN ({values}) AND 1 = 0"))
     namesake = activate(client, headers, "SN-2", customer_email="jane.two@example.com").json()["message"]
     assert namesake["customer"]["name"] == "Jane Buyer <jane.two@example.com>"
     assert Party.select().where(Party.name.startswith("Jane Buyer")).count() == 2

@@ -1,0 +1,74 @@
+"""The scan hot path's statements (see traciqo_rpc/statements.py for why they are hand-written).
+
+One statement counts a whole round of scans (a batch names each code once per round) and
+brings back what the answers show (batch, owner and product through subqueries; on PostgreSQL
+a look-up before the update cost a round trip per scan); one more records their scan rows. A
+code that is unknown, or whose product lacks the GTIN the GS1 route named, changes nothing.
+In RETURNING, SQLite (3.40) forgets the column's text affinity and scanned the whole product
+table for each look-up; the CAST gives it back, and the index. The GTIN's CAST gives its
+parameter a type, so PostgreSQL can prepare the statement (traciqo_rpc/prepared.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from traciqo_rpc.statements import insert, unscoped
+
+
+class CountedCode(NamedTuple):
+    """A scanned code after its count went up, with what the answer shows about it."""
+
+    code: str
+    id: int
+    workspace_id: int
+    is_sandbox: bool
+    status: str
+    product_id: str | None
+    scan_count: int
+    first_scanned_at: Any
+    batch_name: str
+    workspace_name: str
+    product_name: str | None
+    product_brand: str | None
+    product_sku_number: int | None
+    product_gtin: str | None
+
+
+class ScanToLocate(NamedTuple):
+    scanned_at: Any
+    located: bool
+    country: str | None
+    verdict: str
+    code_id: int
+    scan_count: int
+
+
+COUNT_SCANS = unscoped("""
+UPDATE auth_code SET scan_count = scan_count + 1, last_scanned_at = ?,
+       first_scanned_at = COALESCE(first_scanned_at, ?)
+WHERE (CAST(? AS TEXT) IS NULL OR (SELECT gtin FROM product WHERE product.id = auth_code.product_id) = ?)
+      AND code IN ({values})
+RETURNING code, id, workspace_id, is_sandbox, status, product_id, scan_count, first_scanned_at,
+       (SELECT name FROM code_batch WHERE code_batch.id = auth_code.batch_id),
+       (SELECT name FROM workspace WHERE workspace.id = auth_code.workspace_id),
+       (SELECT name FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
+       (SELECT brand FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
+       (SELECT sku_number FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT)),
+       (SELECT gtin FROM product WHERE product.id = CAST(auth_code.product_id AS TEXT))""",
+    why="a consumer's scan: the code (unguessable) is the key, and its row names its workspace", row=CountedCode)
+
+INSERT_SCANS = insert("""
+INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
+VALUES {values} RETURNING code_id, id""", width=11)
+
+# The page's location, once per scan (hand-written like the rest: peewee took most of the call).
+SCAN_TO_LOCATE = unscoped("""
+SELECT scan.scanned_at, scan.lat IS NOT NULL, scan.country, scan.verdict, scan.code_id, auth_code.scan_count
+FROM scan JOIN auth_code ON auth_code.id = scan.code_id WHERE scan.id = ?""",
+    why="the scan a signed, ten-minute token names", row=ScanToLocate)
+LOCATE_SCAN = unscoped("UPDATE scan SET lat = ?, lon = ?, verdict = ? WHERE id = ? AND lat IS NULL",
+                       why="the scan a signed token names")
+EARLIER_PLACES = unscoped("""
+SELECT scanned_at, lat, lon, country FROM scan WHERE code_id = ? AND scanned_at >= ? AND id != ?
+ORDER BY scanned_at DESC LIMIT 50""", why="the scans of a code this scan has just counted (by its id)")

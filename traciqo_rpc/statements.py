@@ -1,0 +1,119 @@
+"""Hand-written SQL for the hot paths, declared in one place per doctype, with one scoping rule.
+
+Building a peewee query costs 100-300 us of Python and running the statement a few, so the
+statements a scan or an activation makes are written by hand and sent to the driver directly
+(db.execute). Each is declared once, in its doctype's `queries.py`, as one of:
+
+- `tenant(sql)`: one workspace's rows in one environment. `{scope}` marks where the clause
+  `workspace_id = ? AND is_sandbox = ?` goes (`{scope:s}` qualifies it with the alias `s`),
+  and the scope given to `run` is bound there.
+- `insert(sql)`: an INSERT whose columns name `workspace_id` and `is_sandbox`: the rows
+  carry their scope.
+- `unscoped(sql, why)`: anything else, saying why it needs no clause: a public look-up by an
+  unguessable code, rows found through a scoped statement of the same call, a job's row by id.
+
+A test reads every statement and fails on one that touches a tenant table any other way, and
+on hand-written SQL outside a `queries.py`. `{values}` expands to a batch's placeholders
+(`IN (...)`, multi-row VALUES). Datetimes are bound as the database stores them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import db
+
+if TYPE_CHECKING:
+    from .context import RequestContext
+
+TENANT, INSERT, UNSCOPED = "tenant", "insert", "unscoped"
+_SCOPE_MARK = re.compile(r"\{scope(?::(\w+))?\}")
+_INSERT_COLUMNS = re.compile(r"^\s*INSERT\s+INTO\s+\"?\w+\"?\s*\(([^)]*)\)", re.IGNORECASE)
+
+Scope = tuple[int, bool]
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str  # with `?` placeholders, the scope clause written in, `{values}` left to expand
+    kind: str
+    why: str = ""
+    row: Any = None  # a NamedTuple class the rows are read into, if any
+    width: int = 1  # placeholders per `{values}` entry
+    scope_at: int = -1  # how many `?` come before the scope's two (tenant statements)
+    values_before_scope: bool = False
+
+
+def tenant(sql: str, row: Any = None, width: int = 1) -> Statement:
+    """A statement on one workspace's rows in one environment; `{scope}` marks its clause."""
+    found = _SCOPE_MARK.search(sql)
+    if found is None:
+        raise ValueError(f"a tenant statement needs {{scope}} where its clause goes: {sql!r}")
+    prefix = found.group(1) + "." if found.group(1) else ""
+    clause = f"{prefix}workspace_id = ? AND {prefix}is_sandbox = ?"
+    before = sql[:found.start()]
+    return Statement(sql[:found.start()] + clause + sql[found.end():], TENANT, row=row, width=width,
+                     scope_at=before.count("?"), values_before_scope="{values}" in before)
+
+
+def insert(sql: str, width: int = 1) -> Statement:
+    """An INSERT whose rows carry their workspace and environment."""
+    columns = _INSERT_COLUMNS.match(sql)
+    named = {column.strip().strip('"') for column in columns.group(1).split(",")} if columns else set()
+    if not {"workspace_id", "is_sandbox"} <= named:
+        raise ValueError(f"an insert must name workspace_id and is_sandbox: {sql!r}")
+    return Statement(sql, INSERT, width=width)
+
+
+def unscoped(sql: str, why: str, row: Any = None, width: int = 1) -> Statement:
+    """A statement that needs no scope clause, and why (a public look-up by an unguessable code,
+    rows found through a scoped statement, a job's own row by id)."""
+    if not why.strip():
+        raise ValueError("say why a statement needs no scope clause")
+    return Statement(sql, UNSCOPED, why=why, row=row, width=width)
+
+
+def run(statement: Statement, params: Sequence[Any] = (), scope: RequestContext | Scope | None = None,
+        values: int = 0) -> Any:
+    """Execute the statement; returns the cursor. A tenant statement needs the scope (a context,
+    or (workspace_id, is_sandbox)); `values` is how many entries `{values}` stands for."""
+    sql = db.with_values(statement.sql, values, statement.width) if values else statement.sql
+    bound = _bound(params)
+    if statement.kind == TENANT:
+        if scope is None:
+            raise ValueError("a tenant statement runs within a scope")
+        at = statement.scope_at + (values * statement.width if statement.values_before_scope else 0)
+        bound = (*bound[:at], *_scope_values(scope), *bound[at:])
+    return db.execute(sql, bound)
+
+
+def fetch(statement: Statement, params: Sequence[Any] = (), scope: RequestContext | Scope | None = None,
+          values: int = 0) -> list[Any]:
+    """The rows, read into the statement's row type when it has one."""
+    rows = run(statement, params, scope, values).fetchall()
+    return [statement.row._make(row) for row in rows] if statement.row is not None else rows
+
+
+def run_many(statement: Statement, rows: Sequence[Sequence[Any]]) -> None:
+    """The statement once per row (an insert's rows, or unscoped changes by id)."""
+    if statement.kind == TENANT:
+        raise ValueError("run a tenant statement with run(), within its scope")
+    db.execute_many(statement.sql, [_bound(row) for row in rows] if db.is_sqlite() else rows)
+
+
+def _scope_values(scope: RequestContext | Scope) -> Scope:
+    if isinstance(scope, tuple):
+        return scope
+    principal = scope.require_principal()
+    return principal.workspace_id, principal.is_sandbox
+
+
+def _bound(params: Sequence[Any]) -> tuple[Any, ...]:
+    """Datetimes as SQLite stores them (ISO text); PostgreSQL's driver takes them as they are."""
+    if not db.is_sqlite():
+        return tuple(params)
+    return tuple(db.bound_datetime(value) if isinstance(value, dt.datetime) else value for value in params)
