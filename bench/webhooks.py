@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         env.update(TRACIQO_DATABASE_URL=f"sqlite:///{Path(tmp) / 'bench.db'}", TRACIQO_REDIS_URL=redis_url,
                    TRACIQO_SECRET_KEY="bench", TRACIQO_DATA_DIR=str(Path(tmp) / "data"),
                    TRACIQO_WEBHOOK_ALLOW_CIDRS="127.0.0.0/8", TRACIQO_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
-        rt = runtime.build(Settings.from_env(env))
+        rt = runtime.build(Settings(database_url=env["TRACIQO_DATABASE_URL"], redis_url=redis_url, secret_key="bench",
+                                    data_dir=Path(tmp) / "data", webhook_allow_cidrs=("127.0.0.0/8",),
+                                    log_level="WARNING"))
         rt.migrate()
         rt.load_fixtures()
         ctx = RequestContext(request_id="bench")

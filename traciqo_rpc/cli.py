@@ -11,7 +11,7 @@ from . import runtime, wiring
 from .context import RequestContext
 from .errors import TraciqoError
 from .logs import configure_logging
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 
 def build_runtime() -> runtime.Runtime:
@@ -94,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except SettingsError as exc:  # one line naming each variable, as argparse reports a bad option
+        print(f"traciqo-rpc: error: {exc}", file=sys.stderr)
+        return 2
     except TraciqoError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1

@@ -2,19 +2,61 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-_TRUE = {"1", "true", "yes", "on"}
+from environs import Env, EnvValidationError
+from marshmallow import ValidationError, validate
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def _flag(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in _TRUE
+class SettingsError(Exception):
+    """Some TRACIQO_* variables do not parse; the message names each, with what is wrong."""
+
+    def __init__(self, problems: Mapping[str, Any]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{name}: {_describe(messages)}" for name, messages in problems.items()))
+
+
+def _describe(messages: Any) -> str:
+    """marshmallow's messages as one line (a list's items are numbered from 1)."""
+    if isinstance(messages, dict):
+        return " ".join(f"item {int(k) + 1 if isinstance(k, int) else k}: {_describe(v)}" for k, v in messages.items())
+    if isinstance(messages, (list, tuple)):
+        return " ".join(_describe(message) for message in messages)
+    return str(messages)
+
+
+def _log_level(value: str) -> None:
+    if value.strip().upper() not in LOG_LEVELS:
+        raise ValidationError(f"Must be one of {', '.join(LOG_LEVELS)}.")
+
+
+def _networks(listed: list[str]) -> tuple[str, ...]:
+    """TRACIQO_WEBHOOK_ALLOW_CIDRS' networks, each checked, kept as written."""
+    networks = tuple(item.strip() for item in listed if item.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise SettingsError({"TRACIQO_WEBHOOK_ALLOW_CIDRS": [f"{network!r} is not a network (e.g. 10.0.0.0/8)."]}
+                                ) from None
+    return networks
+
+
+def _schedule(listed: list[str]) -> tuple[int, ...]:
+    """TRACIQO_WEBHOOK_RETRY_SCHEDULE's seconds before each attempt."""
+    try:
+        return tuple(int(str(item).strip()) for item in listed if str(item).strip())
+    except ValueError:
+        raise SettingsError({"TRACIQO_WEBHOOK_RETRY_SCHEDULE": ["Seconds before each attempt, e.g. 0,5,300."]}
+                            ) from None
 
 
 @dataclass(frozen=True)
@@ -62,47 +104,65 @@ class Settings:
     smtp: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read TRACIQO_* once; everything else gets a Settings object passed in."""
-        env = os.environ if environ is None else environ
+    def from_env(cls) -> Settings:
+        """Read TRACIQO_* once (everything else gets a Settings object passed in); SettingsError
+        names every variable that does not parse. An empty variable counts as unset."""
+        env = Env(eager=False)
         defaults = cls()
-        retry = env.get("TRACIQO_WEBHOOK_RETRY_SCHEDULE")
-        return cls(
-            database_url=env.get("TRACIQO_DATABASE_URL") or defaults.database_url,
-            database_prepared_statements=_flag(env.get("TRACIQO_DATABASE_PREPARED_STATEMENTS"), default=True),
-            redis_url=env.get("TRACIQO_REDIS_URL") or None,
-            secret_key=env.get("TRACIQO_SECRET_KEY") or None,
-            base_url=(env.get("TRACIQO_BASE_URL") or defaults.base_url).rstrip("/"),
-            data_dir=Path(env.get("TRACIQO_DATA_DIR") or defaults.data_dir),
-            developer_mode=_flag(env.get("TRACIQO_DEVELOPER_MODE")),
-            log_json=_flag(env.get("TRACIQO_LOG_JSON")),
-            log_level=(env.get("TRACIQO_LOG_LEVEL") or defaults.log_level).upper(),
-            request_log=_flag(env.get("TRACIQO_REQUEST_LOG"), default=True),
-            default_rate_limit=int(env.get("TRACIQO_RATE_LIMIT") or defaults.default_rate_limit),
-            threads=int(env.get("TRACIQO_THREADS") or defaults.threads),
-            auth_cache_seconds=float(env.get("TRACIQO_AUTH_CACHE_SECONDS") or defaults.auth_cache_seconds),
-            max_upload_bytes=int(env.get("TRACIQO_MAX_UPLOAD_BYTES") or defaults.max_upload_bytes),
-            max_body_bytes=int(env.get("TRACIQO_MAX_BODY_BYTES") or defaults.max_body_bytes),
-            max_guest_body_bytes=int(env.get("TRACIQO_MAX_GUEST_BODY_BYTES") or defaults.max_guest_body_bytes),
-            http_header_timeout=float(env.get("TRACIQO_HTTP_HEADER_TIMEOUT") or defaults.http_header_timeout),
-            http_body_timeout=float(env.get("TRACIQO_HTTP_BODY_TIMEOUT") or defaults.http_body_timeout),
-            http_body_min_rate=int(env.get("TRACIQO_HTTP_BODY_MIN_RATE") or defaults.http_body_min_rate),
-            http_keepalive_timeout=int(env.get("TRACIQO_HTTP_KEEPALIVE_TIMEOUT") or defaults.http_keepalive_timeout),
-            http_max_head_bytes=int(env.get("TRACIQO_HTTP_MAX_HEAD_BYTES") or defaults.http_max_head_bytes),
-            http_max_connections=int(env.get("TRACIQO_HTTP_MAX_CONNECTIONS") or defaults.http_max_connections),
-            guest_rate_limit=int(env["TRACIQO_GUEST_RATE_LIMIT"]) if env.get("TRACIQO_GUEST_RATE_LIMIT") else None,
-            max_scans_before_suspicious=int(
-                env.get("TRACIQO_MAX_SCANS") or defaults.max_scans_before_suspicious
-            ),
-            webhook_allow_cidrs=tuple(
-                c.strip() for c in (env.get("TRACIQO_WEBHOOK_ALLOW_CIDRS") or "").split(",") if c.strip()
-            ),
-            webhook_lease_seconds=int(env.get("TRACIQO_WEBHOOK_LEASE_SECONDS") or defaults.webhook_lease_seconds),
-            webhook_retry_schedule=(
-                tuple(int(s) for s in retry.split(",") if s.strip()) if retry else defaults.webhook_retry_schedule
-            ),
-            smtp={k[len("TRACIQO_SMTP_"):].lower(): v for k, v in env.items() if k.startswith("TRACIQO_SMTP_")},
+
+        def read(kind: str, name: str, default: Any, **options: Any) -> Any:
+            if not os.environ.get(name, "").strip():
+                return default
+            return getattr(env, kind)(name, default, **options)
+
+        positive = {"validate": validate.Range(min=1)}
+        not_negative = {"validate": validate.Range(min=0)}
+        values = dict(
+            database_url=read("str", "TRACIQO_DATABASE_URL", defaults.database_url),
+            database_prepared_statements=read("bool", "TRACIQO_DATABASE_PREPARED_STATEMENTS", True),
+            redis_url=read("str", "TRACIQO_REDIS_URL", None),
+            secret_key=read("str", "TRACIQO_SECRET_KEY", None),
+            base_url=read("str", "TRACIQO_BASE_URL", defaults.base_url),
+            data_dir=read("path", "TRACIQO_DATA_DIR", defaults.data_dir),
+            developer_mode=read("bool", "TRACIQO_DEVELOPER_MODE", False),
+            log_json=read("bool", "TRACIQO_LOG_JSON", False),
+            log_level=read("str", "TRACIQO_LOG_LEVEL", defaults.log_level, validate=_log_level),
+            request_log=read("bool", "TRACIQO_REQUEST_LOG", True),
+            default_rate_limit=read("int", "TRACIQO_RATE_LIMIT", defaults.default_rate_limit, **not_negative),
+            threads=read("int", "TRACIQO_THREADS", defaults.threads, **positive),
+            auth_cache_seconds=read("float", "TRACIQO_AUTH_CACHE_SECONDS", defaults.auth_cache_seconds,
+                                    **not_negative),
+            max_upload_bytes=read("int", "TRACIQO_MAX_UPLOAD_BYTES", defaults.max_upload_bytes, **positive),
+            max_body_bytes=read("int", "TRACIQO_MAX_BODY_BYTES", defaults.max_body_bytes, **positive),
+            max_guest_body_bytes=read("int", "TRACIQO_MAX_GUEST_BODY_BYTES", defaults.max_guest_body_bytes,
+                                      **positive),
+            http_header_timeout=read("float", "TRACIQO_HTTP_HEADER_TIMEOUT", defaults.http_header_timeout,
+                                     **positive),
+            http_body_timeout=read("float", "TRACIQO_HTTP_BODY_TIMEOUT", defaults.http_body_timeout, **positive),
+            http_body_min_rate=read("int", "TRACIQO_HTTP_BODY_MIN_RATE", defaults.http_body_min_rate, **positive),
+            http_keepalive_timeout=read("int", "TRACIQO_HTTP_KEEPALIVE_TIMEOUT", defaults.http_keepalive_timeout,
+                                        **positive),
+            http_max_head_bytes=read("int", "TRACIQO_HTTP_MAX_HEAD_BYTES", defaults.http_max_head_bytes, **positive),
+            http_max_connections=read("int", "TRACIQO_HTTP_MAX_CONNECTIONS", defaults.http_max_connections,
+                                      **positive),
+            guest_rate_limit=read("int", "TRACIQO_GUEST_RATE_LIMIT", None, **not_negative),
+            max_scans_before_suspicious=read("int", "TRACIQO_MAX_SCANS", defaults.max_scans_before_suspicious,
+                                             **positive),
+            webhook_allow_cidrs=read("list", "TRACIQO_WEBHOOK_ALLOW_CIDRS", []),
+            webhook_lease_seconds=read("int", "TRACIQO_WEBHOOK_LEASE_SECONDS", defaults.webhook_lease_seconds,
+                                       **positive),
+            webhook_retry_schedule=read("list", "TRACIQO_WEBHOOK_RETRY_SCHEDULE", defaults.webhook_retry_schedule),
+            smtp={name[len("TRACIQO_SMTP_"):].lower(): value for name, value in os.environ.items()
+                  if name.startswith("TRACIQO_SMTP_")},
         )
+        try:
+            env.seal()
+        except EnvValidationError as exc:
+            raise SettingsError(exc.error_messages) from None
+        return cls(**values).with_changes(
+            base_url=values["base_url"].rstrip("/"), log_level=values["log_level"].upper(),
+            webhook_allow_cidrs=_networks(values["webhook_allow_cidrs"]),
+            webhook_retry_schedule=_schedule(values["webhook_retry_schedule"]))
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)

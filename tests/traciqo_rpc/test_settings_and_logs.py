@@ -12,36 +12,81 @@ from traciqo_rpc.logs import JsonFormatter
 from traciqo_rpc.settings import Settings
 
 
-def test_settings_from_env():
-    settings = Settings.from_env({
+def test_settings_from_env(monkeypatch):
+    for name, value in {
         "TRACIQO_DATABASE_URL": "postgresql://u:p@db/x",
         "TRACIQO_REDIS_URL": "redis://r:6379/0",
         "TRACIQO_BASE_URL": "https://verify.example.com/",
         "TRACIQO_DEVELOPER_MODE": "1",
         "TRACIQO_LOG_JSON": "true",
+        "TRACIQO_LOG_LEVEL": "warning",
         "TRACIQO_REQUEST_LOG": "0",
         "TRACIQO_DATABASE_PREPARED_STATEMENTS": "0",
         "TRACIQO_WEBHOOK_ALLOW_CIDRS": "127.0.0.0/8, 10.0.0.0/8",
         "TRACIQO_WEBHOOK_RETRY_SCHEDULE": "0,1,2",
         "TRACIQO_SMTP_HOST": "mail",
+        "TRACIQO_THREADS": "",  # empty counts as unset
         "UNRELATED": "x",
-    })
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
     assert settings.database_url == "postgresql://u:p@db/x"
     assert settings.redis_url == "redis://r:6379/0"
     assert settings.base_url == "https://verify.example.com"
     assert settings.developer_mode and settings.log_json and not settings.request_log
+    assert settings.log_level == "WARNING" and settings.threads == 16
     assert settings.database_prepared_statements is False
     assert settings.webhook_allow_cidrs == ("127.0.0.0/8", "10.0.0.0/8")
     assert settings.webhook_retry_schedule == (0, 1, 2)
     assert settings.smtp == {"host": "mail"}
 
 
-def test_settings_defaults():
-    settings = Settings.from_env({})
+def without_traciqo_variables(monkeypatch) -> None:
+    import os
+
+    for name in [name for name in os.environ if name.startswith("TRACIQO_")]:
+        monkeypatch.delenv(name)
+
+
+def test_settings_defaults(monkeypatch):
+    without_traciqo_variables(monkeypatch)
+    settings = Settings.from_env()
     assert settings.database_url == "sqlite:///traciqo.db"
     assert settings.redis_url is None
     assert settings.default_rate_limit == 100
     assert settings.database_prepared_statements is True
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("TRACIQO_THREADS", "abc", "Not a valid integer."),
+    ("TRACIQO_THREADS", "0", "greater than or equal to 1"),
+    ("TRACIQO_DEVELOPER_MODE", "maybe", "Not a valid boolean."),
+    ("TRACIQO_LOG_LEVEL", "loud", "Must be one of DEBUG"),
+    ("TRACIQO_HTTP_HEADER_TIMEOUT", "soon", "Not a valid number."),
+    ("TRACIQO_WEBHOOK_ALLOW_CIDRS", "10.0.0.0/8,nope", "'nope' is not a network"),
+    ("TRACIQO_WEBHOOK_RETRY_SCHEDULE", "0,5,later", "Seconds before each attempt"),
+])
+def test_a_bad_setting_is_named(monkeypatch, name, value, message):
+    from traciqo_rpc.settings import SettingsError
+
+    without_traciqo_variables(monkeypatch)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env()
+    assert str(refused.value).startswith(f"{name}: ") and message in str(refused.value)
+
+
+def test_every_command_reports_bad_settings_in_one_line_and_exits_2(tmp_path):
+    import subprocess
+
+    from tests.support.processes import SCRIPT, command_env
+
+    env = command_env(TRACIQO_THREADS="abc", TRACIQO_RATE_LIMIT="many")
+    for command in (["migrate"], ["serve", "--port", "9"], ["worker"]):
+        done = subprocess.run([SCRIPT, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.strip().splitlines() == [
+            "traciqo-rpc: error: TRACIQO_RATE_LIMIT: Not a valid integer.; TRACIQO_THREADS: Not a valid integer."]
 
 
 def test_generated_secret_key_is_stored_privately(tmp_path):
