@@ -35,6 +35,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check traciqo_rpc doctypes tests bench hooks.py
+	$(BIN)/mypy
 
 # The newest releases setup.cfg allows, resolved in a clean environment, written as exact pins.
 lock:

@@ -21,6 +21,15 @@ def test_ruff_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_mypy_clean():
+    """traciqo_rpc and doctypes type-check (settings in pyproject.toml); `make lint` runs it too."""
+    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent)) or shutil.which("mypy")
+    if mypy is None:
+        pytest.skip("mypy is not installed (pip install -e '.[dev]')")
+    result = subprocess.run([mypy], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_framework_never_imports_doctypes():
     offenders = [
         str(path.relative_to(ROOT))

@@ -54,7 +54,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print("TRACIQO_REDIS_URL is not set: in the embedded mode `serve` runs the jobs itself.", file=sys.stderr)
         return 2
     rt.release_connections()  # job horses are forked; each opens its own connection
-    return run_process_worker(rt.settings.redis_url, rt.ticker, args.burst, rt.settings.log_level)
+    return run_process_worker(rt.settings.redis_url or "", rt.ticker, args.burst, rt.settings.log_level)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -151,7 +151,7 @@ def execute(sql: str, params: tuple[Any, ...] = ()) -> Any:
     return _on_driver("execute", sql, params)
 
 
-def execute_many(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+def execute_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """Hand-written SQL (`?` placeholders) run once per row, e.g. a batch's event rows. SQLite
     runs its one prepared statement per row. On PostgreSQL, which parses and plans every
     statement it is sent, an INSERT that ends with its VALUES row becomes one INSERT of many
@@ -190,7 +190,7 @@ def _on_driver(verb: str, sql: str, params: Any) -> Any:
             prepared.execute(cursor, sql, params)
         return cursor
     except Exception:
-        with peewee.__exception_wrapper__:  # the driver's errors as peewee's
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # the driver's errors as peewee's
             raise
 
 
@@ -207,7 +207,7 @@ def _for_driver(sql: str) -> str:
     return sql if is_sqlite() else sql.replace("?", "%s")
 
 
-def bulk_insert(model: type[peewee.Model], fields: list[peewee.Field], rows: list[tuple[Any, ...]]) -> None:
+def bulk_insert(model: type[peewee.Model], fields: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:
     """Insert many rows with the driver's fast path (SQLite executemany, PostgreSQL execute_values).
 
     peewee's insert_many builds one Python expression per value; for 100,000 rows that costs
@@ -240,7 +240,7 @@ class TenantModel(BaseModel):
     is_sandbox = peewee.BooleanField(default=False)
 
     @classmethod
-    def scoped(cls, ctx: RequestContext, *fields: Any) -> peewee.ModelSelect:
+    def scoped(cls, ctx: RequestContext, *fields: Any) -> peewee.ModelSelect[Any]:
         """The only way to read tenant rows: filtered to the caller's workspace and environment."""
         principal = ctx.require_principal()
         return cls.select(*fields).where(
@@ -261,7 +261,7 @@ def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
     `Meta.retired_indexes` (one another index has replaced): it would slow every insert.
     """
     db = database.obj
-    models = peewee.sort_models(list(models))
+    models = peewee.sort_models(list(models))  # type: ignore[attr-defined]  # public, missing from the stubs
     changes: list[str] = []
     # The write lock up front: a deferred transaction that reads the schema first fails at once
     # with "database is locked" when another connection writes in between (a running server).

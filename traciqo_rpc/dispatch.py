@@ -138,6 +138,7 @@ async def invoke_batched(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     try:
         args = admit_and_load(rt, call, ctx, headers)
         spec = call.spec
+        assert spec.batch is not None  # answer() sends batched methods only
         result = await rt.batcher.run(ctx, spec.batch, spec.func(ctx, **args))
         status, reply = 200, success_reply(result, headers)
     except CommitFailed:

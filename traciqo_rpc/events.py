@@ -23,12 +23,12 @@ def publish_many(changes: Sequence[tuple[RequestContext, str, dict[str, Any]]]) 
     if not changes:
         return []
     services = changes[0][0].services
-    named = [(ctx, services.doc_events.get(change), data) for ctx, change, data in changes]
-    wanted = [entry for entry in named if entry[1] is not None]
+    names = [services.doc_events.get(change) for _, change, _ in changes]
+    wanted = [(ctx, name, data) for (ctx, _, data), name in zip(changes, names, strict=True) if name is not None]
     if not wanted or services.event_writer is None:
         return [None] * len(changes)
     written = iter(services.event_writer(wanted))
-    return [None if name is None else next(written) for _, name, _ in named]
+    return [None if name is None else next(written) for name in names]
 
 
 def event_names(ctx: RequestContext) -> list[str]:

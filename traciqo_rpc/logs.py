@@ -156,7 +156,7 @@ def _sole_handler() -> _BufferingHandler | None:
 class _Writer(threading.Thread):
     """Writes the buffered lines every FLUSH_SECONDS (or when woken) with one write and one flush."""
 
-    def __init__(self, formatter: logging.Formatter, stream: TextIO) -> None:
+    def __init__(self, formatter: PlainFormatter | JsonFormatter, stream: TextIO) -> None:
         super().__init__(name="traciqo-log-writer", daemon=True)
         self.lines: deque[str] = deque()
         self.wake = threading.Event()

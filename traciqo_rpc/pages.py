@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -26,7 +26,7 @@ from .untrusted import check_arguments
 
 log = logging.getLogger("traciqo.pages")
 
-PageFunction = Callable[..., "HtmlResult"]
+PageFunction = Callable[..., "HtmlResult | Awaitable[HtmlResult]"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
         else:
             if on_the_loop:
                 try:
-                    result = await func(ctx, params, query, headers)
+                    result = await cast(Awaitable[HtmlResult], func(ctx, params, query, headers))
                 except Exception as exc:
                     result = failed(exc)
             else:

@@ -11,7 +11,7 @@ import decimal
 import json
 import traceback
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
 from typing import Any
@@ -89,7 +89,7 @@ RawHeaders = list[tuple[bytes, bytes]]
 
 
 def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None = None,
-               raw_headers: RawHeaders = ()) -> Reply:
+               raw_headers: Sequence[tuple[bytes, bytes]] = ()) -> Reply:
     """`headers` by name, or `raw_headers` already as ASGI byte pairs (e.g. the rate window's)."""
     out = [_JSON]
     if headers:
@@ -99,7 +99,7 @@ def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None =
 
 
 def error_reply(exc: TraciqoError, developer_mode: bool = False, extra_headers: Mapping[str, str] | None = None,
-                raw_headers: RawHeaders = ()) -> Reply:
+                raw_headers: Sequence[tuple[bytes, bytes]] = ()) -> Reply:
     body = exc.to_body()
     if developer_mode and exc.__cause__ is not None:
         body["exc"] = "".join(traceback.format_exception(exc.__cause__))

@@ -67,7 +67,7 @@ class Runtime:
         # Batched methods share transactions on writer threads (batching.py): one on SQLite,
         # several on PostgreSQL.
         self.batcher = batching.WriteBatcher(writers=1 if db.is_sqlite() else POSTGRES_WRITERS)
-        self.checkpointer = Checkpointer(self.database) if db.is_sqlite() else None
+        self.checkpointer = Checkpointer(self.database) if isinstance(self.database, peewee.SqliteDatabase) else None
         # One thread pushes jobs to the queue after commit, in order, off the request path.
         self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
         self.services = Services(settings, self.secret_key, self.settings_cache, db.utcnow, wired.doc_events,

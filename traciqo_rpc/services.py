@@ -31,7 +31,7 @@ class Services:
     def __init__(self, settings: Settings, secret_key: str, cache: SettingsCache, clock: Callable[[], dt.datetime],
                  doc_events: Mapping[str, str], event_writer: EventWriter | None,
                  queue_job: Callable[..., None], queued_jobs: Callable[[], int], invalidate_caches: Callable[[], None],
-                 batcher: WriteBatcher, flush_usage: Callable[[], None]) -> None:
+                 batcher: WriteBatcher, flush_usage: Callable[[], object]) -> None:
         self.settings = settings
         self.secret_key = secret_key
         self.cache = cache

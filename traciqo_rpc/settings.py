@@ -158,7 +158,8 @@ class Settings:
         try:
             env.seal()
         except EnvValidationError as exc:
-            raise SettingsError(exc.error_messages) from None
+            problems = exc.error_messages
+            raise SettingsError(problems if isinstance(problems, Mapping) else {"environment": problems}) from None
         return cls(**values).with_changes(
             base_url=values["base_url"].rstrip("/"), log_level=values["log_level"].upper(),
             webhook_allow_cidrs=_networks(values["webhook_allow_cidrs"]),

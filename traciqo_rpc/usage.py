@@ -39,7 +39,7 @@ class UsageCall(NamedTuple):
     status: int
     duration_ms: float
     request_id: str
-    created_at: float  # Unix time; the writer gets a naive UTC datetime
+    created_at: float | dt.datetime  # recorded as Unix time; the writer gets a naive UTC datetime
 
 
 class UsageCount(NamedTuple):
@@ -116,7 +116,7 @@ class RequestLogBuffer:
             kept.append(call)
         counts = [UsageCount(ws, sandbox, _utc(minute * 60), key_id, method, verb, status, int(n), total)
                   for (ws, sandbox, minute, key_id, method, verb, status), (n, total) in counted.items()]
-        calls = [UsageCall(*call[:-1], _utc(call[-1])) for kept in recent.values() for call in kept]
+        calls = [UsageCall._make((*call[:-1], _utc(call[-1]))) for kept in recent.values() for call in kept]
         return counts, calls
 
     def start(self) -> None:

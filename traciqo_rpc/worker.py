@@ -25,6 +25,7 @@ import redis
 from rq import SimpleWorker, Worker
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
+from rq.worker.base import BaseWorker
 
 from .jobs import QUEUE_NAMES, PeriodicTicker, queue
 
@@ -70,8 +71,8 @@ def wait_for_redis(connection: redis.Redis, stop: threading.Event, backoff: Back
     return False
 
 
-def keep_working(connect: Callable[[], redis.Redis], make_worker: Callable[[redis.Redis], Worker],
-                 work: Callable[[Worker], Any], stop: threading.Event, who: str, once: bool = False) -> None:
+def keep_working(connect: Callable[[], redis.Redis], make_worker: Callable[[redis.Redis], BaseWorker],
+                 work: Callable[[BaseWorker], Any], stop: threading.Event, who: str, once: bool = False) -> None:
     """Run `work(make_worker(connect()))` again and again until `stop` is set (or, with `once`,
     until one run ends on its own): a run that Redis cut short waits for Redis and starts anew."""
     backoff = Backoff()
@@ -96,7 +97,7 @@ def keep_working(connect: Callable[[], redis.Redis], make_worker: Callable[[redi
         stop.wait(backoff.next())
 
 
-class PromptPubSub:
+class PromptPubSub(BaseWorker):
     """RQ's worker listens for commands (stop a job, shut down) in a pubsub thread that waits up
     to 60 s per read, and its teardown joins that thread: a run that ended before its
     subscription was confirmed (a short burst, or Redis gone) hung for a minute. Ours waits 1 s."""
@@ -104,7 +105,7 @@ class PromptPubSub:
     def subscribe(self) -> None:
         self.pubsub = self.connection.pubsub()
         self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ starts it as None
             sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler)
 
 
@@ -133,7 +134,7 @@ def run_process_worker(redis_url: str, ticker: PeriodicTicker, burst: bool, logg
         worker.stopping = stop
         return worker
 
-    def work(worker: Worker) -> None:
+    def work(worker: BaseWorker) -> None:
         try:
             worker.work(burst=burst, with_scheduler=not burst, logging_level=logging_level)
         finally:
@@ -191,7 +192,7 @@ class EmbeddedWorker:
         for target, name in ((self._work, "traciqo-worker"), (self._schedule, "traciqo-scheduler")):
             threading.Thread(target=target, name=name, daemon=True).start()
 
-    def _make_worker(self, connection: redis.Redis) -> Worker:
+    def _make_worker(self, connection: redis.Redis) -> BaseWorker:
         # A short TTL makes the blocking dequeue wake every second, so a stop is seen quickly.
         self.worker = ThreadWorker([queue(connection, n) for n in QUEUE_NAMES], connection=connection, worker_ttl=16)
         if self._stop.is_set():
@@ -204,7 +205,7 @@ class EmbeddedWorker:
 
     def _schedule(self) -> None:
         scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.connection, logging_level="WARNING")
-        scheduler._connection = self.connection  # share the in-process server, not a copy
+        scheduler._connection = self.connection  # type: ignore[assignment]  # share the in-process server, not a copy
         while not self._stop.is_set():
             try:
                 scheduler.acquire_locks()

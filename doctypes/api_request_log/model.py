@@ -8,6 +8,7 @@ from traciqo_rpc.db import TenantModel
 class ApiRequestLog(TenantModel):
     """Recent calls one by one (at most RECENT_KEPT per workspace and environment a second)."""
 
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     # No index of its own on workspace_id: the one below starts with it.
     workspace_id = peewee.IntegerField()
     api_key_id = peewee.IntegerField()
@@ -25,6 +26,7 @@ class ApiRequestLog(TenantModel):
 class ApiUsage(TenantModel):
     """Calls of one key to one method with one status in one minute: usage counts add these up."""
 
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     workspace_id = peewee.IntegerField()  # the unique index below starts with it
     minute = peewee.DateTimeField()  # UTC, the start of the minute
     api_key_id = peewee.IntegerField()

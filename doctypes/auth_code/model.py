@@ -8,6 +8,7 @@ ACTIVE, VOID = "active", "void"
 
 
 class CodeBatch(TenantModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     name = peewee.CharField(max_length=140)
     product_id = peewee.CharField(max_length=32, null=True, index=True)
     quantity = peewee.IntegerField(default=0)
@@ -18,6 +19,7 @@ class CodeBatch(TenantModel):
 
 
 class AuthCode(TenantModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     # Normalised (no separators); unique across all workspaces so a bare scan resolves it.
     code = peewee.CharField(max_length=20, unique=True)
     batch_id = peewee.IntegerField(index=True)

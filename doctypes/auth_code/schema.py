@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from traciqo_rpc.records import Name, PageArgs
@@ -47,7 +49,7 @@ class CountryCode(fields.String):
     """A two-letter ISO country code in any case, loaded upper case (a field, not a post_load
     hook: hooks cost every scan's validation a sixth more)."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Two-letter ISO country code."), **kwargs)
 
     def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> str:

@@ -8,6 +8,7 @@ QUEUED, SENT, FAILED = "queued", "sent", "failed"
 
 
 class EmailMessage(TenantModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     workspace_id = peewee.IntegerField()  # the second index below starts with it
     to = peewee.CharField(max_length=254)
     subject = peewee.CharField(max_length=255)

@@ -8,6 +8,7 @@ DEFAULT_FORM = "product-registration"
 
 
 class RegistrationForm(TenantModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     slug = peewee.CharField(max_length=80)
     title = peewee.CharField(max_length=255)
     # JSON list of {"name", "type", "required", "options"}: the extra fields the form asks for.

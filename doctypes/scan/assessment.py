@@ -23,7 +23,9 @@ class Place(NamedTuple):
 
 
 def distance_km(a: Place, b: Place) -> float:
-    """Great-circle distance (haversine)."""
+    """Great-circle distance (haversine) between two places that say where they are."""
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        raise ValueError("both places need coordinates")
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))

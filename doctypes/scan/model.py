@@ -6,6 +6,7 @@ from traciqo_rpc.db import TenantModel, utcnow
 
 
 class Scan(TenantModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     code_id = peewee.IntegerField(index=True)
     scanned_at = peewee.DateTimeField(default=utcnow)
     ip = peewee.CharField(max_length=64, null=True)

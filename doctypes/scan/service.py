@@ -177,10 +177,10 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
     scan_id = tokens.scan_id_from(ctx.services.secret_key, scan_token, LOCATION_TOKEN_SECONDS)
     if scan_id is None:
         raise ScanTokenInvalid("Invalid or expired scan token", field_errors={"scan_token": ["Invalid or expired."]})
-    found = fetch(SCAN_TO_LOCATE, (scan_id,))
-    if not found:
+    scans = fetch(SCAN_TO_LOCATE, (scan_id,))
+    if not scans:
         raise ScanNotFound("Scan not found")
-    scanned_at, located, country, verdict, code_id, scan_count = found[0]
+    scanned_at, located, country, verdict, code_id, scan_count = scans[0]
     found: list[str] = []
     if not located:
         scanned_at = _datetime(scanned_at)

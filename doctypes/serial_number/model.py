@@ -8,6 +8,7 @@ UNREGISTERED, REGISTERED, VOID = "unregistered", "registered", "void"
 
 
 class SerialNumber(TenantModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     workspace_id = peewee.IntegerField()  # both indexes below start with it
     serial = peewee.CharField(max_length=100)
     product_id = peewee.CharField(max_length=32, null=True, index=True)

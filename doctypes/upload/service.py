@@ -48,7 +48,7 @@ def storage(ctx: RequestContext) -> Storage:
     return LocalStorage(ctx.services.settings.data_dir / "uploads")
 
 
-def upload_url(ctx: RequestContext, file_name: str, file_type: str, file_size: int) -> dict[str, str]:
+def upload_url(ctx: RequestContext, file_name: str, file_type: str, file_size: int) -> dict[str, Any]:
     """A PUT URL valid for ten minutes for exactly this type and at most this size, and the file's URL."""
     principal = ctx.require_principal()
     key = public_id()

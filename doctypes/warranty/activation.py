@@ -77,7 +77,7 @@ class _Customer(NamedTuple):
 
 
 class _Accepted(NamedTuple):
-    index: int
+    position: int
     request: ActivationRequest
     scope: tuple[int, bool]
     unit: Unit
@@ -102,7 +102,7 @@ def activate_many(requests: Sequence[ActivationRequest]) -> list[dict[str, Any] 
         scope = _scope(request.ctx)
         unit = units.get((scope, request.serial_number))
         refusal = _refusal(request, unit, (scope, unit.id) in claimed if unit else False, now.date())
-        if refusal is not None:
+        if refusal is not None or unit is None:  # (no refusal means the unit was found)
             outcomes[index] = refusal
             continue
         months = DEFAULT_MONTHS if unit.warranty_months is None else unit.warranty_months
@@ -112,7 +112,7 @@ def activate_many(requests: Sequence[ActivationRequest]) -> list[dict[str, Any] 
     if accepted:
         customers = _customers(accepted, now)
         for entry, result in zip(accepted, _start_warranties(accepted, customers, now), strict=True):
-            outcomes[entry.index] = result
+            outcomes[entry.position] = result
     return outcomes  # type: ignore[return-value]  # every place is filled by now
 
 
@@ -240,7 +240,8 @@ def _start_warranties(accepted: list[_Accepted], customers: list[_Customer],
                       now: dt.datetime) -> list[dict[str, Any]]:
     """The warranties, owners, unit states, events and emails of every accepted activation."""
     today = now.date()
-    results, warranties, owners, units = [], [], [], []
+    results: list[dict[str, Any]] = []
+    warranties, owners, units = [], [], []
     for entry, customer in zip(accepted, customers, strict=True):
         warranty_id = public_id()
         request, unit = entry.request, entry.unit

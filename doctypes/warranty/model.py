@@ -34,6 +34,7 @@ class Warranty(TenantModel):
 class WarrantyOwner(TenantModel):
     """Who held a warranty when: the history transfers keep (always read by warranty)."""
 
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     workspace_id = peewee.IntegerField()
     warranty_id = peewee.CharField(max_length=32, index=True)
     party_id = peewee.CharField(max_length=32)

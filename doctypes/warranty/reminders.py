@@ -59,6 +59,7 @@ def queue_due(ctx: RequestContext, now: dt.datetime, limit: int = BATCH) -> int:
             .join_from(Warranty, Product, peewee.JOIN.LEFT_OUTER, on=(Warranty.product_id == Product.id))
             .where(Warranty.id.in_(claimed)).order_by(Warranty.id).objects())
     entries: list[tuple[RequestContext, str, list[tuple[str, str, str, Any]]]] = []
+    row: Any  # a warranty with its owner's, unit's and product's columns joined in
     for row in rows:
         subject, body = reminder(row.product_name or "your product", row.name, row.serial, row.ends_on)
         entries.append((ctx.acting_for(row.workspace_id, row.is_sandbox), row.email,

@@ -38,7 +38,7 @@ def _status(ctx: RequestContext, warranty: Warranty) -> str:
 def warranty_dict(ctx: RequestContext, warranty: Warranty, with_owners: bool = False) -> dict[str, Any]:
     serial = SerialNumber.get_by_id(warranty.serial_id)
     customer = Party.get_by_id(warranty.party_id)
-    result = {
+    result: dict[str, Any] = {
         "id": warranty.id,
         "serial_number": serial.serial,
         "product_id": warranty.product_id,

@@ -88,7 +88,7 @@ def create_delivery(ctx: RequestContext, event_id: str, event_name: str, endpoin
 def pending_of_event(event_id: str) -> list[str]:
     """The deliveries of one event still to be attempted."""
     pending = Delivery.select(Delivery.id).where((Delivery.event_id == event_id) & (Delivery.status == PENDING))
-    return [delivery_id for (delivery_id,) in pending.tuples()]
+    return list(pending.scalars())
 
 
 class Attempted(NamedTuple):
@@ -206,8 +206,8 @@ def due(ctx: RequestContext, limit: int) -> list[str]:
     found = (Delivery.select(Delivery.id)
              .where((Delivery.status == PENDING) & (Delivery.next_attempt_at <= now)
                     & (Delivery.leased_until.is_null() | (Delivery.leased_until < now)))
-             .order_by(Delivery.next_attempt_at).limit(limit).tuples())
-    return [delivery_id for (delivery_id,) in found]
+             .order_by(Delivery.next_attempt_at).limit(limit))
+    return list(found.scalars())
 
 
 def delivery_summary(delivery: Delivery) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class Delivery(TenantModel):
 
 
 class DeliveryAttempt(BaseModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     delivery_id = peewee.CharField(max_length=40, index=True)
     number = peewee.IntegerField()
     started_at = peewee.DateTimeField()

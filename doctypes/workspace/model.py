@@ -8,6 +8,7 @@ ACTIVE, FROZEN = "active", "frozen"
 
 
 class Workspace(BaseModel):
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
     name = peewee.CharField(unique=True, max_length=140)
     plan = peewee.CharField(max_length=40, index=True)
     status = peewee.CharField(max_length=16, default=ACTIVE)
