@@ -239,14 +239,10 @@ def refresh_planner_statistics(database_url: str) -> None:
     growth: measured before that, a table the planner last saw empty (the customers, in a fresh
     database) is read by whichever index comes first, e.g. a workspace's every customer walked
     for each new one."""
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(database_url)
-    try:
-        connection.autocommit = True
-        connection.cursor().execute("ANALYZE")
-    finally:
-        connection.close()
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("ANALYZE")
 
 
 # -- the baseline server --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The exception family: each class carries its HTTP status and stable error code.
 
-Classes are named by condition; the base class gives the status (see ARCHITECTURE.md §3).
+Classes are named by condition; the base class gives the status (README, Errors; docs/architecture.md).
 """
 
 from __future__ import annotations

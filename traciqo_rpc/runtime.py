@@ -16,7 +16,7 @@ from typing import Any
 import peewee
 import redis
 
-from . import batching, db, fixtures, jobs, prepared, process, registry, unit_of_work, wiring, worker
+from . import batching, db, fixtures, jobs, process, registry, unit_of_work, wiring, worker
 from .auth import Authenticator
 from .caching import SettingsCache
 from .checkpoint import Checkpointer
@@ -47,9 +47,9 @@ class Runtime:
         self.secret_key = settings.resolved_secret_key()  # read (or generated) once per process
         # Room for the call threads, the writers (PostgreSQL) and the background threads.
         self.database: peewee.Database = db.open_database(settings.database_url,
-                                                          max_connections=settings.threads + POSTGRES_WRITERS + 8)
+                                                          max_connections=settings.threads + POSTGRES_WRITERS + 8,
+                                                          prepared_statements=settings.database_prepared_statements)
         db.bind(self.database)
-        prepared.use(settings.database_prepared_statements)
         self.redis: redis.Redis = jobs.connect_redis(settings.redis_url)
         self.embedded_queue = settings.redis_url is None
         self.authenticator = Authenticator(wired.principal_loader, settings.auth_cache_seconds)

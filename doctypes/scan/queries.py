@@ -6,7 +6,7 @@ a look-up before the update cost a round trip per scan); one more records their 
 code that is unknown, or whose product lacks the GTIN the GS1 route named, changes nothing.
 In RETURNING, SQLite (3.40) forgets the column's text affinity and scanned the whole product
 table for each look-up; the CAST gives it back, and the index. The GTIN's CAST gives its
-parameter a type, so PostgreSQL can prepare the statement (traciqo_rpc/prepared.py).
+parameter a type, so PostgreSQL can prepare the statement.
 """
 
 from __future__ import annotations
