@@ -87,13 +87,10 @@ def test_execute_many_writes_every_row_and_keeps_integrity_errors(rt):
     db.database.drop_tables([Part])
 
 
-def test_only_inserts_ending_with_their_values_row_become_one_statement():
-    assert db._many_rows_form('INSERT INTO t (a, "to") VALUES (?, ?)') == ('INSERT INTO t (a, "to") VALUES %s',
-                                                                           "(%s, %s)")
-    assert db._many_rows_form("\ninsert into t (a)\nvalues (?)\n") == ("\ninsert into t (a)\nvalues %s", "(%s)")
-    assert db._many_rows_form("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO NOTHING") is None
-    assert db._many_rows_form("INSERT INTO t (a) VALUES (?) RETURNING id") is None
-    assert db._many_rows_form("UPDATE t SET a = ? WHERE b = ?") is None
+def test_placeholders_reach_psycopg_as_it_takes_them():
+    assert db._for_postgresql("SELECT a FROM t WHERE b = ? AND c IN (?, ?)") == \
+        "SELECT a FROM t WHERE b = %s AND c IN (%s, %s)"
+    assert db._for_postgresql("SELECT '50%' FROM t WHERE b = ?") == "SELECT '50%%' FROM t WHERE b = %s"
 
 
 def test_scoped_needs_a_principal(rt):
