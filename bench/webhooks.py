@@ -25,7 +25,7 @@ from bench.harness import machine
 from bench.method_overhead import private_redis
 from doctypes.api_key.service import load_principal
 from doctypes.auth_code.service import issue_codes
-from doctypes.event.service import write_event
+from doctypes.event.service import write_events
 from doctypes.webhook.service import create as create_endpoint
 from doctypes.webhook.service import update as update_endpoint
 from doctypes.workspace.service import create_workspace
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         noop_seconds = timed_burst(env, args.workers)
         in_workspace(lambda c: create_endpoint(c, receiver.url, ["Ping Test"]))
         for i in range(args.jobs):
-            in_workspace(lambda c, i=i: write_event(c, "Ping Test", {"n": i}))
+            in_workspace(lambda c, i=i: write_events([(c, "Ping Test", {"n": i})]))
         delivery_seconds = timed_burst(env, args.workers)
         delivered = len(receiver.arrivals)
 
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(2)  # let the worker start and block on the queue
             for i in range(args.latency_samples):
                 sent = time.perf_counter()
-                event_id = in_workspace(lambda c, i=i: write_event(c, "Ping Test", {"latency": i}))
+                event_id = in_workspace(lambda c, i=i: write_events([(c, "Ping Test", {"latency": i})])[0])
                 deadline = sent + 10
                 while event_id not in receiver.arrivals and time.perf_counter() < deadline:
                     time.sleep(0.001)
