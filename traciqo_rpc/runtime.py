@@ -70,9 +70,11 @@ class Runtime:
         self.checkpointer = Checkpointer(self.database) if isinstance(self.database, peewee.SqliteDatabase) else None
         # One thread pushes jobs to the queue after commit, in order, off the request path.
         self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
-        self.services = Services(settings, self.secret_key, self.settings_cache, db.utcnow, wired.doc_events,
-                                 wired.event_writer, self.queue_job, lambda: jobs.queued_jobs(self.redis),
-                                 self.invalidate_caches, self.batcher, self.request_log.flush)
+        self.services = Services(
+            settings=settings, secret_key=self.secret_key, cache=self.settings_cache, clock=db.utcnow,
+            doc_events=wired.doc_events, event_writer=wired.event_writer, queue_job=self.queue_job,
+            queued_jobs=lambda: jobs.queued_jobs(self.redis), invalidate_caches=self.invalidate_caches,
+            batcher=self.batcher, flush_usage=self.request_log.flush)
 
     async def run_blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run database work off the event loop."""
