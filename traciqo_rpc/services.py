@@ -13,15 +13,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .batching import WriteBatcher
+    from .batching import BatchFunction, WriteBatcher
     from .caching import SettingsCache
     from .context import RequestContext
     from .settings import Settings
 
 # (ctx, event name, data) entries -> their event ids, None where none was kept (hooks.event_writer)
 EventWriter = Callable[[Sequence[tuple["RequestContext", str, dict[str, Any]]]], list["str | None"]]
-# A batch function (see whitelist's `batch`): items in, their results (or refusals) out, in order.
-BatchFunction = Callable[[list[Any]], list[Any]]
 
 
 class Services:
