@@ -46,7 +46,8 @@ def new_secret() -> str:
 # header, so garbage then a valid key was let in). A new form joins this table.
 CREDENTIAL_FORMS = {
     "X-Traciqo-API-Key and X-Traciqo-API-Secret": (b"x-traciqo-api-key", b"x-traciqo-api-secret"),
-    "Authorization": (b"authorization",),
+    "Authorization (token, Basic or Bearer)": (b"authorization",),
+    "X-API-Key": (b"x-api-key",),  # the one-token form of Trakor's and Tracee's clients
 }
 # Headers that must not repeat: the credentials' and the environment's.
 SINGLE_HEADERS = frozenset({b"x-traciqo-sandbox", *(name for names in CREDENTIAL_FORMS.values() for name in names)})
@@ -54,42 +55,48 @@ SINGLE_HEADERS = frozenset({b"x-traciqo-sandbox", *(name for names in CREDENTIAL
 
 def parse_credentials(headers: Mapping[bytes, bytes],
                       raw_headers: Sequence[tuple[bytes, bytes]] = ()) -> Credentials | None:
-    """Credentials from X-Traciqo-API-Key/Secret, `Authorization: token k:s` or Basic; None if absent.
+    """Credentials in any form of CREDENTIAL_FORMS; None if absent.
 
-    `headers` are the request's, as the ASGI server delivers them (lower-case byte names), and
-    `raw_headers` the list they came from, where a repeated name still shows (400 for a repeated
-    credential or environment header, or two credential forms).
+    `headers` are the request's, as the ASGI server delivers them (lower-case byte names, so
+    X-API-KEY is X-API-Key), and `raw_headers` the list they came from, where a repeated name
+    still shows (400 for a repeated credential or environment header, or two credential forms).
     """
     if len(raw_headers) > len(headers):  # some name repeats: one of ours?
         _refuse_repeated(raw_headers)
     sandbox = headers.get(b"x-traciqo-sandbox")
     force = _parse_sandbox_flag(sandbox.decode("latin-1")) if sandbox is not None else False
+    forms = [form for form, names in CREDENTIAL_FORMS.items() if any(name in headers for name in names)]
+    if not forms:
+        return None
+    if len(forms) > 1:
+        raise errors.InvalidRequest(f"Send credentials in one form, not two: {' or '.join(forms)}")
     key = headers.get(b"x-traciqo-api-key")
     secret = headers.get(b"x-traciqo-api-secret")
-    authorization = headers.get(b"authorization")
     if key is not None or secret is not None:
-        if authorization is not None:
-            raise errors.InvalidRequest(f"Send credentials in one form, not two: {' or '.join(CREDENTIAL_FORMS)}")
         if not key or not secret:
             raise errors.AuthenticationError("Send both X-Traciqo-API-Key and X-Traciqo-API-Secret")
         return Credentials(key.decode("latin-1").strip(), secret.decode("latin-1").strip(), force)
-    if not authorization:
-        return None
-    scheme, _, value = authorization.decode("latin-1").strip().partition(" ")
-    scheme = scheme.lower()
-    if scheme == "token":
-        pair = value.strip()
-    elif scheme == "basic":
-        try:
-            pair = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise errors.AuthenticationError("Malformed Basic credentials") from None
-    else:
-        raise errors.AuthenticationError("Unsupported Authorization scheme: use 'token <key>:<secret>' or Basic")
+    token = headers.get(b"x-api-key")
+    pair = token.decode("latin-1").strip() if token is not None else _authorization(headers[b"authorization"])
     key_text, sep, secret_text = pair.partition(":")
     if not sep or not key_text or not secret_text:
         raise errors.AuthenticationError("Credentials must be '<api_key>:<api_secret>'")
     return Credentials(key_text, secret_text, force)
+
+
+def _authorization(value: bytes) -> str:
+    """`token k:s` (Frappe), `Basic base64(k:s)` or `Bearer k:s` (one token) -> "k:s"."""
+    scheme, _, rest = value.decode("latin-1").strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme in ("token", "bearer"):
+        return rest.strip()
+    if scheme == "basic":
+        try:
+            return base64.b64decode(rest.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise errors.AuthenticationError("Malformed Basic credentials") from None
+    raise errors.AuthenticationError("Unsupported Authorization scheme: use 'token <key>:<secret>', "
+                                     "'Bearer <key>:<secret>' or Basic")
 
 
 def _refuse_repeated(raw_headers: Sequence[tuple[bytes, bytes]]) -> None:

@@ -54,7 +54,7 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
 
     `headers` are the request's as the server delivers them (lower-case byte names).
     """
-    path = scope["path"][len(PREFIX):]
+    path = scope["path"][len(PREFIX):].removesuffix("/")  # Frappe takes a trailing slash too
     try:
         spec = rt.registry.method(path)
         if spec is None:

@@ -100,9 +100,13 @@ def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None =
 
 def error_reply(exc: TraciqoError, developer_mode: bool = False, extra_headers: Mapping[str, str] | None = None,
                 raw_headers: Sequence[tuple[bytes, bytes]] = ()) -> Reply:
+    """The error's body, with Frappe's `exc`: a JSON-encoded list holding the one-line error, or
+    the traceback under TRACIQO_DEVELOPER_MODE=1 (Frappe's clients show `exc` to their users)."""
     body = exc.to_body()
     if developer_mode and exc.__cause__ is not None:
-        body["exc"] = "".join(traceback.format_exception(exc.__cause__))
+        body["exc"] = json.dumps(["".join(traceback.format_exception(exc.__cause__))])
+    else:
+        body["exc"] = json.dumps([f"{body['exc_type']}: {exc.message}"])
     return json_reply(body, exc.status, {**exc.headers, **(extra_headers or {})}, raw_headers)
 
 

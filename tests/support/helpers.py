@@ -33,7 +33,7 @@ def work_queue(rt: Runtime) -> None:
 
 
 def key_headers(keys: dict, environment: str = "live", form: str = "headers") -> dict[str, str]:
-    """Credentials for `environment` of a workspace made by make_workspace, in one of three forms."""
+    """Credentials for `environment` of a workspace made by make_workspace, in one of its forms."""
     import base64
 
     pair = keys[environment]
@@ -44,6 +44,10 @@ def key_headers(keys: dict, environment: str = "live", form: str = "headers") ->
     if form == "basic":
         raw = base64.b64encode(f"{pair['api_key']}:{pair['api_secret']}".encode()).decode()
         return {"Authorization": f"Basic {raw}"}
+    if form == "bearer":
+        return {"Authorization": f"Bearer {pair['api_key']}:{pair['api_secret']}"}
+    if form == "x-api-key":
+        return {"X-API-KEY": f"{pair['api_key']}:{pair['api_secret']}"}
     raise ValueError(form)
 
 

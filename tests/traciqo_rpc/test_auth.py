@@ -10,9 +10,9 @@ from tests.support.helpers import call, key_headers
 WHOAMI = "/api/method/traciqo_rpc.api.whoami"
 
 
-@pytest.mark.parametrize("form", ["headers", "token", "basic"])
+@pytest.mark.parametrize("form", ["headers", "token", "basic", "bearer", "x-api-key"])
 @pytest.mark.parametrize("environment", ["live", "sandbox"])
-def test_three_credential_forms(client, workspace, form, environment):
+def test_every_credential_form(client, workspace, form, environment):
     response = client.get(WHOAMI, headers=key_headers(workspace, environment, form))
     assert response.status_code == 200, response.text
     assert response.json()["message"] == {

@@ -30,9 +30,16 @@ def test_unknown_path_is_404_and_imports_nothing(client):
 
 def test_error_body_has_frappe_keys(client):
     body = client.get("/api/method/os.system").json()
-    assert set(body) == {"exc_type", "exception", "error_code", "_server_messages"}
+    assert set(body) == {"exc_type", "exception", "error_code", "_server_messages", "exc"}
     messages = [json.loads(m) for m in json.loads(body["_server_messages"])]
     assert messages == [{"message": body["exception"]}]
+    assert json.loads(body["exc"]) == [f"MethodNotFound: {body['exception']}"]
+
+
+def test_a_trailing_slash_names_the_same_method(client):
+    """Frappe accepts /api/method/<path>/ (one Python client always sends it)."""
+    assert client.get("/api/method/traciqo_rpc.api.ping/").json() == {"message": "pong"}
+    assert client.get("/api/method/traciqo_rpc.api.ping//").status_code == 404
 
 
 def test_wrong_verb_is_405_with_allow(client):
@@ -112,8 +119,8 @@ def test_unexpected_error_is_500_without_traceback(client):
     assert response.status_code == 500
     body = response.json()
     assert body["error_code"] == "internal"
-    assert "secret internals" not in response.text
-    assert "exc" not in body
+    assert "secret internals" not in response.text and "Traceback" not in body["exc"]
+    assert json.loads(body["exc"]) == [f"TraciqoError: {body['exception']}"]
     assert response.headers["x-request-id"] in body["exception"]
 
 
@@ -123,7 +130,7 @@ def test_developer_mode_shows_traceback(make_app, settings):
     app = make_app(settings.with_changes(developer_mode=True))
     with TestClient(app, raise_server_exceptions=False) as client:
         body = client.post("/api/method/tests.support.methods.boom").json()
-    assert "secret internals" in body["exc"]
+    assert "secret internals" in json.loads(body["exc"])[0]
 
 
 def test_request_id_is_echoed_when_sane(client):

@@ -229,6 +229,7 @@ def test_repeated_credential_headers_are_400(client, workspace):
         [("X-Traciqo-API-Key", live["api_key"]), ("X-Traciqo-API-Secret", "x"),
          ("X-Traciqo-API-Secret", live["api_secret"])],
         [("Authorization", valid), ("X-Traciqo-Sandbox", "true"), ("X-Traciqo-Sandbox", "false")],
+        [("X-API-Key", "garbage:garbage"), ("X-API-KEY", f"{live['api_key']}:{live['api_secret']}")],
     ]
     for headers in cases:
         response = client.get(WHOAMI, headers=headers)
@@ -236,10 +237,20 @@ def test_repeated_credential_headers_are_400(client, workspace):
         assert response.json()["error_code"] == "invalid_request"
 
 
-def test_two_credential_forms_are_400(client, workspace):
-    headers = {**key_headers(workspace, form="headers"), **key_headers(workspace, form="token")}
+@pytest.mark.parametrize("first, second", [("headers", "token"), ("x-api-key", "bearer"), ("x-api-key", "headers")])
+def test_two_credential_forms_are_400(client, workspace, first, second):
+    headers = {**key_headers(workspace, form=first), **key_headers(workspace, form=second)}
     response = client.get(WHOAMI, headers=headers)
     assert response.status_code == 400 and "one form" in response.json()["exception"]
+
+
+@pytest.mark.parametrize("header", ["X-API-Key", "Authorization"])
+@pytest.mark.parametrize("value", ["", "justakey", ":secret", "key:", "Bearer", "\xff:\xfe"])
+def test_malformed_one_token_credentials_are_401(client, header, value):
+    if header == "Authorization":
+        value = f"Bearer {value}"
+    response = client.get(WHOAMI, headers={header: value.encode("latin-1")})
+    assert response.status_code == 401 and response.json()["error_code"] == "invalid_token"
 
 
 def test_other_repeated_headers_are_fine(client, workspace):
