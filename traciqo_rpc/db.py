@@ -171,7 +171,9 @@ def execute_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     row becomes one INSERT of many rows (psycopg's executemany spent 10-20 us of Python a row,
     a fifth of an activation's CPU), and other statements go in one pipeline."""
     bound = database.obj
-    if isinstance(bound, peewee.SqliteDatabase) or not rows:
+    if not rows:
+        return
+    if isinstance(bound, peewee.SqliteDatabase):
         _on_driver("executemany", sql, rows)
         return
     many_rows = _many_rows_form(sql)

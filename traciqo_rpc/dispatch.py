@@ -156,6 +156,8 @@ def admit_and_load(rt: Runtime, call: Call, ctx: RequestContext, headers: RawHea
     spec = call.spec
     if call.credentials is not None:
         ctx.principal = admit(rt, call.credentials, call.cached, headers)
+        if spec.right not in ctx.principal.scopes and not spec.allow_guest:  # what a guest may, any key may
+            raise errors.KeyScopeMissing(f"This key has no {spec.right} scope, which {spec.path} needs")
     elif not spec.allow_guest:
         raise errors.GuestNotAllowed()
     elif call.ip:

@@ -74,6 +74,10 @@ class ApiAccessNotInPlan(PermissionError):
     pass
 
 
+class KeyScopeMissing(PermissionError):
+    """The key was issued without the scope the method needs (read or write)."""
+
+
 class SandboxForbidden(PermissionError):
     pass
 

@@ -18,6 +18,7 @@ class Principal:
     plan: str
     api_access: bool
     rate_limit_per_minute: int
+    scopes: frozenset[str] = frozenset({"read", "write"})
 
     @property
     def environment(self) -> str:

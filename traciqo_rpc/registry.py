@@ -29,6 +29,7 @@ class MethodSpec:
     blocking: bool = True
     batch: Callable[[list[Any]], list[Any]] | None = None
     max_body_bytes: int | None = None
+    right: str = "write"  # the key scope a caller needs: "read" or "write"
 
     @property
     def allow_header(self) -> str:
@@ -48,6 +49,7 @@ def whitelist(
     blocking: bool = True,
     batch: Callable[[list[Any]], list[Any]] | None = None,
     max_body_bytes: int | None = None,
+    right: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -72,12 +74,17 @@ def whitelist(
         max_body_bytes: the largest request body this method reads (413 past it), for methods
             that take more than TRACIQO_MAX_BODY_BYTES (1 MB) in one call, e.g. a bulk import.
             A call without credentials in its headers is read to TRACIQO_MAX_GUEST_BODY_BYTES at most.
+        right: the key scope a caller needs, "read" or "write"; by default "write" for a method that
+            runs in a transaction (it writes), "read" for the others.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
         transaction = batch is not None or (verbs != {"GET"} and blocking)
     if batch is not None and not transaction:
         raise TypeError("a batched method runs in the shared transaction: transaction=False makes no sense")
+    right = right or ("write" if transaction else "read")
+    if right not in ("read", "write"):
+        raise TypeError(f"right must be 'read' or 'write', not {right!r}")
     if transaction and not blocking:  # batched methods always run in a transaction
         raise TypeError("a method that runs in a transaction does I/O: it cannot be blocking=False")
     if schema is None:
@@ -99,6 +106,7 @@ def whitelist(
             blocking=blocking,
             batch=batch,
             max_body_bytes=max_body_bytes,
+            right=right,
         )
         setattr(func, _SPEC_ATTR, spec)
         return func

@@ -1,4 +1,4 @@
-"""Issuing, loading and rotating API keys."""
+"""API keys: issuing, naming, scoping, loading, rotating and revoking them."""
 
 from __future__ import annotations
 
@@ -13,11 +13,26 @@ from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.principal import Principal
 
-from .model import ApiKey
+from .model import DEFAULT_NAME, SCOPES, ApiKey
 
 
 class ApiKeyNotFound(errors.DoesNotExistError):
-    """The workspace has no key for the environment asked for."""
+    """No such key in the caller's workspace and environment."""
+
+
+class ApiKeyNameTaken(errors.DuplicateEntryError):
+    """Another key of the environment has that name."""
+
+
+class DefaultKeyNotRevocable(errors.ValidationError):
+    """The default key is rotated, never revoked: a workspace always keeps one way in."""
+
+
+class TooManyApiKeys(errors.LimitExceeded):
+    """An environment holds at most MAX_KEYS keys."""
+
+
+MAX_KEYS = 50  # per workspace and environment, revoked ones included
 
 
 def new_key_id(is_sandbox: bool) -> str:
@@ -25,7 +40,7 @@ def new_key_id(is_sandbox: bool) -> str:
 
 
 def issue_key(workspace_id: int, is_sandbox: bool) -> dict[str, str]:
-    """Create the workspace's key for one environment; the secret is returned only now."""
+    """Create the workspace's default key for one environment; the secret is returned only now."""
     secret = new_secret()
     key = ApiKey.create(
         workspace_id=workspace_id,
@@ -36,17 +51,73 @@ def issue_key(workspace_id: int, is_sandbox: bool) -> dict[str, str]:
     return {"api_key": key.api_key, "api_secret": secret}
 
 
+def create_key(ctx: RequestContext, name: str, scopes: list[str]) -> dict[str, Any]:
+    """A new named key in the caller's environment; its secret is shown only now."""
+    if not frozenset(scopes) <= ctx.require_principal().scopes:
+        raise errors.KeyScopeMissing("A key cannot issue a key with scopes it does not hold")
+    if ApiKey.scoped(ctx).count() >= MAX_KEYS:
+        raise TooManyApiKeys(f"An environment holds at most {MAX_KEYS} keys; revoke one first")
+    if name == DEFAULT_NAME or ApiKey.scoped(ctx).where(ApiKey.name == name).exists():
+        raise ApiKeyNameTaken(f"A key named {name!r} exists in this environment")
+    secret = new_secret()
+    key = ApiKey.create(api_key=new_key_id(ctx.is_sandbox), secret_hash=hash_secret(secret), name=name,
+                        scopes=",".join(scope for scope in SCOPES if scope in scopes), **ApiKey.scope_values(ctx))
+    return {**key_dict(ctx, key), "api_secret": secret}
+
+
+def key_dict(ctx: RequestContext, key: ApiKey) -> dict[str, Any]:
+    """A key as listed: never its secret."""
+    return {"api_key": key.api_key, "name": key.name, "scopes": key.scopes.split(","),
+            "environment": ctx.environment, "default": key.name == DEFAULT_NAME, "created_at": key.created_at,
+            "rotated_at": key.rotated_at, "last_used_at": key.last_used_at, "revoked_at": key.revoked_at}
+
+
+def list_keys(ctx: RequestContext) -> list[dict[str, Any]]:
+    return [key_dict(ctx, key) for key in ApiKey.scoped(ctx).order_by(ApiKey.created_at, ApiKey.id)]
+
+
+def find_key(ctx: RequestContext, api_key: str | None) -> ApiKey:
+    """The named key of the caller's environment, else the caller's own; the environment's default
+    key when the caller has none in it (the CLI, or a live key forced into the sandbox)."""
+    query = ApiKey.scoped(ctx).where(ApiKey.revoked_at.is_null())
+    principal = ctx.require_principal()
+    if api_key is not None:
+        key = query.where(ApiKey.api_key == api_key).first()
+    else:
+        key = query.where(ApiKey.id == principal.api_key_id).first() if principal.api_key_id else None
+        key = key or query.where(ApiKey.name == DEFAULT_NAME).first()
+    if key is None:
+        raise ApiKeyNotFound(f"No key {api_key} in the {ctx.environment} environment" if api_key
+                             else f"This workspace has no key for the {ctx.environment} environment")
+    if not frozenset(key.scopes.split(",")) <= principal.scopes:
+        # A narrower key must not reach a wider one's secret (nor take it away).
+        raise errors.KeyScopeMissing("A key manages only keys whose scopes it holds itself")
+    return key
+
+
+def revoke_key(ctx: RequestContext, api_key: str) -> dict[str, Any]:
+    """Refuse the key from now on, in every process (the caches are told after commit)."""
+    key = find_key(ctx, api_key)
+    if key.name == DEFAULT_NAME:
+        raise DefaultKeyNotRevocable("The default key cannot be revoked; rotate its secret instead",
+                                     field_errors={"api_key": ["The default key is rotated, not revoked."]})
+    key.revoked_at = ctx.now()
+    key.save(only=[ApiKey.revoked_at])
+    invalidate_after_commit(ctx)
+    return key_dict(ctx, key)
+
+
 def load_principal(api_key: str) -> Principal | None:
     """hooks.principal_loader: the key with its workspace and plan, in one query."""
     row = (
         ApiKey.select(
-            ApiKey.id, ApiKey.api_key, ApiKey.secret_hash, ApiKey.is_sandbox, ApiKey.workspace_id,
+            ApiKey.id, ApiKey.api_key, ApiKey.secret_hash, ApiKey.is_sandbox, ApiKey.workspace_id, ApiKey.scopes,
             Workspace.name.alias("workspace_name"), Workspace.status,
             Plan.name.alias("plan"), Plan.api_access, Plan.rate_limit_per_minute,
         )
         .join(Workspace, on=(ApiKey.workspace_id == Workspace.id))
         .join(Plan, on=(Workspace.plan == Plan.name))
-        .where(ApiKey.api_key == api_key)
+        .where((ApiKey.api_key == api_key) & ApiKey.revoked_at.is_null())
         .dicts()
         .first()
     )
@@ -63,22 +134,17 @@ def load_principal(api_key: str) -> Principal | None:
         plan=row["plan"],
         api_access=bool(row["api_access"]),
         rate_limit_per_minute=row["rate_limit_per_minute"],
+        scopes=frozenset(row["scopes"].split(",")),
     )
 
 
-def rotate_secret(ctx: RequestContext) -> dict[str, Any]:
-    """A new secret for the key of the caller's environment; the old one stops working at once."""
-    key = ApiKey.scoped(ctx).first()
-    if key is None:
-        raise ApiKeyNotFound("This workspace has no key for the environment")
+def rotate_secret(ctx: RequestContext, api_key: str | None = None) -> dict[str, Any]:
+    """A new secret for a key of the caller's environment (the caller's own by default); the
+    old one stops working at once."""
+    key = find_key(ctx, api_key)
     secret = new_secret()
     key.secret_hash = hash_secret(secret)
     key.rotated_at = ctx.now()
     key.save(only=[ApiKey.secret_hash, ApiKey.rotated_at])
     invalidate_after_commit(ctx)
-    return {
-        "api_key": key.api_key,
-        "api_secret": secret,
-        "environment": ctx.environment,
-        "rotated_at": key.rotated_at,
-    }
+    return {**key_dict(ctx, key), "api_secret": secret}

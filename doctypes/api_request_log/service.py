@@ -7,6 +7,7 @@ from typing import Any
 
 from peewee import SQL, Case, fn
 
+from doctypes.api_key.queries import MARK_USED
 from traciqo_rpc import db
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.statements import run_many
@@ -25,6 +26,11 @@ def write_batch(counts: list[UsageCount], calls: list[UsageCall]) -> None:
     minute) and insert the recent calls with the driver's bulk insert."""
     run_many(UPSERT_COUNT, counts)
     db.bulk_insert(ApiRequestLog, [getattr(ApiRequestLog, name) for name in UsageCall._fields], calls)
+    last_minute: dict[int, dt.datetime] = {}
+    for count in counts:
+        if count.api_key_id and (count.api_key_id not in last_minute or count.minute > last_minute[count.api_key_id]):
+            last_minute[count.api_key_id] = count.minute
+    run_many(MARK_USED, [(minute, key_id, minute) for key_id, minute in sorted(last_minute.items())])
 
 
 def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
