@@ -9,12 +9,17 @@ LOCK := requirements.lock
 
 install: $(STAMP)
 
-# Exactly the versions in the lock file (`make lock` writes it), then the project itself.
-$(STAMP): setup.cfg pyproject.toml $(LOCK)
+# Exactly the versions in the lock file (`make lock` writes it), then the project itself, then
+# Frappe's own client libraries for the compatibility tests (tests/clients: pinned, the npm one
+# from its package-lock.json; skipped with a note where npm is missing).
+$(STAMP): setup.cfg pyproject.toml $(LOCK) tests/clients/python.txt tests/clients/js/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -r tests/clients/python.txt
+	if command -v npm >/dev/null; then npm ci --prefix tests/clients/js --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the JavaScript client tests will be skipped"; fi
 	touch $(STAMP)
 
 run: install

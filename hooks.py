@@ -3,11 +3,11 @@
 app_name = "traciqo_rpc"
 
 # Framework modules whose @whitelist functions are served.
-method_modules = ["traciqo_rpc.api"]
+method_modules = ["traciqo_rpc.api", "traciqo_rpc.client"]
 
 # Doctype packages under doctypes/: their model, service, api and jobs modules are loaded.
 doctypes = [
-    "plan", "workspace", "api_key", "api_request_log", "event", "email",
+    "plan", "workspace", "api_key", "api_request_log", "idempotency_key", "event", "email",
     "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload", "webhook",
 ]
 
@@ -15,6 +15,25 @@ doctypes = [
 method_aliases = {
     "verilink_qr.verilink_qr.api.create_code": "doctypes.auth_code.api.create_code",
     "verilink_qr.verilink_qr.api.activate_warranty": "doctypes.warranty.api.activate_warranty",
+    # Frappe's client API, over the resources below.
+    **{f"frappe.client.{name}": f"traciqo_rpc.client.{name}"
+       for name in ("get_list", "get_count", "get", "get_value", "insert", "save", "set_value", "delete")},
+    "frappe.auth.get_logged_user": "traciqo_rpc.client.get_logged_user",
+}
+
+# Doctypes served at /api/resource/<DocType> and by frappe.client.* (traciqo_rpc/resource.py).
+resources = {
+    "Product": "doctypes.product.resource.product",
+    "Party": "doctypes.party.resource.party",
+    "Authentication Code": "doctypes.auth_code.resource.authentication_code",
+    "Code Batch": "doctypes.auth_code.resource.code_batch",
+    "Scan": "doctypes.scan.resource.scan",
+    "Serial Number": "doctypes.serial_number.resource.serial_number",
+    "Warranty": "doctypes.warranty.resource.warranty",
+    "Registration": "doctypes.registration.resource.registration",
+    "Registration Form": "doctypes.registration.resource.registration_form",
+    "Webhook": "doctypes.webhook.resource.webhook",
+    "Webhook Delivery": "doctypes.webhook.resource.webhook_delivery",
 }
 
 # "<doctype>:<change>" -> event name, written to the outbox in the same transaction.
@@ -24,6 +43,9 @@ doc_events = {
     "warranty:registered": "Warranty Registered",
     "warranty:transferred": "Warranty Transferred",
     "warranty:voided": "Warranty Voided",
+    "registration:created": "Registration Created",
+    "registration:updated": "Registration Updated",
+    "registration:deleted": "Registration Deleted",
 }
 event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, data)) -> ids, None if not kept
 
@@ -36,6 +58,7 @@ page_routes = {
 # Job -> interval in seconds; enqueued by the worker's scheduler (once per interval cluster-wide).
 scheduled_jobs = {
     "doctypes.api_request_log.jobs.prune_request_logs": 3600,
+    "doctypes.idempotency_key.jobs.prune_idempotency_keys": 3600,
     "doctypes.email.jobs.send_due_emails": 60,
     "doctypes.warranty.jobs.queue_warranty_reminders": 3600,
     "doctypes.webhook.jobs.sweep_webhooks": 30,
@@ -44,6 +67,24 @@ scheduled_jobs = {
 # Fixture file under fixtures/ -> loader.
 fixtures = {
     "plans.json": "doctypes.plan.service.load_fixtures",
+}
+
+# REST routes other products' clients call ("VERB /path" -> a RestRoute onto a whitelisted
+# method, in that product's dialect: traciqo_rpc/rest.py). Frappe's /api/resource is built in.
+rest_routes = {
+    # Trakor (seeds/004)
+    "POST /api/public/v1/products": "doctypes.product.routes.trakor_products",
+    "POST /api/public/v1/parties": "doctypes.party.routes.trakor_parties",
+    # ProductCares (seeds/001)
+    "POST /api/registrations": "doctypes.registration.routes.add_registrations",
+    "GET /api/registrations": "doctypes.registration.routes.get_registrations",
+    "PUT /api/registrations/{registration_id}": "doctypes.registration.routes.update_registration",
+    "DELETE /api/registrations/{registration_id}": "doctypes.registration.routes.delete_registration",
+    "POST /api/serial_numbers": "doctypes.serial_number.routes.add_serial_numbers",
+    "GET /api/serial_number": "doctypes.serial_number.routes.unregistered_serial_number",
+    "GET /api/serial_numbers/{serial_number:path}": "doctypes.serial_number.routes.get_serial_number",
+    "GET /api/upload_file": "doctypes.upload.routes.upload_url",
+    "GET /api/upload_fiile": "doctypes.upload.routes.upload_url",  # the seed's own spelling
 }
 
 # Plain HTTP routes ("VERB /path" -> function(ctx, params, headers, body)).
@@ -58,3 +99,5 @@ cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.regis
 # How the framework finds an API key's principal, and where usage (minute counts, recent calls) goes.
 principal_loader = "doctypes.api_key.service.load_principal"
 request_log_writer = "doctypes.api_request_log.service.write_batch"
+# Where Idempotency-Key claims and the answers to replay are kept (traciqo_rpc/idempotency.py).
+idempotency_store = "doctypes.idempotency_key.service.DatabaseStore"

@@ -7,11 +7,12 @@ from .context import RequestContext, current_context
 from .events import publish, publish_many
 from .jobs import enqueue_after_commit
 from .pages import HtmlResult
-from .registry import background_job, whitelist
+from .registry import File, background_job, whitelist
 from .results import FileResult
 from .routes import reads_body
 
 __all__ = [
+    "File",
     "FileResult",
     "HtmlResult",
     "RequestContext",

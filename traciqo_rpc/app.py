@@ -10,11 +10,11 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import errors, health, runtime
+from . import api_reference, errors, health, openapi, runtime
 from .front import FrontDoor
 from .logs import configure_logging
 from .pages import page_endpoint
@@ -54,11 +54,22 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
         error = error_class(f"{request.method} {request.url.path}: {exc.detail}")
         return error_response(error, settings.developer_mode, exc.headers)
 
+    # Built on the first request for it (most processes never serve it), then kept.
+    document = openapi.Published(lambda: openapi.build(rt.registry), api_reference.render)
+
+    async def openapi_json(request: Request) -> Response:
+        return Response(document.body, media_type="application/json")
+
+    async def reference_page(request: Request) -> Response:
+        return HTMLResponse(document.page, headers=api_reference.HEADERS)
+
     app = TraciqoApp(
         rt,
         routes=[
             Route("/healthz", health.healthz, methods=["GET"]),
             Route("/readyz", health.readyz, methods=["GET"]),
+            Route("/api/openapi.json", openapi_json, methods=["GET"]),
+            Route("/api/docs", reference_page, methods=["GET"]),
             *(Route(path, page_endpoint(func), methods=["GET"]) for path, func in rt.wiring.page_routes.items()),
             *(Route(path, route_endpoint(func), methods=[verb]) for (verb, path), func in rt.wiring.http_routes.items()),
         ],

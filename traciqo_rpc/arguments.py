@@ -1,4 +1,5 @@
-"""Merging query string, form and JSON arguments, the way Frappe clients send them."""
+"""Merging query string, form and JSON arguments, the way Frappe clients send them, and
+loading them through a method's schema."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
+import marshmallow
 from marshmallow import Schema, fields
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope
 
-from .errors import InvalidRequest, PayloadTooLarge, TraciqoError
-from .untrusted import NotJson, loads_json
+from .errors import InvalidRequest, PayloadTooLarge, TraciqoError, ValidationError
+from .registry import MethodSpec
+from .untrusted import NotJson, check_arguments, loads_json
 
 _STRUCTURED = (fields.List, fields.Dict, fields.Nested, fields.Tuple)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -127,3 +130,25 @@ def _coerce(field: fields.Field | None, values: list[Any]) -> Any:
     if isinstance(field, fields.List):
         return values
     return values[0] if len(values) == 1 else values
+
+
+def load_arguments(spec: MethodSpec, raw_args: dict[str, Any]) -> dict[str, Any]:
+    """The method's arguments, checked for hostile shapes and loaded through its schema (417)."""
+    if not raw_args and not spec.schema.fields:
+        return {}  # nothing to validate, nothing to default
+    check_arguments(raw_args)
+    try:
+        return spec.schema.load(raw_args)
+    except marshmallow.ValidationError as exc:
+        messages = exc.normalized_messages()
+        summary = "; ".join(f"{name}: {_first(problem)}" for name, problem in messages.items())
+        raise ValidationError(f"Invalid arguments: {summary}", field_errors=messages) from None
+
+
+def _first(problem: Any) -> str:
+    if isinstance(problem, list) and problem:
+        return _first(problem[0])
+    if isinstance(problem, dict) and problem:
+        key, value = next(iter(problem.items()))
+        return f"{key}: {_first(value)}"
+    return str(problem)

@@ -24,6 +24,7 @@ from .principal import Principal
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
+SANDBOX_FLAGS = _TRUE | _FALSE  # the values X-Traciqo-Sandbox may take, in any case
 
 
 class Credentials(NamedTuple):
@@ -77,11 +78,16 @@ def parse_credentials(headers: Mapping[bytes, bytes],
             raise errors.AuthenticationError("Send both X-Traciqo-API-Key and X-Traciqo-API-Secret")
         return Credentials(key.decode("latin-1").strip(), secret.decode("latin-1").strip(), force)
     token = headers.get(b"x-api-key")
-    pair = token.decode("latin-1").strip() if token is not None else _authorization(headers[b"authorization"])
-    key_text, sep, secret_text = pair.partition(":")
+    pair = token.decode("latin-1") if token is not None else _authorization(headers[b"authorization"])
+    return token_credentials(pair, force)
+
+
+def token_credentials(token: str, force_sandbox: bool) -> Credentials:
+    """The one-token form, `<api_key>:<api_secret>`."""
+    key_text, sep, secret_text = token.strip().partition(":")
     if not sep or not key_text or not secret_text:
         raise errors.AuthenticationError("Credentials must be '<api_key>:<api_secret>'")
-    return Credentials(key_text, secret_text, force)
+    return Credentials(key_text, secret_text, force_sandbox)
 
 
 def _authorization(value: bytes) -> str:

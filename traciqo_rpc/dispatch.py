@@ -1,4 +1,5 @@
-"""/api/method/<dotted.path>: resolve, authenticate, permit, limit, validate, call, wrap, log.
+"""/api/method/<dotted.path> and the REST routes onto methods (rest.py): resolve,
+authenticate, permit, limit, validate, call, wrap, log.
 
 The dispatcher is a plain ASGI handler: Starlette's router, Request and Response objects
 cost more than a whole cached call. Whitelisted functions receive the request context and
@@ -10,29 +11,41 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
+from urllib.parse import parse_qsl
 
-import marshmallow
 import peewee
 from starlette.types import Receive, Scope
 
-from . import errors
-from .arguments import declared_length, merge, read_body
-from .auth import Credentials, parse_credentials, permit
+from . import errors, idempotency
+from .arguments import declared_length, load_arguments, merge, read_body
+from .auth import Credentials, parse_credentials, permit, token_credentials
 from .batching import CommitFailed, single
 from .context import RequestContext
 from .principal import Principal
 from .ratelimit import Decision
 from .registry import MethodSpec
 from .rendering import RawHeaders, Reply, encode_headers, error_reply, json_reply
+from .rest import METHOD, Dialect, RestRoute
 from .results import FileResult, attachment
 from .runtime import Runtime
-from .untrusted import check_arguments
 
 log = logging.getLogger("traciqo.dispatch")
 
 PREFIX = "/api/method/"
+
+
+class Target(NamedTuple):
+    """What a request calls: the method, and the route it came by (None for /api/method/)."""
+
+    spec: MethodSpec
+    route: RestRoute | None = None
+    params: dict[str, str] = {}
+
+    @property
+    def dialect(self) -> Dialect:
+        return METHOD if self.route is None else self.route.dialect
 
 
 class Call(NamedTuple):
@@ -46,43 +59,121 @@ class Call(NamedTuple):
     ip: str | None
     user_agent: str | None
     raw_args: dict[str, Any]
+    route: RestRoute | None = None
+    idempotency_key: str | None = None  # authenticated calls that change things (not GET)
+
+    @property
+    def dialect(self) -> Dialect:
+        return METHOD if self.route is None else self.route.dialect
+
+
+def resolve(rt: Runtime, verb: str, path: str) -> Target | None:
+    """The method a request calls; None when no method or route has this path (a page's, say)."""
+    if path.startswith(PREFIX):
+        name = path[len(PREFIX):].removesuffix("/")  # Frappe takes a trailing slash too
+        spec = rt.registry.method(name)
+        if spec is None:
+            # Looked up, never imported: an unknown path (os.system included) is simply absent.
+            raise errors.MethodNotFound(f"Method {name} not found")
+        if verb not in spec.methods:
+            raise errors.MethodNotAllowed(f"{name} accepts {spec.allow_header}", headers={"Allow": spec.allow_header})
+        return Target(spec)
+    match = rt.rest_router.match(verb, path)
+    if match is None:
+        return None
+    spec = rt.registry.method(match.route.method)
+    assert spec is not None  # every route's method is checked at start-up
+    return Target(spec, match.route, match.params)
 
 
 async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[bytes, bytes],
-                 request_id: str) -> tuple[Reply, str | None]:
-    """Answer one call to a path under /api/method/; returns the reply and the caller's workspace.
+                 request_id: str) -> tuple[Reply, str | None] | None:
+    """Answer a method call or a REST route's; returns the reply and the caller's workspace, or
+    None when the path is neither (Starlette's routes answer it).
 
     `headers` are the request's as the server delivers them (lower-case byte names).
     """
-    path = scope["path"][len(PREFIX):].removesuffix("/")  # Frappe takes a trailing slash too
+    dialect = METHOD
     try:
-        spec = rt.registry.method(path)
-        if spec is None:
-            # Looked up, never imported: an unknown path (os.system included) is simply absent.
-            raise errors.MethodNotFound(f"Method {path} not found")
-        if scope["method"] not in spec.methods:
-            raise errors.MethodNotAllowed(f"{path} accepts {spec.allow_header}", headers={"Allow": spec.allow_header})
         credentials = parse_credentials(headers, scope["headers"])
-        query = scope["query_string"]
-        if scope["method"] == "GET":  # no body to read: skip a coroutine and the merging
-            raw_args = merge(spec.schema, query, None, {}) if query else {}
+        if scope["path"] == "/":
+            command = await _root_command(rt, scope, receive, headers)
+            if command is None:
+                return None
+            target, raw_args = command
         else:
-            limit = await _body_limit(rt, spec, credentials, headers)
-            json_body, form = await read_body(scope, receive, headers, limit)
-            raw_args = merge(spec.schema, query, form, json_body)
+            found = resolve(rt, scope["method"], scope["path"])
+            if found is None:
+                return None
+            target = found
+            dialect = target.dialect
+            raw_args = await _arguments(rt, scope, receive, headers, target, credentials)
+            if credentials is None and dialect.token_field:
+                credentials = _token_in_body(raw_args, dialect.token_field)
+            if target.route is not None:
+                raw_args = target.route.arguments(target.params, raw_args)
+        spec = target.spec
+        idempotency_key = None
+        if credentials is not None and scope["method"] not in ("GET", "HEAD") and rt.idempotency is not None:
+            idempotency_key = idempotency.read_key(headers)
     except errors.TraciqoError as exc:
-        return error_reply(exc, rt.settings.developer_mode), None
+        return error_reply_in(dialect, exc, rt.settings.developer_mode), None
     client = scope.get("client")
     user_agent = headers.get(b"user-agent")
     call = Call(spec, request_id, scope["method"], credentials,
                 rt.authenticator.cached(credentials) if credentials else None,
-                client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args)
-    if _admits_without_io(rt, call):
+                client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args,
+                target.route, idempotency_key)
+    if _admits_without_io(rt, call) and idempotency_key is None:  # a key is claimed in the database
         if not spec.blocking:
             return invoke(rt, call)
         if spec.batch is not None:
             return await invoke_batched(rt, call)
     return await rt.run_blocking(invoke, rt, call)
+
+
+async def _arguments(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[bytes, bytes], target: Target,
+                     credentials: Credentials | None) -> dict[str, Any]:
+    """The query string's arguments, then the body's (which win)."""
+    spec, query = target.spec, scope["query_string"]
+    if scope["method"] in ("GET", "HEAD"):  # no body to read: skip a coroutine and the merging
+        return merge(spec.schema, query, None, {}) if query else {}
+    limit = await _body_limit(rt, spec, credentials, headers)
+    json_body, form = await read_body(scope, receive, headers, limit)
+    return merge(spec.schema, query, form, json_body)
+
+
+async def _root_command(rt: Runtime, scope: Scope, receive: Receive,
+                        headers: Mapping[bytes, bytes]) -> tuple[Target, dict[str, Any]] | None:
+    """Frappe's older form, `/?cmd=<dotted.path>` or a form field `cmd` posted to `/`: what its
+    Python client still sends for delete, get_value and set_value. None for a plain GET of `/`.
+    The body is read to the small limit: the method is not known before it is read."""
+    query = scope["query_string"]
+    cmd: Any = dict(parse_qsl(query.decode("latin-1"))).get("cmd") if query else None
+    json_body: dict[str, Any] = {}
+    form = None
+    if scope["method"] not in ("GET", "HEAD"):
+        json_body, form = await read_body(scope, receive, headers, rt.settings.max_guest_body_bytes)
+        cmd = cmd or (form.get("cmd") if form is not None else json_body.get("cmd"))
+    elif cmd is None:
+        return None
+    if not isinstance(cmd, str) or not cmd:
+        raise errors.MethodNotFound("Name the method: cmd=<dotted.path>")
+    target = resolve(rt, scope["method"], PREFIX + cmd)
+    assert target is not None  # a method path resolves or raises
+    raw_args = merge(target.spec.schema, query, form, json_body)
+    raw_args.pop("cmd", None)
+    return target, raw_args
+
+
+def _token_in_body(body: dict[str, Any], name: str) -> Credentials | None:
+    """The one-token credential some clients send in the body instead of a header."""
+    token = body.pop(name, None)
+    if token is None:
+        return None
+    if not isinstance(token, str):
+        raise errors.AuthenticationError(f"{name} must be '<api_key>:<api_secret>'")
+    return token_credentials(token, force_sandbox=False)
 
 
 async def _body_limit(rt: Runtime, spec: MethodSpec, credentials: Credentials | None,
@@ -114,6 +205,7 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
     started = time.perf_counter()
     ctx = RequestContext(request_id=call.request_id, ip=call.ip, user_agent=call.user_agent, services=rt.services)
     headers: RawHeaders = []  # the rate window's, on every answer
+    claimed: idempotency.Claimed | None = None
     try:
         args = admit_and_load(rt, call, ctx, headers)
         spec = call.spec
@@ -121,11 +213,53 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
             work = functools.partial(spec.func, ctx, **args)
         else:  # a batched method whose caller had to be loaded first: a batch of its own
             work = functools.partial(single, spec.batch, spec.func(ctx, **args))
-        result = rt.run_in_transaction(ctx, work, transaction=spec.transaction)
-        status, reply = 200, success_reply(result, headers)
+        if call.idempotency_key is None:
+            reply = success_reply(rt.run_in_transaction(ctx, work, transaction=spec.transaction), headers, call.route)
+        else:
+            outcome = _claim(rt, call, ctx)
+            if isinstance(outcome, idempotency.Replay):
+                reply = replay_reply(outcome.stored, headers)
+            else:
+                claimed = outcome
+                reply = rt.run_in_transaction(ctx, functools.partial(_answer_and_keep, rt, claimed, work, call, headers),
+                                              transaction=spec.transaction)
+        status = reply.status
     except Exception as exc:
+        if claimed is not None:
+            _release(rt, claimed)
         status, reply = failure_reply(rt, call, exc, headers)
     return reply, record_usage(rt, call, ctx, status, started)
+
+
+def _claim(rt: Runtime, call: Call, ctx: RequestContext) -> idempotency.Claimed | idempotency.Replay:
+    principal = ctx.require_principal()
+    scope = idempotency.Scope(principal.workspace_id, principal.is_sandbox, principal.api_key_id)
+    print_ = idempotency.fingerprint(call.http_method, call.spec.path, call.raw_args)
+    assert call.idempotency_key is not None and rt.idempotency is not None
+    return idempotency.claim(rt.idempotency, scope, call.idempotency_key, print_, ctx.now)
+
+
+def _answer_and_keep(rt: Runtime, claimed: idempotency.Claimed, work: Any, call: Call, headers: RawHeaders) -> Reply:
+    """Run the call and store its answer in the same transaction: both commit, or neither."""
+    reply = success_reply(work(), headers, call.route)
+    content_type = dict(reply.headers).get(b"content-type", b"application/json").decode("latin-1")
+    assert rt.idempotency is not None
+    rt.idempotency.complete(claimed, idempotency.Stored(reply.status, content_type, reply.body))
+    return reply
+
+
+def _release(rt: Runtime, claimed: idempotency.Claimed) -> None:
+    try:
+        assert rt.idempotency is not None
+        rt.idempotency.release(claimed)
+    except Exception:  # the claim then lapses with its lease (idempotency.LEASE)
+        log.exception("could not release an idempotency key")
+
+
+def replay_reply(stored: idempotency.Stored, headers: RawHeaders) -> Reply:
+    """The first call's answer again, marked as such (Stripe's header)."""
+    return Reply(stored.status, stored.body, [(b"content-type", stored.content_type.encode("latin-1")),
+                                              (b"idempotent-replayed", b"true"), *headers])
 
 
 async def invoke_batched(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
@@ -140,12 +274,12 @@ async def invoke_batched(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
         spec = call.spec
         assert spec.batch is not None  # answer() sends batched methods only
         result = await rt.batcher.run(ctx, spec.batch, spec.func(ctx, **args))
-        status, reply = 200, success_reply(result, headers)
+        status, reply = 200, success_reply(result, headers, call.route)
     except CommitFailed:
         log.exception("%s could not commit (request %s)", call.spec.path, call.request_id)
-        status = 503
-        reply = error_reply(errors.ServiceUnavailable("The change could not be saved; please retry"),
-                            rt.settings.developer_mode, raw_headers=headers)
+        unavailable = errors.ServiceUnavailable("The change could not be saved; please retry")
+        reply = error_reply_in(call.dialect, unavailable, rt.settings.developer_mode, headers)
+        status = reply.status
     except Exception as exc:
         status, reply = failure_reply(rt, call, exc, headers)
     return reply, record_usage(rt, call, ctx, status, started)
@@ -171,15 +305,27 @@ def admit_and_load(rt: Runtime, call: Call, ctx: RequestContext, headers: RawHea
 def failure_reply(rt: Runtime, call: Call, exc: Exception, headers: RawHeaders) -> tuple[int, Reply]:
     """The status and answer for what a call raised; anything unexpected is logged and answers 500."""
     if isinstance(exc, errors.TraciqoError):
-        return exc.status, error_reply(exc, rt.settings.developer_mode, raw_headers=headers)
-    if isinstance(exc, peewee.IntegrityError):
-        conflict = errors.DuplicateEntryError("The change conflicts with existing data")
-        conflict.__cause__ = exc
-        return 409, error_reply(conflict, rt.settings.developer_mode, raw_headers=headers)
-    log.error("unhandled error in %s (request %s)", call.spec.path, call.request_id, exc_info=exc)
-    internal = errors.TraciqoError(f"Internal error; quote request id {call.request_id}")
-    internal.__cause__ = exc
-    return 500, error_reply(internal, rt.settings.developer_mode, raw_headers=headers)
+        error = exc
+    elif isinstance(exc, peewee.IntegrityError):
+        error = errors.DuplicateEntryError("The change conflicts with existing data")
+        error.__cause__ = exc
+    else:
+        log.error("unhandled error in %s (request %s)", call.spec.path, call.request_id, exc_info=exc)
+        error = errors.TraciqoError(f"Internal error; quote request id {call.request_id}")
+        error.__cause__ = exc
+    reply = error_reply_in(call.dialect, error, rt.settings.developer_mode, headers)
+    return reply.status, reply
+
+
+def error_reply_in(dialect: Dialect, exc: errors.TraciqoError, developer_mode: bool,
+                   headers: Sequence[tuple[bytes, bytes]] = ()) -> Reply:
+    """The error's answer, with the status its route's clients expect (204: no body at all)."""
+    status = dialect.status_of(exc)
+    if status == 204:
+        return Reply(204, b"", list(headers))
+    reply = error_reply(exc, developer_mode, raw_headers=headers)
+    reply.status = status
+    return reply
 
 
 def record_usage(rt: Runtime, call: Call, ctx: RequestContext, status: int, started: float) -> str | None:
@@ -229,28 +375,7 @@ def enforce(decision: Decision, headers: RawHeaders) -> None:
         )
 
 
-def load_arguments(spec: MethodSpec, raw_args: dict[str, Any]) -> dict[str, Any]:
-    if not raw_args and not spec.schema.fields:
-        return {}  # nothing to validate, nothing to default
-    check_arguments(raw_args)
-    try:
-        return spec.schema.load(raw_args)
-    except marshmallow.ValidationError as exc:
-        messages = exc.normalized_messages()
-        summary = "; ".join(f"{name}: {_first(problem)}" for name, problem in messages.items())
-        raise errors.ValidationError(f"Invalid arguments: {summary}", field_errors=messages) from None
-
-
-def _first(problem: Any) -> str:
-    if isinstance(problem, list) and problem:
-        return _first(problem[0])
-    if isinstance(problem, dict) and problem:
-        key, value = next(iter(problem.items()))
-        return f"{key}: {_first(value)}"
-    return str(problem)
-
-
-def success_reply(result: Any, headers: RawHeaders) -> Reply:
+def success_reply(result: Any, headers: RawHeaders, route: RestRoute | None = None) -> Reply:
     if isinstance(result, FileResult):
         # Files may come from users (receipts): never let a browser guess another type.
         media_type = result.media_type
@@ -262,4 +387,8 @@ def success_reply(result: Any, headers: RawHeaders) -> Reply:
         if result.max_age is not None:
             file_headers["Cache-Control"] = f"private, max-age={result.max_age}"
         return Reply(200, result.content, encode_headers(file_headers) + headers)
-    return json_reply({"message": result}, raw_headers=headers)
+    if route is None:
+        return json_reply({"message": result}, raw_headers=headers)
+    if route.answer is not None:
+        result = route.answer(result)
+    return json_reply(route.dialect.wrap(result), route.status, raw_headers=headers)

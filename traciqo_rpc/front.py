@@ -1,6 +1,6 @@
 """The front door of every HTTP request: a request id on the response, one access log line,
-and method calls handed straight to the dispatcher (pages, files and probes go on to
-Starlette's router)."""
+and method calls and REST routes handed straight to the dispatcher (pages, files and probes
+go on to Starlette's router)."""
 
 from __future__ import annotations
 
@@ -32,17 +32,20 @@ class FrontDoor:
         # Servers deliver lower-case names; where a header repeats, the last one counts.
         headers: dict[bytes, bytes] = dict(scope["headers"])
         request_id = _request_id(headers)
-        if scope["path"].startswith(dispatch.PREFIX):
-            status, workspace = await self._method(scope, receive, send, headers, request_id)
-        else:
-            status, workspace = await self._route(scope, receive, send, request_id)
+        answered = None
+        if scope["path"].startswith("/api/") or scope["path"] == "/":  # a method, or a REST route onto one
+            answered = await self._method(scope, receive, send, headers, request_id)
+        status, workspace = answered or await self._route(scope, receive, send, request_id)
         log_access(scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000, request_id,
                    workspace)
 
     async def _method(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
-                      request_id: str) -> tuple[int, str | None]:
+                      request_id: str) -> tuple[int, str | None] | None:
         try:
-            reply, workspace = await dispatch.answer(self.runtime, scope, receive, headers, request_id)
+            answered = await dispatch.answer(self.runtime, scope, receive, headers, request_id)
+            if answered is None:
+                return None
+            reply, workspace = answered
         except Exception:  # the dispatcher renders every error it expects; this is a bug
             log.exception("unhandled error (request %s)", request_id)
             reply, workspace = self._internal(request_id), None

@@ -19,6 +19,7 @@ class Principal:
     api_access: bool
     rate_limit_per_minute: int
     scopes: frozenset[str] = frozenset({"read", "write"})
+    key_name: str = ""  # the key's name, as frappe.auth.get_logged_user answers it
 
     @property
     def environment(self) -> str:

@@ -60,6 +60,14 @@ class PageArgs(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
+class Page(Schema):
+    """What `paginate` answers around its rows; a doctype's page adds `data`, a list of its rows."""
+
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+
+
 def paginate(query: peewee.ModelSelect, limit: int, offset: int, row: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     """{"data": [...], "total", "limit", "offset"} for one page of `query`."""
     return {

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 _SPEC_ATTR = "__traciqo_method__"
 _JOB_ATTR = "__traciqo_job__"
@@ -15,6 +15,24 @@ _JOB_ATTR = "__traciqo_job__"
 
 class _NoArguments(Schema):
     """Schema for methods that take no arguments: any argument is unknown."""
+
+
+@dataclass(frozen=True, init=False)
+class File:
+    """What a method that returns a FileResult answers: its possible media types (for the
+    OpenAPI document), e.g. `returns=File("image/png", "image/svg+xml")`."""
+
+    media_types: tuple[str, ...]
+
+    def __init__(self, *media_types: str) -> None:
+        if not media_types:
+            raise TypeError("File() needs the media types the method answers with")
+        object.__setattr__(self, "media_types", media_types)
+
+
+# What a method answers: a schema (an instance with many=True for a list of objects), a field
+# for anything else (a string, a list of strings) or a File; None until declared.
+Returns = Schema | fields.Field | File
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,7 @@ class MethodSpec:
     batch: Callable[[list[Any]], list[Any]] | None = None
     max_body_bytes: int | None = None
     right: str = "write"  # the key scope a caller needs: "read" or "write"
+    returns: Returns | None = None
 
     @property
     def allow_header(self) -> str:
@@ -50,6 +69,7 @@ def whitelist(
     batch: Callable[[list[Any]], list[Any]] | None = None,
     max_body_bytes: int | None = None,
     right: str | None = None,
+    returns: type[Schema] | Returns | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -76,6 +96,10 @@ def whitelist(
             A call without credentials in its headers is read to TRACIQO_MAX_GUEST_BODY_BYTES at most.
         right: the key scope a caller needs, "read" or "write"; by default "write" for a method that
             runs in a transaction (it writes), "read" for the others.
+        returns: what the method answers under "message", for the OpenAPI document and the tests
+            that hold answers to it: a schema class or instance (`Item(many=True)` for a list of
+            them), a field (`fields.List(fields.String())`), or `File(media types)` for a method
+            that returns a FileResult. Every method declares it: the registry refuses one without.
     """
     verbs = frozenset(m.upper() for m in methods)
     if transaction is None:
@@ -93,6 +117,7 @@ def whitelist(
         schema_obj = schema
     else:
         schema_obj = schema()
+    returns_obj = returns() if isinstance(returns, type) else returns
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         spec = MethodSpec(
@@ -107,6 +132,7 @@ def whitelist(
             batch=batch,
             max_body_bytes=max_body_bytes,
             right=right,
+            returns=returns_obj,
         )
         setattr(func, _SPEC_ATTR, spec)
         return func
@@ -152,8 +178,13 @@ class Registry:
         return self.methods.get(path)
 
 
+class ReturnsMissing(TypeError):
+    """A whitelisted method does not say what it answers (its `returns=`)."""
+
+
 def collect(modules: Iterable[types.ModuleType], aliases: Mapping[str, str]) -> Registry:
-    """Build the frozen registry from the whitelisted functions defined in `modules`."""
+    """Build the frozen registry from the whitelisted functions defined in `modules`; a method
+    that does not declare what it answers stops start-up (its answer would be undocumented)."""
     methods: dict[str, MethodSpec] = {}
     jobs: dict[str, Callable[..., Any]] = {}
     for module in modules:
@@ -162,6 +193,9 @@ def collect(modules: Iterable[types.ModuleType], aliases: Mapping[str, str]) -> 
                 continue
             spec = getattr(value, _SPEC_ATTR, None)
             if isinstance(spec, MethodSpec):
+                if spec.returns is None:
+                    raise ReturnsMissing(f"{spec.path} does not declare what it answers: add returns= to its "
+                                         "@whitelist (a schema, a field or File(media types))")
                 methods[spec.path] = spec
             job = getattr(value, _JOB_ATTR, None)
             if isinstance(job, str):

@@ -20,8 +20,12 @@ from . import batching, db, fixtures, jobs, process, registry, unit_of_work, wir
 from .auth import Authenticator
 from .caching import SettingsCache
 from .checkpoint import Checkpointer
+from .client import RESOURCE_ROUTES
 from .context import RequestContext
+from .idempotency import IdempotencyStore
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
+from .resource import Resource
+from .rest import RestRoute, RestRouter
 from .services import Services
 from .settings import Settings
 from .usage import RequestLogBuffer
@@ -44,6 +48,9 @@ class Runtime:
         for func in wired.scheduled_jobs:
             if getattr(func, "__traciqo_job__", None) not in self.registry.jobs:
                 raise wiring.HookError(f"hooks.scheduled_jobs: {func.__module__}.{func.__name__} is not a job of a listed doctype")
+        self.rest_router = self._rest_router(wired)
+        self.idempotency: IdempotencyStore | None = wired.idempotency_store() if wired.idempotency_store else None
+        self.resources = self._resources(wired)
         self.secret_key = settings.resolved_secret_key()  # read (or generated) once per process
         # Room for the call threads, the writers (PostgreSQL) and the background threads.
         self.database: peewee.Database = db.open_database(settings.database_url,
@@ -74,7 +81,31 @@ class Runtime:
             settings=settings, secret_key=self.secret_key, cache=self.settings_cache, clock=db.utcnow,
             doc_events=wired.doc_events, event_writer=wired.event_writer, queue_job=self.queue_job,
             queued_jobs=lambda: jobs.queued_jobs(self.redis), invalidate_caches=self.invalidate_caches,
-            batcher=self.batcher, flush_usage=self.request_log.flush)
+            batcher=self.batcher, flush_usage=self.request_log.flush, resources=self.resources,
+            methods=self.registry.methods)
+
+    def _rest_router(self, wired: wiring.Wiring) -> RestRouter:
+        """Frappe's resource routes and hooks.rest_routes, each onto a whitelisted method."""
+        routes = [*RESOURCE_ROUTES, *((verb, path, route) for (verb, path), route in wired.rest_routes.items())]
+        for verb, path, route in routes:
+            if not isinstance(route, RestRoute):
+                raise wiring.HookError(f"hooks.rest_routes: {verb} {path} must name a RestRoute")
+            if self.registry.method(route.method) is None:
+                raise wiring.HookError(f"hooks.rest_routes: {verb} {path} calls {route.method}, which is not whitelisted")
+        try:
+            return RestRouter(routes)
+        except ValueError as exc:
+            raise wiring.HookError(f"hooks.rest_routes: {exc}") from None
+
+    def _resources(self, wired: wiring.Wiring) -> Mapping[str, Resource]:
+        for doctype, resource in wired.resources.items():
+            if not isinstance(resource, Resource):
+                raise wiring.HookError(f"hooks.resources: {doctype} must name a Resource")
+            try:
+                resource.check(doctype, lambda path: self.registry.method(path) is not None)
+            except ValueError as exc:
+                raise wiring.HookError(f"hooks.resources: {exc}") from None
+        return dict(wired.resources)
 
     async def run_blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run database work off the event loop."""

@@ -1,7 +1,7 @@
 """What business code may use of the process it runs in, reached as `ctx.services`.
 
 Settings, the signing key, the cache of per-workspace settings, the clock, events, the job
-queue, cache invalidation and the group-commit writer: the runtime builds one Services per
+queue, cache invalidation, the group-commit writer, the resources and the methods: the runtime builds one Services per
 process and every context it runs carries it (a method call, a page, a job, a CLI command),
 as Starlette hands an endpoint its `request`. Doctypes never import the runtime.
 """
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .batching import BatchFunction, WriteBatcher
     from .caching import SettingsCache
     from .context import RequestContext
+    from .registry import MethodSpec
+    from .resource import Resource
     from .settings import Settings
 
 # (ctx, event name, data) entries -> their event ids, None where none was kept (hooks.event_writer)
@@ -24,12 +26,14 @@ EventWriter = Callable[[Sequence[tuple["RequestContext", str, dict[str, Any]]]],
 
 class Services:
     __slots__ = ("settings", "secret_key", "cache", "clock", "doc_events", "event_writer", "_queue_job",
-                 "_queued_jobs", "_invalidate_caches", "_batcher", "_flush_usage")
+                 "_queued_jobs", "_invalidate_caches", "_batcher", "_flush_usage", "resources", "_methods")
 
     def __init__(self, settings: Settings, secret_key: str, cache: SettingsCache, clock: Callable[[], dt.datetime],
                  doc_events: Mapping[str, str], event_writer: EventWriter | None,
                  queue_job: Callable[..., None], queued_jobs: Callable[[], int], invalidate_caches: Callable[[], None],
-                 batcher: WriteBatcher, flush_usage: Callable[[], object]) -> None:
+                 batcher: WriteBatcher, flush_usage: Callable[[], object],
+                 resources: Mapping[str, Resource] | None = None,
+                 methods: Mapping[str, MethodSpec] | None = None) -> None:
         self.settings = settings
         self.secret_key = secret_key
         self.cache = cache
@@ -41,6 +45,12 @@ class Services:
         self._invalidate_caches = invalidate_caches
         self._batcher = batcher
         self._flush_usage = flush_usage
+        self.resources: Mapping[str, Resource] = resources or {}  # by DocType (hooks.resources)
+        self._methods: Mapping[str, MethodSpec] = methods or {}
+
+    def method(self, path: str) -> MethodSpec:
+        """A whitelisted method, to call as its own route would (frappe.client's writes)."""
+        return self._methods[path]
 
     def queue_job(self, path: str, scope: tuple[int, bool] | None, request_id: str, args: list[Any],
                   kwargs: Mapping[str, Any], delay: float = 0) -> None:

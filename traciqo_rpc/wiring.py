@@ -47,6 +47,9 @@ class Wiring:
     page_routes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     event_writer: Callable[..., Any] | None = None
     http_routes: Mapping[tuple[str, str], Callable[..., Any]] = field(default_factory=dict)
+    rest_routes: Mapping[tuple[str, str], Any] = field(default_factory=dict)  # RestRoute objects
+    resources: Mapping[str, Any] = field(default_factory=dict)  # Resource objects by DocType
+    idempotency_store: Callable[[], Any] | None = None  # builds the IdempotencyStore
 
 
 def _doctype_modules(name: str) -> list[types.ModuleType]:
@@ -105,13 +108,18 @@ def load(hooks: types.ModuleType | None = None) -> Wiring:
         cli_commands=tuple(resolve(path, "cli_commands") for path in getattr(hooks, "cli_commands", [])),
         page_routes={route: resolve(path, "page_routes") for route, path in getattr(hooks, "page_routes", {}).items()},
         event_writer=resolve(hooks.event_writer, "event_writer") if getattr(hooks, "event_writer", None) else None,
-        http_routes={_verb_and_path(route): resolve(path, "http_routes")
+        http_routes={_verb_and_path(route, "http_routes"): resolve(path, "http_routes")
                      for route, path in getattr(hooks, "http_routes", {}).items()},
+        rest_routes={_verb_and_path(route, "rest_routes"): resolve(path, "rest_routes")
+                     for route, path in getattr(hooks, "rest_routes", {}).items()},
+        resources={doctype: resolve(path, "resources") for doctype, path in getattr(hooks, "resources", {}).items()},
+        idempotency_store=(resolve(hooks.idempotency_store, "idempotency_store")
+                           if getattr(hooks, "idempotency_store", None) else None),
     )
 
 
-def _verb_and_path(route: str) -> tuple[str, str]:
+def _verb_and_path(route: str, what: str) -> tuple[str, str]:
     verb, _, path = route.partition(" ")
     if verb not in ("GET", "POST", "PUT", "DELETE", "PATCH") or not path.startswith("/"):
-        raise HookError(f"hooks.http_routes: {route!r} must look like 'PUT /upload/{{token}}'")
+        raise HookError(f"hooks.{what}: {route!r} must look like 'PUT /upload/{{token}}'")
     return verb, path

@@ -8,40 +8,40 @@ from doctypes.api_request_log.service import usage_summary
 from traciqo_rpc import RequestContext, whitelist
 
 from . import service
-from .schema import CreateKeyArgs, KeyRefArgs, RotateKeyArgs, UsageArgs
+from .schema import ApiUsage, CreateKeyArgs, IssuedKey, KeyInfo, KeyRefArgs, RotateKeyArgs, UsageArgs
 
 
-@whitelist(methods=["POST"])
+@whitelist(methods=["POST"], returns=IssuedKey)
 def rotate_api_secret(ctx: RequestContext) -> dict[str, Any]:
     """Issue a new secret for the calling key; the previous one is refused from now on."""
     return service.rotate_secret(ctx)
 
 
-@whitelist(methods=["POST"], schema=CreateKeyArgs)
+@whitelist(methods=["POST"], schema=CreateKeyArgs, returns=IssuedKey)
 def create_api_key(ctx: RequestContext, name: str, scopes: list[str]) -> dict[str, Any]:
     """A named key in the caller's environment, with `read` and/or `write`; the secret is shown once."""
     return service.create_key(ctx, name, scopes)
 
 
-@whitelist(methods=["GET"])
+@whitelist(methods=["GET"], returns=KeyInfo(many=True))
 def list_api_keys(ctx: RequestContext) -> list[dict[str, Any]]:
     """The environment's keys, revoked ones too, with their scopes and last use (never a secret)."""
     return service.list_keys(ctx)
 
 
-@whitelist(methods=["POST"], schema=RotateKeyArgs)
+@whitelist(methods=["POST"], schema=RotateKeyArgs, returns=IssuedKey)
 def rotate_api_key(ctx: RequestContext, api_key: str | None) -> dict[str, Any]:
     """A new secret for a key of the caller's environment (the calling key's without `api_key`)."""
     return service.rotate_secret(ctx, api_key)
 
 
-@whitelist(methods=["POST"], schema=KeyRefArgs)
+@whitelist(methods=["POST"], schema=KeyRefArgs, returns=KeyInfo)
 def revoke_api_key(ctx: RequestContext, api_key: str) -> dict[str, Any]:
     """Refuse a named key from now on (401); the default key is rotated instead."""
     return service.revoke_key(ctx, api_key)
 
 
-@whitelist(methods=["GET"], schema=UsageArgs, transaction=True, right="read")
+@whitelist(methods=["GET"], schema=UsageArgs, transaction=True, right="read", returns=ApiUsage)
 def get_api_usage(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
     """Request counts (today, 7 and 30 days, per day, method, status) and recent calls."""
     return usage_summary(ctx, days=days, limit=limit)

@@ -112,6 +112,7 @@ def load_principal(api_key: str) -> Principal | None:
     row = (
         ApiKey.select(
             ApiKey.id, ApiKey.api_key, ApiKey.secret_hash, ApiKey.is_sandbox, ApiKey.workspace_id, ApiKey.scopes,
+            ApiKey.name,
             Workspace.name.alias("workspace_name"), Workspace.status,
             Plan.name.alias("plan"), Plan.api_access, Plan.rate_limit_per_minute,
         )
@@ -135,6 +136,7 @@ def load_principal(api_key: str) -> Principal | None:
         api_access=bool(row["api_access"]),
         rate_limit_per_minute=row["rate_limit_per_minute"],
         scopes=frozenset(row["scopes"].split(",")),
+        key_name=row["name"],
     )
 
 

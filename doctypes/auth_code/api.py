@@ -7,13 +7,19 @@ import io
 from typing import Any
 
 from doctypes.scan import service as scans
-from traciqo_rpc import FileResult, RequestContext, whitelist
+from doctypes.scan.schema import Verification
+from traciqo_rpc import File, FileResult, RequestContext, whitelist
 
 from . import qr, service
 from .codes import normalise
 from .schema import (
     BatchArgs,
+    BatchPage,
+    BatchSummary,
     CodeArgs,
+    CodeInfo,
+    CodePage,
+    CodesIssued,
     CreateCodeArgs,
     ListBatchesArgs,
     ListCodesArgs,
@@ -23,7 +29,7 @@ from .schema import (
 )
 
 
-@whitelist(methods=["POST"], schema=CreateCodeArgs)
+@whitelist(methods=["POST"], schema=CreateCodeArgs, returns=CodesIssued)
 def create_code(ctx: RequestContext, batch_name: str, quantity: int, product_id: str | None,
                 is_sandbox: bool) -> dict[str, Any]:
     """Issue a batch of codes; live codes count against the plan (sandbox ones never do)."""
@@ -32,36 +38,36 @@ def create_code(ctx: RequestContext, batch_name: str, quantity: int, product_id:
     return service.issue_codes(ctx, batch_name, quantity, product_id)
 
 
-@whitelist(methods=["GET"], schema=CodeArgs)
+@whitelist(methods=["GET"], schema=CodeArgs, returns=CodeInfo)
 def get_code(ctx: RequestContext, code: str) -> dict[str, Any]:
     return service.get_code(ctx, code)
 
 
-@whitelist(methods=["GET"], schema=ListCodesArgs)
+@whitelist(methods=["GET"], schema=ListCodesArgs, returns=CodePage)
 def list_codes(ctx: RequestContext, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
     """Codes, oldest first, filtered by batch, product or status."""
     return service.list_codes(ctx, limit, offset, **filters)
 
 
-@whitelist(methods=["GET"], schema=ListBatchesArgs)
+@whitelist(methods=["GET"], schema=ListBatchesArgs, returns=BatchPage)
 def list_batches(ctx: RequestContext, limit: int, offset: int, product_id: str | None = None) -> dict[str, Any]:
     return service.list_batches(ctx, limit, offset, product_id)
 
 
-@whitelist(methods=["GET"], schema=BatchArgs)
+@whitelist(methods=["GET"], schema=BatchArgs, returns=BatchSummary)
 def get_batch(ctx: RequestContext, batch: str) -> dict[str, Any]:
     """A batch with its counts of active, withdrawn and scanned codes."""
     return service.get_batch(ctx, batch)
 
 
-@whitelist(methods=["POST"], schema=VoidCodeArgs)
+@whitelist(methods=["POST"], schema=VoidCodeArgs, returns=CodeInfo)
 def void_code(ctx: RequestContext, code: str, reason: str | None) -> dict[str, Any]:
     """Withdraw a code; verification then reports it as withdrawn."""
     return service.void_code(ctx, code, reason)
 
 
 @whitelist(methods=["GET", "POST"], schema=VerifyArgs, allow_guest=True, batch=scans.verify_many,
-           guest_rate_limit=120)
+           guest_rate_limit=120, returns=Verification)
 def verify_code(ctx: RequestContext, code: str, lat: float | None, lon: float | None,
                 country: str | None) -> scans.ScanRequest:
     """Public: is this code genuine? Records the scan; reveals nothing about unknown codes
@@ -69,7 +75,7 @@ def verify_code(ctx: RequestContext, code: str, lat: float | None, lon: float | 
     return scans.ScanRequest(ctx, code, lat, lon, country, source="api")
 
 
-@whitelist(methods=["GET"], schema=QrArgs)
+@whitelist(methods=["GET"], schema=QrArgs, returns=File("image/png", "image/svg+xml"))
 def get_qr(ctx: RequestContext, code: str, format: str, size: int) -> FileResult:
     """The label's QR image: the verification URL, or GS1 Digital Link when the product has a GTIN."""
     url = service.label_url(ctx, code)
@@ -77,7 +83,7 @@ def get_qr(ctx: RequestContext, code: str, format: str, size: int) -> FileResult
     return FileResult(qr.render(url, format, size), media_type, max_age=86400)
 
 
-@whitelist(methods=["GET"], schema=BatchArgs)
+@whitelist(methods=["GET"], schema=BatchArgs, returns=File("text/csv"))
 def export_batch(ctx: RequestContext, batch: str) -> FileResult:
     """CSV of the batch's codes with their verification URLs."""
     buffer = io.StringIO()

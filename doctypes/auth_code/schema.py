@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from traciqo_rpc.records import Name, PageArgs
+from traciqo_rpc.records import Name, Page, PageArgs
 
 from .model import ACTIVE, VOID
 
@@ -67,3 +67,46 @@ class VerifyArgs(Schema):
     def _both_coordinates(self, data: dict, **_: object) -> None:
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise ValidationError("Send lat and lon together.", "lat")
+
+
+class CodesIssued(Schema):
+    status = fields.String(required=True, validate=validate.Equal("success"))
+    batch = fields.String(required=True)
+    codes = fields.List(fields.String(), required=True, metadata={"description": "As printed, with separators."})
+
+
+class CodeInfo(Schema):
+    code = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([ACTIVE, VOID]))
+    batch = fields.String(required=True)
+    product_id = fields.String(required=True, allow_none=True)
+    scan_count = fields.Integer(required=True)
+    first_scanned_at = fields.DateTime(required=True, allow_none=True)
+    last_scanned_at = fields.DateTime(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    voided_at = fields.DateTime(required=True, allow_none=True)
+    void_reason = fields.String(required=True, allow_none=True)
+    verification_url = fields.Url(required=True, metadata={"description": "What the label's QR code holds."})
+
+
+class CodePage(Page):
+    data = fields.List(fields.Nested(CodeInfo), required=True)
+
+
+class BatchInfo(Schema):
+    batch = fields.String(required=True)
+    product_id = fields.String(required=True, allow_none=True)
+    quantity = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class BatchPage(Page):
+    data = fields.List(fields.Nested(BatchInfo), required=True)
+
+
+class BatchSummary(BatchInfo):
+    """A batch with its counts of codes."""
+
+    active = fields.Integer(required=True)
+    void = fields.Integer(required=True)
+    scanned = fields.Integer(required=True)

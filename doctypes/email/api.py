@@ -11,6 +11,7 @@ from traciqo_rpc.records import PageArgs
 
 from . import service
 from .model import FAILED, QUEUED, SENT
+from .schema import EmailPage
 
 
 class ListEmailsArgs(PageArgs):
@@ -18,7 +19,7 @@ class ListEmailsArgs(PageArgs):
     to = fields.Email()
 
 
-@whitelist(methods=["GET"], schema=ListEmailsArgs)
+@whitelist(methods=["GET"], schema=ListEmailsArgs, returns=EmailPage)
 def list_emails(ctx: RequestContext, limit: int, offset: int, status: str | None = None,
                 to: str | None = None) -> dict[str, Any]:
     return service.list_emails(ctx, limit, offset, status, to)

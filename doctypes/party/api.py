@@ -7,21 +7,21 @@ from typing import Any
 from traciqo_rpc import RequestContext, whitelist
 
 from . import service
-from .schema import ListPartiesArgs, PartyRefArgs, UpsertPartyArgs
+from .schema import ListPartiesArgs, PartyInfo, PartyPage, PartyPushed, PartyRefArgs, UpsertPartyArgs
 
 
-@whitelist(methods=["POST"], schema=UpsertPartyArgs)
+@whitelist(methods=["POST"], schema=UpsertPartyArgs, returns=PartyPushed)
 def upsert_party(ctx: RequestContext, name: str, **values: Any) -> dict[str, Any]:
     """Create a party by name, or return the existing one with created: false."""
     return service.upsert_party(ctx, name, **values)
 
 
-@whitelist(methods=["GET"], schema=PartyRefArgs)
+@whitelist(methods=["GET"], schema=PartyRefArgs, returns=PartyInfo)
 def get_party(ctx: RequestContext, party_id: str) -> dict[str, Any]:
     return service.get_party(ctx, party_id)
 
 
-@whitelist(methods=["GET"], schema=ListPartiesArgs)
+@whitelist(methods=["GET"], schema=ListPartiesArgs, returns=PartyPage)
 def list_parties(ctx: RequestContext, limit: int, offset: int, name: str | None = None,
                  email: str | None = None) -> dict[str, Any]:
     return service.list_parties(ctx, limit, offset, name, email)

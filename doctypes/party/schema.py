@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, post_load, validate
 
-from traciqo_rpc.records import Name, PageArgs
+from traciqo_rpc.records import Name, Page, PageArgs
 
 
 class UpsertPartyArgs(Schema):
@@ -25,3 +25,24 @@ class PartyRefArgs(Schema):
 class ListPartiesArgs(PageArgs):
     name = fields.String(validate=validate.Length(min=1, max=255))
     email = fields.Email()
+
+
+class PartyPushed(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    created = fields.Boolean(required=True)
+    updated = fields.Boolean(required=True)
+
+
+class PartyInfo(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    contact_info = fields.String(required=True)
+    email = fields.String(required=True, allow_none=True)
+    phone = fields.String(required=True, allow_none=True)
+    tags = fields.List(fields.String(), required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class PartyPage(Page):
+    data = fields.List(fields.Nested(PartyInfo), required=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
-from traciqo_rpc.records import Name, PageArgs
+from traciqo_rpc.records import Name, Page, PageArgs
 
 from . import gtin as gtin_rules
 
@@ -33,3 +33,27 @@ class ProductRefArgs(Schema):
 
 class ListProductsArgs(PageArgs):
     name = fields.String(validate=validate.Length(min=1, max=255))
+
+
+class ProductPushed(Schema):
+    id = fields.String(required=True)
+    sku = fields.String(required=True)
+    name = fields.String(required=True)
+    created = fields.Boolean(required=True)
+    updated = fields.Boolean(required=True)
+
+
+class ProductInfo(Schema):
+    id = fields.String(required=True)
+    sku = fields.String(required=True, metadata={"description": "PRD- and five digits or more."})
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    brand = fields.String(required=True)
+    price = fields.Float(required=True)
+    gtin = fields.String(required=True, allow_none=True, metadata={"description": "GTIN-14."})
+    warranty_months = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class ProductPage(Page):
+    data = fields.List(fields.Nested(ProductInfo), required=True)

@@ -10,42 +10,46 @@ from . import service
 from .schema import (
     AddRegistrationsArgs,
     CreateFormArgs,
+    FormInfo,
     GetRegistrationsArgs,
+    RegistrationDeleted,
+    RegistrationInfo,
     RegistrationRefArgs,
+    RegistrationsAdded,
     UpdateRegistrationArgs,
 )
 
 
-@whitelist(methods=["POST"], schema=CreateFormArgs)
+@whitelist(methods=["POST"], schema=CreateFormArgs, returns=FormInfo)
 def create_registration_form(ctx: RequestContext, slug: str, title: str,
                              form_fields: list[dict[str, Any]]) -> dict[str, Any]:
     """A form by slug whose extra fields (type, required, options) registrations must fit."""
     return service.create_form(ctx, slug, title, form_fields)
 
 
-@whitelist(methods=["GET"])
+@whitelist(methods=["GET"], returns=FormInfo(many=True))
 def list_registration_forms(ctx: RequestContext) -> list[dict[str, Any]]:
     return service.list_forms(ctx)
 
 
-@whitelist(methods=["POST"], schema=AddRegistrationsArgs)
+@whitelist(methods=["POST"], schema=AddRegistrationsArgs, returns=RegistrationsAdded)
 def add_registrations(ctx: RequestContext, registrations: list[dict[str, Any]]) -> dict[str, Any]:
     """Register several products in one call; one naming a serial number activates its warranty."""
     return service.add_registrations(ctx, registrations)
 
 
-@whitelist(methods=["POST"], schema=UpdateRegistrationArgs)
+@whitelist(methods=["POST"], schema=UpdateRegistrationArgs, returns=RegistrationInfo)
 def update_registration(ctx: RequestContext, registration_id: str, extra: dict[str, Any],
                         **standard: Any) -> dict[str, Any]:
     return service.update_registration(ctx, registration_id, extra, **standard)
 
 
-@whitelist(methods=["POST", "DELETE"], schema=RegistrationRefArgs)
+@whitelist(methods=["POST", "DELETE"], schema=RegistrationRefArgs, returns=RegistrationDeleted)
 def delete_registration(ctx: RequestContext, registration_id: str) -> dict[str, Any]:
     return service.delete_registration(ctx, registration_id)
 
 
-@whitelist(methods=["GET"], schema=GetRegistrationsArgs)
+@whitelist(methods=["GET"], schema=GetRegistrationsArgs, returns=RegistrationInfo(many=True))
 def get_registrations(ctx: RequestContext, email: str, limit: int, form_slug: str | None = None) -> list[dict[str, Any]]:
     """A customer's registrations (by email), newest first."""
     return service.get_registrations(ctx, email, form_slug, limit)

@@ -72,3 +72,41 @@ class GetRegistrationsArgs(Schema):
     email = fields.Email(required=True)
     form_slug = fields.String(validate=validate.Length(min=1, max=80))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class FormFieldInfo(Schema):
+    name = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
+    required = fields.Boolean(required=True)
+    options = fields.List(fields.String(), required=True)
+
+
+class FormInfo(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    form_fields = fields.List(fields.Nested(FormFieldInfo), required=True, data_key="fields")
+    created_at = fields.DateTime(required=True)
+
+
+class RegistrationInfo(Schema):
+    id = fields.String(required=True)
+    type = fields.String(required=True, metadata={"description": "The form's slug."})
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    phone = fields.String(required=True, allow_none=True)
+    serial_number = fields.String(required=True, allow_none=True)
+    warranty_id = fields.String(required=True, allow_none=True, metadata={"description": "The warranty it started."})
+    purchase_date = fields.Date(required=True, allow_none=True)
+    receipt_url = fields.String(required=True, allow_none=True)
+    extra = fields.Dict(keys=fields.String(), required=True, data_key="fields",
+                        metadata={"description": "The form's extra fields."})
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class RegistrationsAdded(Schema):
+    registrations = fields.List(fields.Nested(RegistrationInfo), required=True)
+
+
+class RegistrationDeleted(Schema):
+    deleted = fields.String(required=True, metadata={"description": "The registration's id."})

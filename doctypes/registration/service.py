@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from doctypes.warranty.activation import ActivationRequest, activate_many
-from traciqo_rpc import errors
+from traciqo_rpc import errors, publish, publish_many
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
 
@@ -80,8 +80,10 @@ def add_registrations(ctx: RequestContext, entries: list[dict[str, Any]]) -> dic
     if problems:
         raise RegistrationsInvalid("Some registrations are invalid", field_errors={"registrations": problems})
     warranties = iter(_activate(ctx, [entry for _, entry, _ in prepared if entry.get("serial_number")]))
-    return {"registrations": [_store(ctx, slug, entry, extra, next(warranties) if entry.get("serial_number") else None)
-                              for slug, entry, extra in prepared]}
+    stored = [_store(ctx, slug, entry, extra, next(warranties) if entry.get("serial_number") else None)
+              for slug, entry, extra in prepared]
+    publish_many([(ctx, "registration:created", registration) for registration in stored])
+    return {"registrations": stored}
 
 
 def _activate(ctx: RequestContext, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -134,13 +136,17 @@ def update_registration(ctx: RequestContext, registration_id: str, extra: dict[s
         setattr(registration, name, value)
     registration.updated_at = ctx.now()
     registration.save()
-    return registration_dict(registration)
+    result = registration_dict(registration)
+    publish(ctx, "registration:updated", result)
+    return result
 
 
 def delete_registration(ctx: RequestContext, registration_id: str) -> dict[str, Any]:
     """Delete the registration record; a warranty it started stays (void it separately)."""
     registration = _find(ctx, registration_id)
     registration.delete_instance()
+    # The row as it was: once it is gone, the event is all an integrator has to match it by.
+    publish(ctx, "registration:deleted", registration_dict(registration))
     return {"deleted": registration_id}
 
 

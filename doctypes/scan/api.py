@@ -11,16 +11,17 @@ from traciqo_rpc.records import paginate
 
 from . import service
 from .model import Scan
-from .schema import AttachLocationArgs, ListScansArgs
+from .schema import AttachLocationArgs, ListScansArgs, LocationAttached, ScanPage
 
 
-@whitelist(methods=["POST"], schema=AttachLocationArgs, allow_guest=True, guest_rate_limit=60)
+@whitelist(methods=["POST"], schema=AttachLocationArgs, allow_guest=True, guest_rate_limit=60,
+           returns=LocationAttached)
 def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float) -> dict[str, Any]:
     """Public: the page's JavaScript adds the browser's location to the scan it just recorded."""
     return service.attach_location(ctx, scan_token, lat, lon)
 
 
-@whitelist(methods=["GET"], schema=ListScansArgs)
+@whitelist(methods=["GET"], schema=ListScansArgs, returns=ScanPage)
 def list_scans(ctx: RequestContext, limit: int, offset: int, code: str | None = None,
                verdict: str | None = None) -> dict[str, Any]:
     """The workspace's scans, newest first."""

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, post_load, validate
 
+from doctypes.warranty.schema import WarrantyInfo
 from traciqo_rpc.records import Name
+
+from .model import REGISTERED, UNREGISTERED, VOID
 
 MAX_PER_CALL = 10_000
 
@@ -42,3 +45,21 @@ class VoidSerialArgs(SerialArgs):
 
 class UnregisteredArgs(Schema):
     product_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
+class SerialsAdded(Schema):
+    added = fields.Integer(required=True)
+    existing = fields.List(fields.String(), required=True, metadata={"description": "Serials there already."})
+    repeated = fields.List(fields.String(), required=True, metadata={"description": "Serials sent twice or more."})
+
+
+class SerialInfo(Schema):
+    serial_number = fields.String(required=True)
+    product_id = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf([UNREGISTERED, REGISTERED, VOID]))
+    customer_tags = fields.List(fields.String(), required=True)
+    created_at = fields.DateTime(required=True)
+    registered_at = fields.DateTime(required=True, allow_none=True)
+    voided_at = fields.DateTime(required=True, allow_none=True)
+    void_reason = fields.String(required=True, allow_none=True)
+    warranty = fields.Nested(WarrantyInfo, required=True, allow_none=True)

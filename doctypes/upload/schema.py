@@ -13,3 +13,10 @@ class UploadUrlArgs(Schema):
     ])
     file_type = fields.String(required=True, validate=validate.OneOf(ALLOWED_TYPES, error="Only images and PDF."))
     file_size = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_BYTES))
+
+
+class UploadUrl(Schema):
+    signed_request = fields.String(required=True, data_key="signedRequest", metadata={
+        "description": "PUT the bytes here, with the Content-Type given, within expires_in seconds."})
+    url = fields.String(required=True, metadata={"description": "Where the file will be, e.g. a receipt_url."})
+    expires_in = fields.Integer(required=True)

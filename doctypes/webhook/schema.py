@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from traciqo_rpc.records import PageArgs, UtcDateTime
+from traciqo_rpc.records import Page, PageArgs, UtcDateTime
 
 from .model import FAILED, PENDING, SUCCEEDED
 
@@ -51,3 +51,72 @@ class RedeliverArgs(Schema):
         if "status" in data and "since" not in data:
             raise ValidationError("A time range needs since.", "since")
 
+
+
+class EndpointInfo(Schema):
+    id = fields.String(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True, metadata={"description": "Event names; \"*\" is every event."})
+    description = fields.String(required=True)
+    enabled = fields.Boolean(required=True)
+    environment = fields.String(required=True, validate=validate.OneOf(["live", "sandbox"]))
+    disabled_reason = fields.String(required=True, allow_none=True)
+    failing_since = fields.DateTime(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class NewEndpoint(EndpointInfo):
+    """An endpoint with its signing secret, shown this once."""
+
+    secret = fields.String(required=True, metadata={"description": "whsec_..."})
+
+
+class RotatedEndpoint(NewEndpoint):
+    previous_secret_until = fields.DateTime(required=True, metadata={
+        "description": "Until then deliveries carry signatures with both secrets."})
+
+
+class WebhookDeleted(Schema):
+    deleted = fields.String(required=True, metadata={"description": "The endpoint's id."})
+
+
+class PingSent(Schema):
+    delivery_id = fields.String(required=True)
+    event_id = fields.String(required=True)
+
+
+class DeliveryState(Schema):
+    id = fields.String(required=True)
+    event_id = fields.String(required=True)
+    event = fields.String(required=True)
+    webhook_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([PENDING, SUCCEEDED, FAILED]))
+    next_attempt_at = fields.DateTime(required=True, allow_none=True, metadata={"description": "While pending."})
+    last_status_code = fields.Integer(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    completed_at = fields.DateTime(required=True, allow_none=True)
+
+
+class DeliveryInfo(DeliveryState):
+    attempts = fields.Integer(required=True)
+
+
+class DeliveryPage(Page):
+    data = fields.List(fields.Nested(DeliveryInfo), required=True)
+
+
+class AttemptInfo(Schema):
+    number = fields.Integer(required=True)
+    at = fields.DateTime(required=True)
+    duration_ms = fields.Float(required=True)
+    status_code = fields.Integer(required=True, allow_none=True)
+    response_excerpt = fields.String(required=True, metadata={"description": "The first 2 KB of the answer."})
+    error = fields.String(required=True, allow_none=True)
+
+
+class DeliveryWithAttempts(DeliveryState):
+    attempts = fields.List(fields.Nested(AttemptInfo), required=True)
+
+
+class Redelivering(Schema):
+    redelivering = fields.List(fields.String(), required=True, metadata={"description": "The deliveries' ids."})

@@ -22,12 +22,12 @@ class EchoArgs(Schema):
     options = fields.Dict(load_default=dict)
 
 
-@whitelist(methods=["GET", "POST"], schema=EchoArgs, allow_guest=True)
+@whitelist(methods=["GET", "POST"], schema=EchoArgs, allow_guest=True, returns=EchoArgs)
 def echo(ctx: RequestContext, name: str, count: int, tags: list, options: dict) -> dict:
     return {"name": name, "count": count, "tags": tags, "options": options}
 
 
-@whitelist(methods=["POST"], allow_guest=True)
+@whitelist(methods=["POST"], allow_guest=True, returns=fields.String())
 def boom(ctx: RequestContext) -> None:
     raise RuntimeError("secret internals")
 
@@ -37,7 +37,7 @@ class LabelArgs(Schema):
     fail = fields.Boolean(load_default=False)
 
 
-@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True)
+@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True, returns=fields.String())
 def mark_later(ctx: RequestContext, label: str, fail: bool) -> str:
     """Queues a job after commit; with fail=True the transaction rolls back and the job is dropped."""
     enqueue_after_commit(ctx, write_mark, label)
@@ -64,6 +64,6 @@ def mark_many(items: list[tuple[RequestContext, str, bool]]) -> list[str]:
     return labels
 
 
-@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True, batch=mark_many)
+@whitelist(methods=["POST"], schema=LabelArgs, allow_guest=True, batch=mark_many, returns=fields.String())
 def mark_batched(ctx: RequestContext, label: str, fail: bool) -> tuple[RequestContext, str, bool]:
     return ctx, label, fail

@@ -1,0 +1,131 @@
+"""REST routes onto whitelisted methods: Frappe's /api/resource and the routes other products'
+clients call (hooks.rest_routes).
+
+A route names a method and says how its clients speak: where the method's arguments come
+from (path parameters, renamed fields), what a success looks like (the result under "data",
+or bare) and which statuses they expect for some errors. Everything else (the key, its scope,
+the rate window, the schema, the transaction, usage) is the method's, through the same
+dispatcher: a route is another door to a method, never a second path to the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import errors
+
+Arguments = Callable[[Mapping[str, str], dict[str, Any]], dict[str, Any]]
+
+
+def path_and_request(params: Mapping[str, str], args: dict[str, Any]) -> dict[str, Any]:
+    """The default: the request's arguments, with the path's parameters over them."""
+    return {**args, **params}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one family of clients expects answers.
+
+    envelope: the key a result goes under ("message" for methods, "data" for Frappe's
+        resources), or None for the bare result.
+    statuses: the status some errors answer with instead of their own, by error class (the
+        first that matches); 204 answers with no body, as ProductCares does for "not found".
+    token_field: a body field that may carry the one-token credential `<key>:<secret>` when
+        the headers carry none (ProductCares' accessToken).
+    """
+
+    envelope: str | None = "message"
+    statuses: Mapping[type[errors.TraciqoError], int] = field(default_factory=dict)
+    token_field: str | None = None
+
+    def status_of(self, exc: errors.TraciqoError) -> int:
+        for error_class, status in self.statuses.items():
+            if isinstance(exc, error_class):
+                return status
+        return exc.status
+
+    def wrap(self, result: Any) -> Any:
+        return result if self.envelope is None else {self.envelope: result}
+
+
+METHOD = Dialect()
+
+
+@dataclass(frozen=True)
+class RestRoute:
+    """`method` (a whitelisted dotted path) served at a REST route in `dialect`; `arguments`
+    builds the method's arguments from the path parameters and the request's (before the
+    method's schema checks them), `answer` shapes its result and `status` is a success's."""
+
+    method: str
+    dialect: Dialect = METHOD
+    arguments: Arguments = path_and_request
+    answer: Callable[[Any], Any] | None = None
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class Match:
+    route: RestRoute
+    params: dict[str, str]
+
+
+# {name} is one path segment; {name:path} the rest of the path, slashes included (a name may hold one).
+_PARAM = re.compile(r"\{([a-z_]+)(:path)?\}")
+
+
+class RestRouter:
+    """Finds the route of a verb and path; every route lives under /api/ (so pages and files
+    never pay for a look here). A path known for other verbs only is 405 with Allow."""
+
+    def __init__(self, routes: Iterable[tuple[str, str, RestRoute]]) -> None:
+        self._routes: list[tuple[re.Pattern[str], str, str, RestRoute]] = []
+        for verb, template, route in routes:
+            if not template.startswith("/api/") or template.startswith("/api/method/"):
+                raise ValueError(f"REST route {template!r} must be under /api/ and outside /api/method/")
+            parts = _PARAM.split(template)  # literal, name, ":path" or None, literal, ...
+            regex = re.escape(parts[0])
+            for name, kind, literal in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
+                regex += f"(?P<{name}>{'.+' if kind else '[^/]+'}){re.escape(literal)}"
+            self._routes.append((re.compile(f"^{regex}/?$"), verb, template, route))
+
+    def __len__(self) -> int:
+        return len(self._routes)
+
+    def routes(self) -> list[tuple[str, str, RestRoute]]:
+        """(verb, path template, route) of every route, for the OpenAPI document."""
+        return [(verb, _PARAM.sub(r"{\1}", template), route) for _, verb, template, route in self._routes]
+
+    def match(self, verb: str, path: str) -> Match | None:
+        """The route for this request; None when no route has this path (Starlette's routes
+        may have it); 405 when only other verbs do."""
+        allowed: list[str] = []
+        for pattern, route_verb, _, route in self._routes:
+            found = pattern.match(path)
+            if found is None:
+                continue
+            if route_verb == verb or (verb == "HEAD" and route_verb == "GET"):
+                return Match(route, found.groupdict())
+            allowed.append(route_verb)
+        if allowed:
+            allow = ", ".join(sorted(set(allowed)))
+            raise errors.MethodNotAllowed(f"{path} accepts {allow}", headers={"Allow": allow})
+        return None
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def camel_case_keys(value: Any, keep: frozenset[str] = frozenset()) -> Any:
+    """snake_case keys to camelCase, all the way down, except below the keys in `keep`
+    (a registration's own extra fields keep the names their form gave them)."""
+    if isinstance(value, dict):
+        return {camel_case(key): item if key in keep else camel_case_keys(item, keep) for key, item in value.items()}
+    if isinstance(value, list):
+        return [camel_case_keys(item, keep) for item in value]
+    return value
