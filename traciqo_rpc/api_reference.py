@@ -72,9 +72,11 @@ def _operation(document: dict[str, Any], verb: str, path: str, operation: dict[s
         arguments += _field_rows(document, schema, "", "body", set())
     parts.append("<h4>Arguments</h4>" + (_table(("name", "in", "type", "required", "limits", "description"), arguments)
                                          if arguments else "<p class=muted>None.</p>"))
-    parts.append("<h4>Answer</h4>" + _answer(document, operation["responses"]["200"]))
+    success = next(iter(operation["responses"]))  # the success comes first (202 for a resource's DELETE)
+    parts.append(f"<h4>Answer</h4>{'' if success == '200' else f'<p>Status {_e(success)}.</p>'}"
+                 + _answer(document, operation["responses"][success]))
     errors = [(status, _resolve(document, response).get("description", ""))
-              for status, response in operation["responses"].items() if status != "200"]
+              for status, response in operation["responses"].items() if status != success]
     parts.append("<h4>Errors</h4>" + _table(("status", "when"), [(f"<code>{s}</code>", _inline(d)) for s, d in errors]))
     return "".join(parts) + "</section>"
 

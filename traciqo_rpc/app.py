@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
         return error_response(error, settings.developer_mode, exc.headers)
 
     # Built on the first request for it (most processes never serve it), then kept.
-    document = openapi.Published(lambda: openapi.build(rt.registry), api_reference.render)
+    document = openapi.Published(lambda: openapi.build(rt.registry, rt.rest_router.routes(), sorted(rt.resources)),
+                                 api_reference.render)
 
     async def openapi_json(request: Request) -> Response:
         return Response(document.body, media_type="application/json")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from . import errors
 from .arguments import load_arguments
@@ -325,7 +325,19 @@ def _first_name(ctx: RequestContext, resource: Resource, doctype: str, filters: 
 
 
 # /api/resource/<DocType>: Frappe's REST form of the same calls, answering {"data": ...}.
-FRAPPE_RESOURCE = Dialect(envelope="data")
+FRAPPE_RESOURCE = Dialect(envelope="data", name="Frappe resource")
+
+
+class DocumentFields(Schema):
+    """What a POST or PUT to /api/resource sends (for the OpenAPI document): the document's
+    fields, those its doctype lets you set (GET /api/resource/<DocType>/<name> shows them all)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    doctype = fields.String(required=True)  # the path's
+    name = fields.String(metadata={"description": "Its name: for Product and Party their own (chosen on create), "
+                                                  "else the id given on create."})
 
 
 def _new_doc(params: Any, args: dict[str, Any]) -> dict[str, Any]:
@@ -345,9 +357,11 @@ def _body_doc(args: dict[str, Any]) -> dict[str, Any]:
 
 RESOURCE_ROUTES = [
     ("GET", "/api/resource/{doctype}", RestRoute("traciqo_rpc.client.get_list", FRAPPE_RESOURCE)),
-    ("POST", "/api/resource/{doctype}", RestRoute("traciqo_rpc.client.insert", FRAPPE_RESOURCE, _new_doc)),
+    ("POST", "/api/resource/{doctype}", RestRoute("traciqo_rpc.client.insert", FRAPPE_RESOURCE, _new_doc,
+                                                  request=DocumentFields)),
     ("GET", "/api/resource/{doctype}/{name:path}", RestRoute("traciqo_rpc.client.get", FRAPPE_RESOURCE)),
-    ("PUT", "/api/resource/{doctype}/{name:path}", RestRoute("traciqo_rpc.client.save", FRAPPE_RESOURCE, _changed_doc)),
-    ("DELETE", "/api/resource/{doctype}/{name:path}",
-     RestRoute("traciqo_rpc.client.delete", FRAPPE_RESOURCE, answer=lambda _: "ok", status=202)),
+    ("PUT", "/api/resource/{doctype}/{name:path}", RestRoute("traciqo_rpc.client.save", FRAPPE_RESOURCE, _changed_doc,
+                                                             request=DocumentFields)),
+    ("DELETE", "/api/resource/{doctype}/{name:path}", RestRoute(
+        "traciqo_rpc.client.delete", FRAPPE_RESOURCE, answer=lambda _: "ok", status=202, returns=fields.String(validate=validate.Equal("ok")))),
 ]

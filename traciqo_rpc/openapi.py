@@ -17,17 +17,18 @@ import importlib.metadata
 import inspect
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 from .auth import SANDBOX_FLAGS
 from .dispatch import PREFIX
 from .registry import File, MethodSpec, Registry, Returns
 from .rendering import dumps
+from .rest import RestRoute
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -70,6 +71,10 @@ Frappe-style methods: `GET` or `POST /api/method/<dotted.path>`, answered with
 A `GET` takes its arguments in the query string; a `POST` as a JSON object in the body, or as a
 form (`application/x-www-form-urlencoded` or `multipart/form-data`, lists and objects
 JSON-encoded in one value); query arguments merge in, and the body wins.
+
+Frappe's resources, `/api/resource/<DocType>` (list, create, read, update, delete), answer
+`{"data": ...}`; the routes of Trakor's and ProductCares' clients answer as those products do.
+Each is another door to a method (named in its description), with that method's rules.
 
 Every error answers with the `Error` body and its status. The key decides the environment
 (`tq_live_...` or `tq_test_...`); `X-Traciqo-Sandbox: true` forces the sandbox.
@@ -139,31 +144,38 @@ class ApiDocument:
             "required": True, "schema": {"type": "string"}})
         self.spec.components.parameter("Sandbox", "header", {
             "name": "X-Traciqo-Sandbox", "required": False,
-            "schema": {"type": "string", "enum": sorted(SANDBOX_FLAGS)},
+            "schema": {"type": "string", "pattern": _any_case(SANDBOX_FLAGS)},
             "description": "true (or 1, yes, on): act in the sandbox, even with a live key; "
                            "false, 0, no, off or empty: as the key says. Any case."})
         self._error_responses: set[int] = set()
-        self._bare: list[tuple[str, str]] = []  # operations answering a bare field, unwrapped in to_dict
+        self._bare: list[tuple[str, str, str]] = []  # operations answering a bare field, unwrapped in to_dict
 
     def add_operation(self, verb: str, path: str, *, arguments: Schema | None, arguments_in: ArgumentsIn,
                       returns: type[Schema] | Returns, envelope: str | None, errors: Iterable[int], guest: bool,
-                      operation_id: str, summary: str = "", description: str = "",
-                      tags: Iterable[str] = ()) -> None:
+                      operation_id: str, summary: str = "", description: str = "", tags: Iterable[str] = (),
+                      status: int = 200, path_values: Mapping[str, Sequence[str]] | None = None) -> None:
         """Add `verb path`: it takes the fields of `arguments` (those named in the path template,
         `{name}`, travel there; the rest in the query string or a JSON body, as `arguments_in`
-        says), answers `returns` under the key `envelope` (None: the bare result) with 200, and
-        may answer each of `errors` (statuses below 400 with no body, e.g. 204)."""
+        says), answers `returns` under the key `envelope` (None: the bare result) with `status`,
+        and may answer each of `errors` (statuses below 400 with no body, e.g. 204).
+        `path_values` lists the only values some path parameters take (`{doctype}`)."""
         in_path = re.findall(r"\{(\w+)\}", path)
+        path_values = path_values or {}
         declared = arguments.fields if arguments is not None else {}
-        path_fields = [name for name, field in declared.items() if (field.data_key or name) in in_path]
+        path_fields = [name for name, field in declared.items()
+                       if (field.data_key or name) in in_path and (field.data_key or name) not in path_values]
         parameters: list[Any] = [] if guest else ["Sandbox"]
-        parameters += [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                       for name in in_path if name not in {field.data_key or key for key, field in declared.items()}]
+        from_schema = {declared[name].data_key or name for name in path_fields}
+        parameters += [{"in": "path", "name": name, "required": True,
+                        "schema": {"type": "string", **({"enum": list(path_values[name])} if name in path_values else {})}}
+                       for name in in_path if name not in from_schema]
         request_body = None
         if arguments is not None and path_fields:
             parameters.append({"in": "path", "schema": type(arguments)(only=path_fields)})
-        if arguments is not None and len(path_fields) < len(declared):
-            rest = type(arguments)(exclude=path_fields) if path_fields else arguments
+        taken = [name for name, field in declared.items() if (field.data_key or name) in in_path]
+        # A schema that takes unknown fields (a document's) has a body even when all its named fields are in the path.
+        if arguments is not None and (len(taken) < len(declared) or arguments.unknown == INCLUDE):
+            rest = type(arguments)(exclude=taken) if taken else arguments
             if arguments_in == "query":
                 parameters.append({"in": "query", "schema": rest})
             else:
@@ -172,11 +184,11 @@ class ApiDocument:
         if not isinstance(returns, Schema | fields.Field | File):
             returns = returns()
         if envelope is None and isinstance(returns, fields.Field):
-            self._bare.append((path, verb.lower()))
+            self._bare.append((path, verb.lower(), str(status)))
         operation: dict[str, Any] = {
             "operationId": operation_id,
             "tags": list(tags),
-            "responses": {"200": self._success(returns, envelope),
+            "responses": {str(status): self._success(returns, envelope),
                           **{str(status): self._error(status) for status in sorted(set(errors))}},
         }
         if summary:
@@ -197,8 +209,8 @@ class ApiDocument:
             for operation in operations.values():
                 if "parameters" in operation:
                     operation["parameters"] = [_as_sent(parameter) for parameter in operation["parameters"]]
-        for path, verb in self._bare:
-            content = document["paths"][path][verb]["responses"]["200"]["content"]["application/json"]
+        for path, verb, status in self._bare:
+            content = document["paths"][path][verb]["responses"][status]["content"]["application/json"]
             content["schema"] = content["schema"]["properties"][_BARE]
         return document
 
@@ -227,6 +239,13 @@ class ApiDocument:
                 "headers": {"X-Request-Id": "RequestId"},
                 "content": {"application/json": {"schema": "Error"}}})
         return name
+
+
+def _any_case(words: Iterable[str]) -> str:
+    """A JSON Schema pattern for exactly one of `words`, in any case (its regexes have no flags)."""
+    def letters(word: str) -> str:
+        return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+    return r"^\s*(" + "|".join(letters(word) for word in sorted(words)) + r")\s*$"  # spaces around are dropped
 
 
 def _as_sent(parameter: Any) -> Any:
@@ -317,13 +336,37 @@ def _tag(spec: MethodSpec) -> str:
     return spec.func.__module__.removesuffix(".api").removeprefix("doctypes.")
 
 
-def build(registry: Registry, *extensions: Callable[[ApiDocument], None]) -> dict[str, Any]:
-    """The whole document: every method's operations, then whatever each extension adds."""
+def build(registry: Registry, routes: Iterable[tuple[str, str, RestRoute]] = (),
+          doctypes: Sequence[str] = ()) -> dict[str, Any]:
+    """The whole document: every method's operations, then every REST route's (`doctypes`: the
+    names /api/resource serves)."""
     document = ApiDocument("traciqo-rpc", _version())
     add_methods(document, registry)
-    for extend in extensions:
-        extend(document)
+    add_rest_routes(document, registry, routes, doctypes)
     return document.to_dict()
+
+
+def add_rest_routes(document: ApiDocument, registry: Registry, routes: Iterable[tuple[str, str, RestRoute]],
+                    doctypes: Sequence[str]) -> None:
+    """Every REST route (Frappe's resources, the seeds' routes) as its clients see it: what the
+    route says they send and read (else the method's own), in its envelope, with its statuses."""
+    for verb, template, route in routes:
+        spec = registry.methods[route.method]
+        summary, description = _docstring(spec)
+        speaker = route.dialect.name
+        note = f"{speaker + ' route' if speaker else 'A route'} to `{spec.path}`."
+        if route.dialect.token_field:
+            note += f" The one-token key may also come as `{route.dialect.token_field}` in the body or query."
+        returns = route.returns if route.returns is not None else spec.returns
+        assert returns is not None  # collect() refuses a method without
+        document.add_operation(
+            verb, template, arguments=route.request() if route.request is not None else spec.schema,
+            arguments_in="query" if verb in ("GET", "DELETE") else "body", returns=returns,
+            envelope=route.dialect.envelope, status=route.status,
+            errors={route.dialect.status_instead_of(status) for status in method_errors(spec, verb)} | {405},
+            guest=spec.allow_guest, operation_id=f"{verb.lower()} {template}", summary=summary,
+            description=_notes(spec, "\n\n".join(filter(None, [note, description]))),
+            tags=[speaker or _tag(spec)], path_values={"doctype": doctypes})
 
 
 def _version() -> str:

@@ -10,12 +10,17 @@ dispatcher: a route is another door to a method, never a second path to the data
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from marshmallow import Schema, fields
+
 from . import errors
+from .registry import Returns
 
 Arguments = Callable[[Mapping[str, str], dict[str, Any]], dict[str, Any]]
 
@@ -35,17 +40,26 @@ class Dialect:
         first that matches); 204 answers with no body, as ProductCares does for "not found".
     token_field: a body field that may carry the one-token credential `<key>:<secret>` when
         the headers carry none (ProductCares' accessToken).
+    name: whose clients these are, for the OpenAPI document ("Trakor").
     """
 
     envelope: str | None = "message"
     statuses: Mapping[type[errors.TraciqoError], int] = field(default_factory=dict)
     token_field: str | None = None
+    name: str = ""
 
     def status_of(self, exc: errors.TraciqoError) -> int:
         for error_class, status in self.statuses.items():
             if isinstance(exc, error_class):
                 return status
         return exc.status
+
+    def status_instead_of(self, status: int) -> int:
+        """What these clients get for an error that answers `status` on a method."""
+        for error_class, instead in self.statuses.items():
+            if error_class.status == status:
+                return instead
+        return status
 
     def wrap(self, result: Any) -> Any:
         return result if self.envelope is None else {self.envelope: result}
@@ -58,13 +72,18 @@ METHOD = Dialect()
 class RestRoute:
     """`method` (a whitelisted dotted path) served at a REST route in `dialect`; `arguments`
     builds the method's arguments from the path parameters and the request's (before the
-    method's schema checks them), `answer` shapes its result and `status` is a success's."""
+    method's schema checks them), `answer` shapes its result and `status` is a success's.
+
+    `request` and `returns` tell the OpenAPI document what this route's clients send and read
+    when it differs from the method's own (the method's schema still does the checking)."""
 
     method: str
     dialect: Dialect = METHOD
     arguments: Arguments = path_and_request
     answer: Callable[[Any], Any] | None = None
     status: int = 200
+    request: type[Schema] | None = None
+    returns: Returns | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,8 @@ class RestRouter:
             regex = re.escape(parts[0])
             for name, kind, literal in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
                 regex += f"(?P<{name}>{'.+' if kind else '[^/]+'}){re.escape(literal)}"
-            self._routes.append((re.compile(f"^{regex}/?$"), verb, template, route))
+            # DOTALL and fullmatch: a name may hold any character, a newline at its end too.
+            self._routes.append((re.compile(f"{regex}/?", re.DOTALL), verb, template, route))
 
     def __len__(self) -> int:
         return len(self._routes)
@@ -104,7 +124,7 @@ class RestRouter:
         may have it); 405 when only other verbs do."""
         allowed: list[str] = []
         for pattern, route_verb, _, route in self._routes:
-            found = pattern.match(path)
+            found = pattern.fullmatch(path)
             if found is None:
                 continue
             if route_verb == verb or (verb == "HEAD" and route_verb == "GET"):
@@ -129,3 +149,29 @@ def camel_case_keys(value: Any, keep: frozenset[str] = frozenset()) -> Any:
     if isinstance(value, list):
         return [camel_case_keys(item, keep) for item in value]
     return value
+
+
+def camel_case_schema(schema: Schema | type[Schema], keep: frozenset[str] = frozenset(), prefix: str = "") -> Any:
+    """`schema` as camelCase clients see it (for the OpenAPI document of a route whose arguments
+    and answer are renamed): the same fields under camelCase keys, nested schemas too, except
+    below the fields named in `keep`. A class for a class, an instance (`many` kept) for one."""
+    if isinstance(schema, Schema):
+        return _camel_class(type(schema), keep, prefix)(many=schema.many)
+    return _camel_class(schema, keep, prefix)
+
+
+@functools.cache
+def _camel_class(schema: type[Schema], keep: frozenset[str], prefix: str) -> type[Schema]:
+    renamed: dict[str, fields.Field] = {}
+    for name, original in schema().fields.items():
+        key = original.data_key or name
+        renamed[name] = field_ = copy.deepcopy(original)
+        field_.data_key = key if key in keep else camel_case(key)
+        if key not in keep:
+            _camel_nested(field_.inner if isinstance(field_, fields.List) else field_, keep, prefix)
+    return type(prefix + schema.__name__, (Schema,), {**renamed, "Meta": schema.Meta, "__module__": schema.__module__})
+
+
+def _camel_nested(field_: fields.Field, keep: frozenset[str], prefix: str) -> None:
+    if isinstance(field_, fields.Nested) and isinstance(field_.nested, type | Schema):
+        field_.nested = camel_case_schema(field_.nested, keep, prefix)

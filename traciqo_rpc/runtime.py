@@ -86,7 +86,7 @@ class Runtime:
 
     def _rest_router(self, wired: wiring.Wiring) -> RestRouter:
         """Frappe's resource routes and hooks.rest_routes, each onto a whitelisted method."""
-        routes = [*RESOURCE_ROUTES, *((verb, path, route) for (verb, path), route in wired.rest_routes.items())]
+        routes = rest_routes(wired)
         for verb, path, route in routes:
             if not isinstance(route, RestRoute):
                 raise wiring.HookError(f"hooks.rest_routes: {verb} {path} must name a RestRoute")
@@ -183,3 +183,8 @@ def build(settings: Settings | None = None, hooks: Any = None) -> Runtime:
     built = Runtime(settings or Settings.from_env(), wiring.load(hooks))
     process.install(built)
     return built
+
+
+def rest_routes(wired: wiring.Wiring) -> list[tuple[str, str, Any]]:
+    """(verb, path template, route) of every REST route: Frappe's resources, then hooks.rest_routes."""
+    return [*RESOURCE_ROUTES, *((verb, path, route) for (verb, path), route in wired.rest_routes.items())]

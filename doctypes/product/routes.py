@@ -7,6 +7,6 @@ from traciqo_rpc import errors
 from traciqo_rpc.rest import Dialect, RestRoute
 
 # Trakor's clients read a bare object, and 400 for anything wrong with what they sent.
-TRAKOR = Dialect(envelope=None, statuses={errors.ValidationError: 400})
+TRAKOR = Dialect(envelope=None, statuses={errors.ValidationError: 400}, name="Trakor")
 
 trakor_products = RestRoute("doctypes.product.api.upsert_product", TRAKOR)

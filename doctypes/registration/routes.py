@@ -7,11 +7,41 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from traciqo_rpc.rest import Dialect, RestRoute, camel_case_keys
+from marshmallow import Schema, fields
 
-PRODUCTCARES = Dialect(envelope=None, token_field="accessToken")
+from doctypes.registration.schema import (
+    AddRegistrationsArgs,
+    GetRegistrationsArgs,
+    RegistrationDeleted,
+    RegistrationEntry,
+    RegistrationInfo,
+    RegistrationsAdded,
+    UpdateRegistrationArgs,
+)
+from traciqo_rpc.records import Name
+from traciqo_rpc.rest import Dialect, RestRoute, camel_case_keys, camel_case_schema
+
+PRODUCTCARES = Dialect(envelope=None, token_field="accessToken", name="ProductCares")
 
 _STANDARD = {"serialNumber": "serial_number", "purchaseDate": "purchase_date", "receiptUrl": "receipt_url"}
+
+
+def camel(schema: Schema | type[Schema]) -> Any:
+    """A schema as ProductCares' clients see it, for the OpenAPI document: camelCase, except
+    a registration's extra fields and the path's registration_id."""
+    return camel_case_schema(schema, keep=frozenset({"fields", "registration_id"}), prefix="ProductCares")
+
+
+class NewRegistration(RegistrationEntry):
+    """The seed's registration: `name`, or firstName and lastName."""
+
+    name = Name(metadata={"description": "Else firstName and lastName, joined."})
+    first_name = fields.String()
+    last_name = fields.String()
+
+
+class NewRegistrations(AddRegistrationsArgs):
+    registrations = fields.List(fields.Nested(NewRegistration), required=True)
 
 
 def camel_answer(result: Any) -> Any:
@@ -48,7 +78,11 @@ def _by_email(params: Mapping[str, str], args: dict[str, Any]) -> dict[str, Any]
     return {("form_slug" if key == "formSlug" else key): value for key, value in args.items()}
 
 
-add_registrations = RestRoute("doctypes.registration.api.add_registrations", PRODUCTCARES, _add, camel_answer)
-update_registration = RestRoute("doctypes.registration.api.update_registration", PRODUCTCARES, _update, camel_answer)
-delete_registration = RestRoute("doctypes.registration.api.delete_registration", PRODUCTCARES, answer=camel_answer)
-get_registrations = RestRoute("doctypes.registration.api.get_registrations", PRODUCTCARES, _by_email, camel_answer)
+add_registrations = RestRoute("doctypes.registration.api.add_registrations", PRODUCTCARES, _add, camel_answer,
+                              request=camel(NewRegistrations), returns=camel(RegistrationsAdded))
+update_registration = RestRoute("doctypes.registration.api.update_registration", PRODUCTCARES, _update, camel_answer,
+                                request=camel(UpdateRegistrationArgs), returns=camel(RegistrationInfo))
+delete_registration = RestRoute("doctypes.registration.api.delete_registration", PRODUCTCARES, answer=camel_answer,
+                                returns=camel(RegistrationDeleted))
+get_registrations = RestRoute("doctypes.registration.api.get_registrations", PRODUCTCARES, _by_email, camel_answer,
+                              request=camel(GetRegistrationsArgs), returns=camel(RegistrationInfo(many=True)))

@@ -6,11 +6,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from doctypes.registration.routes import PRODUCTCARES, camel_answer
+from marshmallow import Schema, fields, validate
+
+from doctypes.registration.routes import PRODUCTCARES, camel, camel_answer
+from doctypes.serial_number.schema import MAX_PER_CALL, SerialInfo, SerialsAdded, UnregisteredArgs
 from traciqo_rpc import errors
 from traciqo_rpc.rest import Dialect, RestRoute
 
-PRODUCTCARES_LOOKUP = Dialect(envelope=None, statuses={errors.DoesNotExistError: 204}, token_field="accessToken")
+PRODUCTCARES_LOOKUP = Dialect(envelope=None, statuses={errors.DoesNotExistError: 204}, token_field="accessToken",
+                              name="ProductCares")
+
+
+class NewSerialNumbers(Schema):
+    serial_numbers = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=MAX_PER_CALL),
+                                 metadata={"description": "Each a serial number, or an object with serialNumber, "
+                                                          "productId and customerTags."})
+    customer_tags = fields.String(validate=validate.Length(max=500), metadata={
+        "description": "Comma-separated tags for every serial number that names none."})
 
 
 def _serials(params: Mapping[str, str], args: dict[str, Any]) -> dict[str, Any]:
@@ -35,8 +47,10 @@ def _product(params: Mapping[str, str], args: dict[str, Any]) -> dict[str, Any]:
     return {("product_id" if key == "productId" else key): value for key, value in args.items()}
 
 
-add_serial_numbers = RestRoute("doctypes.serial_number.api.add_serial_numbers", PRODUCTCARES, _serials, camel_answer)
+add_serial_numbers = RestRoute("doctypes.serial_number.api.add_serial_numbers", PRODUCTCARES, _serials, camel_answer,
+                               request=camel(NewSerialNumbers), returns=camel(SerialsAdded))
 unregistered_serial_number = RestRoute("doctypes.serial_number.api.get_unregistered_serial_number",
-                                       PRODUCTCARES_LOOKUP, _product, camel_answer)
+                                       PRODUCTCARES_LOOKUP, _product, camel_answer,
+                                       request=camel(UnregisteredArgs), returns=camel(SerialInfo))
 get_serial_number = RestRoute("doctypes.serial_number.api.get_serial_number", PRODUCTCARES_LOOKUP,
-                              answer=camel_answer)
+                              answer=camel_answer, returns=camel(SerialInfo))

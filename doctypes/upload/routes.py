@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from doctypes.registration.routes import PRODUCTCARES
+from doctypes.registration.routes import PRODUCTCARES, camel
+from doctypes.upload.schema import UploadUrlArgs
 from traciqo_rpc.rest import RestRoute
 
 _NAMES = {"fileName": "file_name", "fileType": "file_type", "fileSize": "file_size"}
@@ -16,4 +17,4 @@ def _arguments(params: Mapping[str, str], args: dict[str, Any]) -> dict[str, Any
     return {_NAMES.get(key, key): value for key, value in args.items()}
 
 
-upload_url = RestRoute("doctypes.upload.api.get_upload_url", PRODUCTCARES, _arguments)
+upload_url = RestRoute("doctypes.upload.api.get_upload_url", PRODUCTCARES, _arguments, request=camel(UploadUrlArgs))

@@ -32,11 +32,55 @@ def test_the_document_is_valid_openapi_3_1(document):
     validate(document)
 
 
-def test_every_method_is_there_with_its_verbs(document, rt):
+def test_every_method_and_route_is_there_with_its_verbs(document, rt):
     for path, spec in rt.registry.methods.items():
         operations = document["paths"][PREFIX + path]
         assert set(operations) == {verb.lower() for verb in spec.methods}, path
-    assert len(document["paths"]) == len(rt.registry.methods)
+    routes = rt.rest_router.routes()
+    for verb, template, _ in routes:
+        assert verb.lower() in document["paths"][template], (verb, template)
+    templates = {template for _, template, _ in routes}
+    assert "/api/resource/{doctype}/{name}" in templates and "/api/public/v1/products" in templates
+    assert len(document["paths"]) == len(rt.registry.methods) + len(templates)
+
+
+def test_resources_name_their_doctypes_and_answer_under_data(document, rt):
+    listing = document["paths"]["/api/resource/{doctype}"]["get"]
+    doctype = next(p for p in listing["parameters"] if p.get("name") == "doctype")
+    assert doctype == {"in": "path", "name": "doctype", "required": True,
+                       "schema": {"type": "string", "enum": sorted(rt.resources)}}
+    names = {p["name"] for p in listing["parameters"] if p.get("in") == "query"}
+    assert {"fields", "filters", "or_filters", "order_by", "limit_start", "limit_page_length"} <= names
+    answer = listing["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["required"] == ["data"] and answer["properties"]["data"]["type"] == "array"
+    assert listing["tags"] == ["Frappe resource"] and "traciqo_rpc.client.get_list" in listing["description"]
+    one = document["paths"]["/api/resource/{doctype}/{name}"]
+    assert {"get", "put", "delete"} == set(one) and "405" in one["put"]["responses"]
+    assert "requestBody" in one["put"] and "requestBody" in document["paths"]["/api/resource/{doctype}"]["post"]
+    deleted = one["delete"]["responses"]
+    assert "200" not in deleted
+    assert deleted["202"]["content"]["application/json"]["schema"]["properties"]["data"]["enum"] == ["ok"]
+
+
+def test_seed_routes_speak_their_own_dialect(document):
+    trakor = document["paths"]["/api/public/v1/products"]["post"]
+    assert {"400", "401"} <= set(trakor["responses"]) and "417" not in trakor["responses"]  # Trakor's 400
+    assert trakor["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ProductPushed"}  # bare, no envelope
+    lookup = document["paths"]["/api/serial_number"]["get"]
+    assert "204" in lookup["responses"] and "404" not in lookup["responses"]  # ProductCares' "none"
+    assert [p["name"] for p in lookup["parameters"] if p.get("in") == "query"] == ["productId"]
+    assert "accessToken" in lookup["description"] and lookup["tags"] == ["ProductCares"]
+    serial = document["components"]["schemas"]["ProductCaresSerialInfo"]["properties"]
+    assert {"serialNumber", "customerTags", "warranty"} <= set(serial)
+    warranty = document["components"]["schemas"]["ProductCaresWarrantyInfo"]["properties"]
+    assert "purchaseDate" in warranty and "purchase_date" not in warranty
+    update = document["paths"]["/api/registrations/{registration_id}"]["put"]
+    assert [p["name"] for p in update["parameters"] if p.get("in") == "path"] == ["registration_id"]
+    entry = document["components"]["schemas"]["ProductCaresNewRegistration"]["properties"]
+    assert {"firstName", "lastName", "purchaseDate", "receiptUrl"} <= set(entry)
+    registration = document["components"]["schemas"]["ProductCaresRegistrationInfo"]["properties"]
+    assert "fields" in registration and "warrantyId" in registration  # a form's own fields keep their names
 
 
 def test_guests_need_no_key_and_the_others_any_form_of_one(document):
@@ -81,6 +125,8 @@ def test_post_arguments_travel_as_a_json_body(document):
 
 def test_every_answer_is_declared_in_its_envelope(document):
     for path, operations in document["paths"].items():
+        if not path.startswith(PREFIX):
+            continue  # REST routes have their own envelopes (above)
         for verb, operation in operations.items():
             content = operation["responses"]["200"]["content"]
             if "application/json" in content:
@@ -289,3 +335,42 @@ def test_real_answers_are_what_the_document_says(api, workspace):
     api("POST", keys + "revoke_api_key", h, api_key=named["api_key"])
     api("GET", keys + "get_api_usage", h)
     api("POST", keys + "rotate_api_secret", h)  # last: the key's secret changes
+
+
+def test_real_rest_answers_are_what_the_document_says(client, document, workspace):
+    h = key_headers(workspace)
+
+    def call(verb: str, path: str, template: str, expect: int, **kwargs: Any) -> Any:
+        response = client.request(verb, path, headers=h, **kwargs)
+        assert response.status_code == expect, (verb, path, response.text[:500])
+        json_body = response.json() if response.content else None
+        check_answer(document, verb, template, response.status_code, response.headers.get("content-type", ""),
+                     response.content, json_body)
+        return json_body
+
+    call("POST", "/api/public/v1/products", "/api/public/v1/products", 200, json={"name": "Drill", "price": 9.5})
+    call("POST", "/api/public/v1/products", "/api/public/v1/products", 400, json={"name": ""})
+    call("POST", "/api/public/v1/parties", "/api/public/v1/parties", 200, json={"name": "Shop"})
+    listed = call("GET", "/api/resource/Product", "/api/resource/{doctype}", 200,
+                  params={"fields": '["name", "price"]', "filters": '[["name", "=", "Drill"]]'})
+    assert listed == {"data": [{"name": "Drill", "price": 9.5}]}
+    call("POST", "/api/resource/Product", "/api/resource/{doctype}", 200, json={"name": "Saw"})
+    call("GET", "/api/resource/Product/Saw", "/api/resource/{doctype}/{name}", 200)
+    call("PUT", "/api/resource/Product/Saw", "/api/resource/{doctype}/{name}", 200, json={"brand": "Acme"})
+    call("GET", "/api/resource/Product/Nothing", "/api/resource/{doctype}/{name}", 404)
+    call("GET", "/api/resource/Product", "/api/resource/{doctype}", 417, params={"filters": '[["brand", "=", "x"]]'})
+    call("POST", "/api/serial_numbers", "/api/serial_numbers", 200,
+         json={"serialNumbers": ["SN-1", {"serialNumber": "SN-2"}], "customerTags": "vip"})
+    call("GET", "/api/serial_numbers/SN-1", "/api/serial_numbers/{serial_number}", 200)
+    call("GET", "/api/serial_numbers/SN-9", "/api/serial_numbers/{serial_number}", 204)
+    call("GET", "/api/serial_number", "/api/serial_number", 200)
+    added = call("POST", "/api/registrations", "/api/registrations", 200, json={"registrations": [
+        {"email": "ann@example.com", "firstName": "Ann", "lastName": "Lee", "serialNumber": "SN-1"}]})
+    registration = added["registrations"][0]["id"]
+    call("PUT", f"/api/registrations/{registration}", "/api/registrations/{registration_id}", 200,
+         json={"phone": "+31 6 1"})
+    call("GET", "/api/registrations", "/api/registrations", 200, params={"email": "ann@example.com"})
+    call("DELETE", f"/api/registrations/{registration}", "/api/registrations/{registration_id}", 200)
+    call("GET", "/api/upload_file", "/api/upload_file", 200,
+         params={"fileName": "r.pdf", "fileType": "application/pdf", "fileSize": 10})
+    call("DELETE", "/api/resource/Product/Saw", "/api/resource/{doctype}/{name}", 417)  # products are not deleted

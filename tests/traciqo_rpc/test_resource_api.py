@@ -76,6 +76,8 @@ def test_names_with_slashes_and_spaces(client, headers):
     client.post(METHOD + "doctypes.product.api.upsert_product", headers=headers, json={"name": "Bolt 3/8 in"})
     response = client.get(RESOURCE + "Product/Bolt%203%2F8%20in", headers=headers)
     assert response.status_code == 200 and response.json()["data"]["name"] == "Bolt 3/8 in"
+    # A name ending in a newline is that name, not the product without it.
+    assert client.get(RESOURCE + "Product/Bolt%203%2F8%20in%0A", headers=headers).status_code == 404
 
 
 def test_count_and_value(client, headers):

@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 import hooks as project_hooks
-from traciqo_rpc import openapi, registry, wiring
+from traciqo_rpc import openapi, registry, rest, runtime, wiring
 
 EXAMPLES = int(os.environ.get("TRACIQO_SCHEMATHESIS_EXAMPLES", "5"))
 RANDOM = os.environ.get("TRACIQO_SCHEMATHESIS_RANDOM") == "1"
@@ -25,7 +25,8 @@ RANDOM = os.environ.get("TRACIQO_SCHEMATHESIS_RANDOM") == "1"
 
 def _operations() -> list[tuple[str, str]]:
     wired = wiring.load()
-    document = openapi.build(registry.collect(wired.modules, wired.method_aliases))
+    routes = rest.RestRouter(runtime.rest_routes(wired)).routes()
+    document = openapi.build(registry.collect(wired.modules, wired.method_aliases), routes, sorted(wired.resources))
     return sorted((verb.upper(), path) for path, operations in document["paths"].items() for verb in operations)
 
 
