@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python -m bench.create_codes
 	$(BIN)/python -m bench.serial_numbers
 	$(BIN)/python -m bench.webhooks
+	$(BIN)/python -m bench.resources
 
 lint: install
 	$(BIN)/ruff check traciqo_rpc doctypes tests bench hooks.py

@@ -60,8 +60,12 @@ class Resource:
     """A doctype served as a Frappe resource.
 
     fields: readable fields by the name clients see, `name` (the document's key) among them.
-    filterable: the fields filters and order_by may name; each must lead an index (checked at
-        start-up), so a page is an index range whatever the size of the table.
+    filterable: the fields filters and order_by may name; each must have an index of its own,
+        after the tenant columns and before the default order's column, unless it is unique
+        (checked at start-up): a page
+        filtered on it is then an index range read in order, whatever the size of the table
+        (an index on the field alone leaves PostgreSQL to guess between it and walking the
+        order's index, and a wrong guess reads the whole table).
     created, modified: the columns behind Frappe's `creation` and `modified` (readable, and
         filterable when indexed); sequence: an indexed column in creation order (an
         auto-increment or time-first key) that sorts by `creation` when `created` has no index.
@@ -103,6 +107,14 @@ class Resource:
     def writable(self) -> frozenset[str]:
         return frozenset(name for write in (self.insert, self.update) if write for name in write.fields)
 
+    def _order_column(self, doctype: str) -> peewee.Field:
+        """The column a page is sorted by first, by default."""
+        try:
+            first = _order(self, self.order_by, doctype)[0]
+        except InvalidOrder as exc:
+            raise ValueError(f"{doctype}: default order {self.order_by!r}: {exc.message}") from None
+        return first.node
+
     def check(self, doctype: str, has_method: Callable[[str], bool]) -> None:
         """Start-up: the declaration holds together (else hooks.resources stops the app)."""
         if "name" not in self._columns:
@@ -114,25 +126,43 @@ class Resource:
                                  "with a store function")
             if not _indexed(self.model, column.field):
                 raise ValueError(f"{doctype}: filterable {name!r} leads no index of {self.model._meta.table_name}")
+        ordered_by = self._order_column(doctype)
+        for name in self.filterable:
+            column = self._columns[name]
+            if not _pages_in_order(self.model, column.field, ordered_by):
+                raise ValueError(f"{doctype}: filterable {name!r} needs an index on (workspace_id, is_sandbox, "
+                                 f"{column.field.name}, {ordered_by.name}), so that its pages read in order")
         if self.sequence is not None and not _indexed(self.model, self.sequence):
             raise ValueError(f"{doctype}: sequence {self.sequence.name!r} leads no index")
-        try:
-            _order(self, self.order_by, doctype)
-        except InvalidOrder as exc:
-            raise ValueError(f"{doctype}: default order {self.order_by!r}: {exc.message}") from None
         for write in (self.insert, self.update, self.delete):
             if write is not None and not has_method(write.method):
                 raise ValueError(f"{doctype}: {write.method} is not a whitelisted method")
+
+
+def _pages_in_order(model: type[peewee.Model], column: peewee.Field, ordered_by: peewee.Field) -> bool:
+    """Do the caller's rows equal to one value of `column` come from one index in `ordered_by`'s
+    order? The index leads with the tenant columns: SQLite, without statistics, would otherwise
+    take a table's index on workspace_id alone and sort the whole workspace. (A unique column
+    has one such row; the order's own column is its index.)"""
+    if column is ordered_by or column.primary_key or column.unique:
+        return True
+    for fields_, unique in model._meta.indexes:
+        names = [f if isinstance(f, str) else f.name for f in fields_]
+        if names[:3] == [*_TENANT, column.name] and ((unique and len(names) == 3) or names[3:4] == [ordered_by.name]):
+            return True
+    return False
+
+
+_TENANT = ["workspace_id", "is_sandbox"]
 
 
 def _indexed(model: type[peewee.Model], column: peewee.Field) -> bool:
     """Does an index (or the primary key) start with this column, after the tenant columns?"""
     if column.primary_key or column.unique or column.index:
         return True
-    tenant = ["workspace_id", "is_sandbox"]
     for fields_, _unique in model._meta.indexes:
         names = [f if isinstance(f, str) else f.name for f in fields_]
-        if names[:1] == [column.name] or (names[:2] == tenant and names[2:3] == [column.name]):
+        if names[:1] == [column.name] or (names[:2] == _TENANT and names[2:3] == [column.name]):
             return True
     return False
 
@@ -201,9 +231,15 @@ def _order(resource: Resource, order_by: str, doctype: str) -> list[Any]:
         assert column is not None  # sortable says so
         terms.append(column.desc() if direction == "desc" else column.asc())
     key = resource.columns["name"].field
-    if not any(getattr(term, "node", None) is key for term in terms):
+    # The key last, so pages never overlap; not after a column that is unique itself (the sequence's
+    # primary key): a needless second sort key keeps an index from giving the order alone.
+    if not any(getattr(term, "node", None) is key or _unique(getattr(term, "node", None)) for term in terms):
         terms.append(key.desc() if getattr(terms[-1], "direction", "ASC") == "DESC" else key.asc())
     return terms
+
+
+def _unique(column: Any) -> bool:
+    return isinstance(column, peewee.Field) and (column.primary_key or column.unique)
 
 
 def _document(names: list[str], columns: list[Column], row: tuple[Any, ...]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class Party(TenantModel):
         indexes = (
             (("workspace_id", "is_sandbox", "name"), True),
             # Customers are found by email on every warranty activation and registration.
-            (("workspace_id", "is_sandbox", "email"), False),
+            # Then by name, the resource list's order: its pages filtered by email read in order (resource.py).
+            (("workspace_id", "is_sandbox", "email", "name"), False),
         )
-        retired_indexes = ("party_email", "party_workspace_id")
+        retired_indexes = ("party_email", "party_workspace_id", "party_workspace_id_is_sandbox_email")

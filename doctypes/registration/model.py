@@ -22,7 +22,7 @@ class RegistrationForm(TenantModel):
 class Registration(TenantModel):
     id = peewee.CharField(primary_key=True, max_length=32)
     form_slug = peewee.CharField(max_length=80)
-    email = peewee.CharField(max_length=254, index=True)
+    email = peewee.CharField(max_length=254)
     name = peewee.CharField(max_length=255)
     phone = peewee.CharField(max_length=40, null=True)
     serial_number = peewee.CharField(max_length=100, null=True)
@@ -33,3 +33,8 @@ class Registration(TenantModel):
     fields = peewee.TextField(default="{}")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        # Each filter of a resource list continues with the creation sequence: its pages read in order (resource.py).
+        indexes = ((("workspace_id", "is_sandbox", "email", "id"), False),)
+        retired_indexes = ("registration_email",)

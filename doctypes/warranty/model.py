@@ -12,8 +12,8 @@ class Warranty(TenantModel):
     workspace_id = peewee.IntegerField()  # the composite index below starts with it
     # One warranty per unit: the unique index makes concurrent activations race safely.
     serial_id = peewee.IntegerField(unique=True)
-    product_id = peewee.CharField(max_length=32, null=True, index=True)
-    party_id = peewee.CharField(max_length=32, index=True)
+    product_id = peewee.CharField(max_length=32, null=True)
+    party_id = peewee.CharField(max_length=32)
     status = peewee.CharField(max_length=8, default=ACTIVE)
     months = peewee.IntegerField()
     purchase_date = peewee.DateField(null=True)
@@ -27,8 +27,11 @@ class Warranty(TenantModel):
 
     class Meta:
         # A workspace's warranties by end date (list_warranties' order and its expiry filter).
-        indexes = ((("workspace_id", "is_sandbox", "ends_on"), False),)
-        retired_indexes = ("warranty_workspace_id", "warranty_ends_on")
+        # Each continues with the creation sequence: a resource list's filtered pages read in order (resource.py).
+        indexes = ((("workspace_id", "is_sandbox", "ends_on", "id"), False), (("workspace_id", "is_sandbox", "product_id", "id"), False),
+                   (("workspace_id", "is_sandbox", "party_id", "id"), False))
+        retired_indexes = ("warranty_workspace_id", "warranty_ends_on", "warranty_workspace_id_is_sandbox_ends_on",
+                           "warranty_product_id", "warranty_party_id")
 
 
 class WarrantyOwner(TenantModel):

@@ -24,9 +24,9 @@ class WebhookEndpoint(TenantModel):
 
 class Delivery(TenantModel):
     id = peewee.CharField(primary_key=True, max_length=40)
-    event_id = peewee.CharField(max_length=40, index=True)
+    event_id = peewee.CharField(max_length=40, index=True)  # a worker finds an event's deliveries
     event_name = peewee.CharField(max_length=80)
-    endpoint_id = peewee.CharField(max_length=40, index=True)
+    endpoint_id = peewee.CharField(max_length=40)
     status = peewee.CharField(max_length=10, default=PENDING)
     attempts = peewee.IntegerField(default=0)
     next_attempt_at = peewee.DateTimeField(default=utcnow)
@@ -37,7 +37,10 @@ class Delivery(TenantModel):
     completed_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("status", "next_attempt_at"), False),)
+        indexes = ((("status", "next_attempt_at"), False),
+                   # Each filter of a resource list continues with its order (created_at): its pages read in order.
+                   (("workspace_id", "is_sandbox", "event_id", "created_at"), False), (("workspace_id", "is_sandbox", "endpoint_id", "created_at"), False))
+        retired_indexes = ("delivery_endpoint_id",)
 
 
 class DeliveryAttempt(BaseModel):

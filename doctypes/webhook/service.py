@@ -105,7 +105,8 @@ def update(ctx: RequestContext, webhook_id: str, url: str | None = None, events:
 def delete(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
     endpoint = find(ctx, webhook_id)
     Delivery.update(status=FAILED, completed_at=ctx.now()).where(
-        (Delivery.endpoint_id == endpoint.id) & (Delivery.status == PENDING)).execute()
+        (Delivery.workspace_id == endpoint.workspace_id) & (Delivery.is_sandbox == endpoint.is_sandbox)
+        & (Delivery.endpoint_id == endpoint.id) & (Delivery.status == PENDING)).execute()
     endpoint.delete_instance()
     invalidate_after_commit(ctx)
     return {"deleted": webhook_id}

@@ -248,3 +248,16 @@ def test_write_bad_inputs(client, headers):
     assert client.post(RESOURCE + "Product/x", headers=headers, json={}).status_code == 405
     nested = {"name": "x", "description": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}
     assert client.post(RESOURCE + "Product", headers=headers, json=nested).status_code in (400, 417)
+
+
+def test_a_filter_whose_pages_cannot_read_in_order_stops_start_up():
+    """An index on the field alone is not enough: a filtered page must read in the list's order."""
+    from doctypes.warranty.model import WarrantyOwner
+    from traciqo_rpc.resource import Resource
+
+    owners = Resource(model=WarrantyOwner, fields={"name": WarrantyOwner.id, "warranty_id": WarrantyOwner.warranty_id},
+                      filterable=("name", "warranty_id"), order_by="name asc")
+    with pytest.raises(ValueError, match=r"'warranty_id' needs an index on \(workspace_id, is_sandbox, warranty_id, id\)"):
+        owners.check("Warranty Owner", lambda path: True)
+    by_id = Resource(model=WarrantyOwner, fields={"name": WarrantyOwner.id}, order_by="name asc")
+    by_id.check("Warranty Owner", lambda path: True)  # the key is the order's own column
