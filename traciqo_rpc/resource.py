@@ -55,6 +55,22 @@ class Write:
     shown_once: tuple[str, ...] = ()
 
 
+class OnlyVoiding(errors.ValidationError):
+    """The one change a document takes here is to void it."""
+
+
+def voiding(key: str, what: str, void: str = "void") -> Callable[[str | None, dict[str, Any]], dict[str, Any]]:
+    """`Write.arguments` for a doctype whose one change is `status: "void"` (with `void_reason`):
+    the void method's arguments, the document named by `key`."""
+
+    def arguments(name: str | None, values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("status", void) != void:
+            raise OnlyVoiding(f"{what} can only be voided here", field_errors={"status": [f"Only {void!r}."]})
+        return {key: name, "reason": values.get("void_reason")}
+
+    return arguments
+
+
 @dataclass(frozen=True)
 class Resource:
     """A doctype served as a Frappe resource.

@@ -6,25 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from traciqo_rpc import errors
-from traciqo_rpc.resource import Column, Resource, Write
+from traciqo_rpc.resource import Column, Resource, Write, voiding
 
 from . import codes
 from .model import VOID, AuthCode, CodeBatch
 
 
-class OnlyVoiding(errors.ValidationError):
-    """A code's one change is to void it."""
-
-
 def _issue_one(name: str | None, values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "quantity": 1}
-
-
-def _void(name: str | None, values: dict[str, Any]) -> dict[str, Any]:
-    if values.get("status", VOID) != VOID:
-        raise OnlyVoiding("A code can only be voided", field_errors={"status": [f"Only {VOID!r}."]})
-    return {"code": name, "reason": values.get("void_reason")}
 
 
 authentication_code = Resource(
@@ -41,7 +30,7 @@ authentication_code = Resource(
     sequence=AuthCode.id,
     insert=Write("doctypes.auth_code.api.create_code", ("batch_name", "product_id"), _issue_one,
                  name_of=lambda result, _: result["codes"][0]),
-    update=Write("doctypes.auth_code.api.void_code", ("status", "void_reason"), _void),
+    update=Write("doctypes.auth_code.api.void_code", ("status", "void_reason"), voiding("code", "A code", VOID)),
 )
 
 code_batch = Resource(

@@ -5,25 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from traciqo_rpc import errors
-from traciqo_rpc.resource import Column, Resource, Write
+from traciqo_rpc.resource import Column, Resource, Write, voiding
 
 from .model import VOID, SerialNumber
-
-
-class OnlyVoiding(errors.ValidationError):
-    """A serial's one change is to void it (registering it is a warranty activation)."""
 
 
 def _add_one(name: str | None, values: dict[str, Any]) -> dict[str, Any]:
     entry = {"serial_number": values.get("name"), **{k: v for k, v in values.items() if k != "name"}}
     return {"serial_numbers": [entry]}
-
-
-def _void(name: str | None, values: dict[str, Any]) -> dict[str, Any]:
-    if values.get("status", VOID) != VOID:
-        raise OnlyVoiding("A serial can only be voided here", field_errors={"status": [f"Only {VOID!r}."]})
-    return {"serial_number": name, "reason": values.get("void_reason")}
 
 
 serial_number = Resource(
@@ -39,5 +28,6 @@ serial_number = Resource(
     sequence=SerialNumber.id,
     insert=Write("doctypes.serial_number.api.add_serial_numbers", ("name", "product_id", "customer_tags"), _add_one,
                  name_of=lambda _, values: values.get("name")),
-    update=Write("doctypes.serial_number.api.void_serial_number", ("status", "void_reason"), _void),
+    update=Write("doctypes.serial_number.api.void_serial_number", ("status", "void_reason"),
+                 voiding("serial_number", "A serial", VOID)),
 )

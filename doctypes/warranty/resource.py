@@ -9,28 +9,17 @@ from typing import Any
 from peewee import Case
 
 from doctypes.serial_number.model import SerialNumber
-from traciqo_rpc import errors
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.resource import Column, Resource, Write
+from traciqo_rpc.resource import Column, Resource, Write, voiding
 
 from .model import ACTIVE, VOID, Warranty
 
 ACTIVATION = ("serial_number", "customer_name", "customer_email", "customer_phone", "purchase_date")
 
 
-class OnlyVoiding(errors.ValidationError):
-    """A warranty's one change here is to void it (a transfer is transfer_warranty)."""
-
-
 def status_now(ctx: RequestContext) -> Any:
     """void, expired (past its end today) or active: what warranty_dict shows, in SQL."""
     return Case(None, [(Warranty.status == VOID, VOID), (Warranty.ends_on < ctx.now().date(), "expired")], ACTIVE)
-
-
-def _void(name: str | None, values: dict[str, Any]) -> dict[str, Any]:
-    if values.get("status", VOID) != VOID:
-        raise OnlyVoiding("A warranty can only be voided here", field_errors={"status": [f"Only {VOID!r}."]})
-    return {"warranty_id": name, "reason": values.get("void_reason")}
 
 
 warranty = Resource(
@@ -48,5 +37,6 @@ warranty = Resource(
     sequence=Warranty.id,  # time-first ids
     insert=Write("doctypes.warranty.api.activate_warranty", ACTIVATION, lambda _, values: values,
                  name_of=lambda result, _: result["id"]),
-    update=Write("doctypes.warranty.api.void_warranty", ("status", "void_reason"), _void),
+    update=Write("doctypes.warranty.api.void_warranty", ("status", "void_reason"),
+                 voiding("warranty_id", "A warranty", VOID)),
 )
