@@ -9,6 +9,7 @@ method_modules = ["traciqo_rpc.api", "traciqo_rpc.client"]
 doctypes = [
     "plan", "workspace", "api_key", "api_request_log", "idempotency_key", "event", "email",
     "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload", "webhook",
+    "tracker_template", "tracker",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
@@ -46,6 +47,9 @@ doc_events = {
     "registration:created": "Registration Created",
     "registration:updated": "Registration Updated",
     "registration:deleted": "Registration Deleted",
+    "tracker:created": "Tracker Created",
+    "tracker:status_changed": "Tracker Status Changed",
+    "tracker:completed": "Tracker Completed",
 }
 event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, data)) -> ids, None if not kept
 
@@ -67,6 +71,7 @@ scheduled_jobs = {
 # Fixture file under fixtures/ -> loader.
 fixtures = {
     "plans.json": "doctypes.plan.service.load_fixtures",
+    "tracker_templates.json": "doctypes.tracker_template.service.load_fixtures",
 }
 
 # REST routes other products' clients call ("VERB /path" -> a RestRoute onto a whitelisted
@@ -85,6 +90,12 @@ rest_routes = {
     "GET /api/serial_numbers/{serial_number:path}": "doctypes.serial_number.routes.get_serial_number",
     "GET /api/upload_file": "doctypes.upload.routes.upload_url",
     "GET /api/upload_fiile": "doctypes.upload.routes.upload_url",  # the seed's own spelling
+    # Tracee (seeds/003); its paths end with a slash, which every route here may or may not have.
+    "POST /api/v1/trackers": "doctypes.tracker.routes.create_tracker",
+    "GET /api/v1/trackers/{tracker_id}": "doctypes.tracker.routes.get_tracker",
+    "POST /api/v1/trackers/{tracker_id}/status": "doctypes.tracker.routes.update_status",
+    "GET /api/v1/trackers/{tracker_id}/qr": "doctypes.tracker.routes.tracker_qr",
+    "GET /api/v1/templates": "doctypes.tracker_template.routes.list_templates",
 }
 
 # Plain HTTP routes ("VERB /path" -> function(ctx, params, headers, body)).

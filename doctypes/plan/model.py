@@ -12,3 +12,5 @@ class Plan(BaseModel):
     # Live authentication codes a workspace may hold; None means unlimited.
     code_limit = peewee.IntegerField(null=True)
     rate_limit_per_minute = peewee.IntegerField(default=100)
+    # Live trackers not yet completed a workspace may hold; None means unlimited.
+    tracker_limit = peewee.IntegerField(null=True)

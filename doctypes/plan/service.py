@@ -11,7 +11,7 @@ class PlanNotFound(errors.DoesNotExistError):
     """No plan of that name (plans come from fixtures/plans.json)."""
 
 
-_FIELDS = ("title", "api_access", "code_limit", "rate_limit_per_minute")
+_FIELDS = ("title", "api_access", "code_limit", "rate_limit_per_minute", "tracker_limit")
 
 
 def load_fixtures(records: list[dict[str, Any]]) -> int:
