@@ -35,6 +35,8 @@ resources = {
     "Registration Form": "doctypes.registration.resource.registration_form",
     "Webhook": "doctypes.webhook.resource.webhook",
     "Webhook Delivery": "doctypes.webhook.resource.webhook_delivery",
+    "Tracker": "doctypes.tracker.resource.tracker",
+    "Tracker Template": "doctypes.tracker.resource.tracker_template",
 }
 
 # "<doctype>:<change>" -> event name, written to the outbox in the same transaction.

@@ -231,3 +231,21 @@ def test_tenancy_and_sandbox(client, workspace, make_workspace):
     assert client.get(TEMPLATES + "get_template", params={"slug": "theirs"}, headers=mine).status_code == 404
     assert create(client, sandbox)["number"] == 1  # numbers count per environment
     assert create(client, mine)["number"] == 2
+
+
+def test_trackers_as_frappe_resources(client, headers):
+    resource = "/api/resource/Tracker"
+    made = client.post(resource, json={"tracker_name": "Order #9", "template": "repair-service", "reference": "R-9"},
+                       headers=headers)
+    assert made.status_code == 200, made.text
+    doc = made.json()["data"]
+    assert (doc["tracker_name"], doc["status"], doc["template"]) == ("Order #9", "pending", "repair-service")
+    name = doc["name"]
+    changed = client.put(f"{resource}/{name}", json={"tracker_name": "Order #9 - Phone"}, headers=headers)
+    assert changed.json()["data"]["tracker_name"] == "Order #9 - Phone"
+    listed = client.get(resource, params={"filters": '[["reference", "=", "R-9"]]', "fields": '["name", "number"]'},
+                        headers=headers).json()["data"]
+    assert listed == [{"name": name, "number": 1}]
+    assert client.put(f"{resource}/{name}", json={"status": "completed"}, headers=headers).status_code == 417
+    assert client.delete(f"{resource}/{name}", headers=headers).status_code == 202
+    assert client.get(f"{resource}/{name}", headers=headers).status_code == 404
