@@ -64,8 +64,7 @@ def parse_credentials(headers: Mapping[bytes, bytes],
     """
     if len(raw_headers) > len(headers):  # some name repeats: one of ours?
         _refuse_repeated(raw_headers)
-    sandbox = headers.get(b"x-traciqo-sandbox")
-    force = _parse_sandbox_flag(sandbox.decode("latin-1")) if sandbox is not None else False
+    force = sandbox_forced(headers)
     forms = [form for form, names in CREDENTIAL_FORMS.items() if any(name in headers for name in names)]
     if not forms:
         return None
@@ -80,6 +79,12 @@ def parse_credentials(headers: Mapping[bytes, bytes],
     token = headers.get(b"x-api-key")
     pair = token.decode("latin-1") if token is not None else _authorization(headers[b"authorization"])
     return token_credentials(pair, force)
+
+
+def sandbox_forced(headers: Mapping[bytes, bytes]) -> bool:
+    """Does X-Traciqo-Sandbox ask for the sandbox? (400 for a value that is neither yes nor no.)"""
+    sandbox = headers.get(b"x-traciqo-sandbox")
+    return _parse_sandbox_flag(sandbox.decode("latin-1")) if sandbox is not None else False
 
 
 def token_credentials(token: str, force_sandbox: bool) -> Credentials:

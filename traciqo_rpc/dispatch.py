@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope
 
 from . import errors, idempotency
 from .arguments import declared_length, load_arguments, merge, read_body
-from .auth import Credentials, parse_credentials, permit, token_credentials
+from .auth import Credentials, parse_credentials, permit, sandbox_forced, token_credentials
 from .batching import CommitFailed, single
 from .context import RequestContext
 from .principal import Principal
@@ -108,8 +108,8 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
             target = found
             dialect = target.dialect
             raw_args = await _arguments(rt, scope, receive, headers, target, credentials)
-            if credentials is None and dialect.token_field:
-                credentials = _token_in_body(raw_args, dialect.token_field)
+            if dialect.token_field:
+                credentials = _token_in_body(raw_args, dialect.token_field, credentials, headers)
             if target.route is not None:
                 raw_args = target.route.arguments(target.params, raw_args)
         spec = target.spec
@@ -166,14 +166,21 @@ async def _root_command(rt: Runtime, scope: Scope, receive: Receive,
     return target, raw_args
 
 
-def _token_in_body(body: dict[str, Any], name: str) -> Credentials | None:
-    """The one-token credential some clients send in the body instead of a header."""
-    token = body.pop(name, None)
-    if token is None:
-        return None
+def _token_in_body(body: dict[str, Any], name: str, from_headers: Credentials | None,
+                   headers: Mapping[bytes, bytes]) -> Credentials | None:
+    """The one-token credential some clients send in the body or query (`name`) instead of a
+    header: never one of the method's arguments, and X-Traciqo-Sandbox holds for it as for a
+    header's key. Beside a header's credential it must be the same one (a client that sends
+    its header on every request, fetching a link with the key in it)."""
+    if name not in body:
+        return from_headers
+    token = body.pop(name)
     if not isinstance(token, str):
         raise errors.AuthenticationError(f"{name} must be '<api_key>:<api_secret>'")
-    return token_credentials(token, force_sandbox=False)
+    credentials = token_credentials(token, sandbox_forced(headers))
+    if from_headers is not None and from_headers[:2] != credentials[:2]:
+        raise errors.InvalidRequest(f"Send credentials in one form, not two: a header and {name}")
+    return from_headers or credentials
 
 
 async def _body_limit(rt: Runtime, spec: MethodSpec, credentials: Credentials | None,
