@@ -9,7 +9,7 @@ method_modules = ["traciqo_rpc.api", "traciqo_rpc.client"]
 doctypes = [
     "plan", "workspace", "api_key", "api_request_log", "idempotency_key", "event", "email",
     "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload", "webhook",
-    "tracker_template", "tracker",
+    "tracker_template", "branding", "tracker",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
@@ -59,6 +59,8 @@ event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, 
 page_routes = {
     "/v/{code}": "doctypes.auth_code.page.verification_page",
     "/01/{gtin}/21/{code}": "doctypes.auth_code.page.digital_link_page",
+    "/track/{token}": "doctypes.tracker.page.tracking_page",
+    "/embed/{token}": "doctypes.tracker.page.embed_page",
 }
 
 # Job -> interval in seconds; enqueued by the worker's scheduler (once per interval cluster-wide).
@@ -104,6 +106,7 @@ rest_routes = {
 http_routes = {
     "PUT /upload/{token}": "doctypes.upload.service.receive",
     "GET /files/{key}/{name}": "doctypes.upload.service.serve",
+    "GET /track/{token}/qr.png": "doctypes.tracker.page.tracking_qr",
 }
 
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).
