@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python -m bench.serial_numbers
 	$(BIN)/python -m bench.webhooks
 	$(BIN)/python -m bench.resources
+	$(BIN)/python -m bench.trackers
 
 lint: install
 	$(BIN)/ruff check traciqo_rpc doctypes tests bench hooks.py

@@ -1,4 +1,4 @@
-"""The floor: a bare ASGI app doing only a verification's or an activation's own work.
+"""The floor: a bare ASGI app doing only a verification's, an activation's or a tracker's own work.
 
 What the stack itself costs: uvicorn, the method's marshmallow schema, the SQL statements
 (imported from the doctypes), the emails and the JSON answer, with group commit on one writer
@@ -6,19 +6,24 @@ thread, against the benchmark's own SQLite file. Nothing else: no authentication
 windows, request ids, access log, usage, routing, error handling or savepoints, and no event
 rows (no endpoint subscribes in the benchmark, and then ours keeps none either). A batch's
 verifications and activations each take one statement per step for all of them, as
-verify_many and activate_many do. bench.verify_code and bench.serial_numbers load it in the
-same run as traciqo-rpc: how far a method is from the least a Python server can do for it.
+verify_many and activate_many do. A tracker's status update runs update_status's statements,
+either each call in its own transaction (as our server commits it today) or group committed;
+a tracking page view looks its token up and serves the page kept for that version.
+bench.verify_code, bench.serial_numbers and bench.trackers load it in the same run as
+traciqo-rpc: how far a method is from the least a Python server can do for it.
 
 Served by `uvicorn bench.floor_app:app` with FLOOR_DATABASE (the SQLite file) and
-FLOOR_WORKSPACE (the workspace id whose serials it activates).
+FLOOR_WORKSPACE (the workspace id whose serials it activates and whose trackers it moves).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import os
 import random
+import secrets
 import sqlite3
 import threading
 import time
@@ -32,16 +37,25 @@ from doctypes.auth_code.schema import VerifyArgs
 from doctypes.email.queries import QUEUE
 from doctypes.scan import tokens
 from doctypes.scan.queries import COUNT_SCANS, INSERT_SCANS
+from doctypes.tracker import page as tracking
+from doctypes.tracker.public import TOKEN, PublicStep, PublicTracker
+from doctypes.tracker.schema import UpdateStatusArgs
 from doctypes.warranty import activation, dates, queries, reminders
 from doctypes.warranty.schema import ActivateWarrantyArgs
 from traciqo_rpc.db import SQLITE_PRAGMAS, with_values
 from traciqo_rpc.rendering import dumps
 
-_db = sqlite3.connect(os.environ.get("FLOOR_DATABASE", ":memory:"), isolation_level=None, check_same_thread=False)
-for _name, _value in SQLITE_PRAGMAS.items():
-    _db.execute(f"PRAGMA {_name} = {_value}")
+
+def _connect() -> sqlite3.Connection:
+    db = sqlite3.connect(os.environ.get("FLOOR_DATABASE", ":memory:"), isolation_level=None, check_same_thread=False)
+    for name, value in SQLITE_PRAGMAS.items():
+        db.execute(f"PRAGMA {name} = {value}")
+    return db
+
+
+_db = _connect()
 _WORKSPACE = int(os.environ.get("FLOOR_WORKSPACE", "1"))
-_VERIFY, _ACTIVATE = VerifyArgs(), ActivateWarrantyArgs()
+_VERIFY, _ACTIVATE, _UPDATE = VerifyArgs(), ActivateWarrantyArgs(), UpdateStatusArgs()
 _pending: deque[tuple[Callable[[list[Any]], list[Any]], Any, asyncio.Future, asyncio.AbstractEventLoop]] = deque()
 _wake = threading.Event()
 
@@ -128,6 +142,135 @@ def _new_id() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{random.getrandbits(80):020x}"
 
 
+# update_status's statements, word for word as peewee sends them (doctypes/tracker/service.py),
+# so that SQLite plans and caches them alike.
+_LOCK_TRACKER = ('UPDATE "tracker" SET "version" = ("tracker"."version" + ?), "updated_at" = ? WHERE '
+                 '((("tracker"."id" = ?) AND ("tracker"."workspace_id" = ?)) AND ("tracker"."is_sandbox" = ?))')
+_TRACKER = ('SELECT "t1"."id", "t1"."workspace_id", "t1"."is_sandbox", "t1"."number", "t1"."name", "t1"."reference", '
+            '"t1"."customer_email", "t1"."template", "t1"."strict_order", "t1"."token", "t1"."status", '
+            '"t1"."current_process", "t1"."version", "t1"."created_at", "t1"."updated_at", "t1"."completed_at" '
+            'FROM "tracker" AS "t1" WHERE ((("t1"."workspace_id" = ?) AND ("t1"."is_sandbox" = ?)) '
+            'AND ("t1"."id" = ?)) LIMIT ?')
+_STEPS = ('SELECT "t1"."id", "t1"."tracker_id", "t1"."position", "t1"."name", "t1"."visible", "t1"."status", '
+          '"t1"."started_at", "t1"."completed_at" FROM "tracker_step" AS "t1" WHERE ("t1"."tracker_id" = ?) '
+          'ORDER BY "t1"."position"')
+_SAVE_STEP = 'UPDATE "tracker_step" SET "status" = ?, "started_at" = ?, "completed_at" = ? WHERE ("tracker_step"."id" = ?)'
+_SAVE_TRACKER = ('UPDATE "tracker" SET "status" = ?, "current_process" = ?, "completed_at" = ? '
+                 'WHERE ("tracker"."id" = ?)')
+_BASE_URL = "http://127.0.0.1:8000"  # the default base_url our server builds its links from
+
+
+def _move_step(db: sqlite3.Connection, args: dict[str, Any]) -> dict[str, Any] | None:
+    """One status update: lock the tracker (its version), read it and its steps, move the step,
+    save it and the tracker's summary. None when the move is refused."""
+    now = dt.datetime.utcnow().isoformat(" ")
+    tracker_id, wanted = args["tracker_id"], args["process"].strip().casefold()
+    if not db.execute(_LOCK_TRACKER, (1, now, tracker_id, _WORKSPACE, False)).rowcount:
+        return None
+    tracker = list(db.execute(_TRACKER, (_WORKSPACE, False, tracker_id, 1)).fetchone())
+    steps = [list(row) for row in db.execute(_STEPS, (tracker_id,))]
+    step = next((s for s in steps if s[3].casefold() == wanted), None)
+    if step is None or (tracker[8] and any(s[2] < step[2] and s[5] != "completed" for s in steps)):
+        return None
+    if args["action"] == "start":
+        if step[5] != "pending":
+            return None
+        step[5], step[6] = "in_progress", now
+    else:
+        if step[5] == "completed":
+            return None
+        step[5], step[6], step[7] = "completed", step[6] or now, now
+    db.execute(_SAVE_STEP, (step[5], step[6], step[7], step[0]))
+    started = [s for s in steps if s[5] == "in_progress"]
+    tracker[11] = max(started, key=lambda s: (s[6], s[2]))[3] if started else None
+    if all(s[5] == "completed" for s in steps):
+        tracker[10], tracker[15] = "completed", tracker[15] or now
+    else:
+        tracker[10], tracker[15] = "in_progress" if any(s[5] != "pending" for s in steps) else "pending", None
+    db.execute(_SAVE_TRACKER, (tracker[10], tracker[11], tracker[15], tracker_id))
+    page = f"{_BASE_URL}/track/{tracker[9]}"
+    embed = html.escape(f"{_BASE_URL}/embed/{tracker[9]}")
+    return {"id": tracker_id, "number": tracker[3], "name": tracker[4], "tracking_url": page,
+            "api_url": f"{_BASE_URL}/api/v1/trackers/{tracker_id}/",
+            "embed_code": f'<iframe src="{embed}" title="{html.escape(tracker[4])}" width="100%" height="400" '
+                          'style="border:0;border-radius:12px" loading="lazy"></iframe>',
+            "qr_code_url": f"{page}/qr.png", "tracking_token": tracker[9], "reference": tracker[5],
+            "customer_email": tracker[6], "template": tracker[7], "strict_order": bool(tracker[8]),
+            "status": tracker[10], "current_process": tracker[11], "is_completed": tracker[10] == "completed",
+            "history": [{"process": s[3], "status": s[5], "visible": bool(s[4]), "started_at": s[6],
+                         "completed_at": s[7]} for s in steps],
+            "created_at": tracker[13], "updated_at": now, "completed_at": tracker[15]}
+
+
+_thread = threading.local()
+_alone = threading.Lock()
+
+
+def _update_alone(args: dict[str, Any]) -> dict[str, Any] | None:
+    """A status update in a transaction of its own, on a worker thread's own connection: how our
+    server commits update_status (not batched), writers queued on a lock as traciqo_rpc.db does."""
+    if not hasattr(_thread, "db"):
+        _thread.db = _connect()
+    db = _thread.db
+    with _alone:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            answer = _move_step(db, args)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT" if answer is not None else "ROLLBACK")
+    return answer
+
+
+def _update_all(items: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
+    """The same statements for each update of a batch, one commit for all (group commit). A
+    refused update keeps its version bump here: the benchmark never sends one."""
+    return [_move_step(_db, args) for args in items]
+
+
+# The tracking page's look-up (doctypes/tracker/public.py, find) as peewee sends it, and the
+# tracker and visible steps it renders from (load), all read on the event loop's own connection.
+_FIND = ('SELECT "t1"."id", "t1"."version", "t1"."workspace_id", "t1"."is_sandbox" FROM "tracker" AS "t1" '
+         'WHERE ("t1"."token" = ?) LIMIT ?')
+_PUBLIC_TRACKER = 'SELECT name, status, is_sandbox, completed_at, version FROM "tracker" WHERE id = ?'
+_VISIBLE_STEPS = ('SELECT name, status, started_at, completed_at FROM "tracker_step" '
+                  'WHERE tracker_id = ? AND visible ORDER BY position')
+_reader = _connect()
+_pages: dict[str, tuple[int, tuple[str, ...]]] = {}  # token -> (version, the page split at its nonce)
+
+
+def _tracking_page(token: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    """A view: the token looked up, the kept page served while its version holds (the benchmark
+    sets no branding, so the tracker's version is the whole key), a new nonce in every answer."""
+    row = _reader.execute(_FIND, (token, 1)).fetchone() if TOKEN.match(token) else None
+    if row is None:
+        return 404, b"not found", []
+    kept = _pages.get(token)
+    if kept is None or kept[0] != row[1]:
+        kept = _pages[token] = (row[1], _render(row[0], token))
+    nonce = secrets.token_urlsafe(16)
+    headers = [(b"content-security-policy", f"default-src 'none'; style-src 'nonce-{nonce}'; script-src "
+                f"'nonce-{nonce}'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+                "frame-ancestors 'none'".encode()),
+               (b"x-frame-options", b"DENY"), (b"cache-control", tracking.CACHE_CONTROL.encode()),
+               (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+    return 200, nonce.join(kept[1]).encode(), headers
+
+
+def _render(tracker_id: int, token: str) -> tuple[str, ...]:
+    """The page as doctypes/tracker/page.py renders it, from the rows it reads (public.load); a
+    miss, so only a version's first view comes here."""
+    def moment(text: str | None) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(text) if text else None
+
+    name, status, is_sandbox, completed_at, version = _reader.execute(_PUBLIC_TRACKER, (tracker_id,)).fetchone()
+    steps = tuple(PublicStep(n, s, moment(started), moment(completed))
+                  for n, s, started, completed in _reader.execute(_VISIBLE_STEPS, (tracker_id,)))
+    tracker = PublicTracker(name, status, bool(is_sandbox), moment(completed_at), version, steps)
+    return tuple(tracking._full_page(tracker, tracking.NO_BRANDING, token).split(tracking.NONCE))
+
+
 def _writer() -> None:
     """Group commit: whatever has arrived, in one transaction, grouped by the work it asks for."""
     while True:
@@ -155,13 +298,19 @@ async def _submit(work: Callable[[list[Any]], list[Any]], item: Any) -> Any:
 
 
 async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
-    """The ASGI application itself: three paths, nothing parsed that the work does not need."""
+    """The ASGI application itself: a few paths, nothing parsed that the work does not need."""
     if scope["type"] == "lifespan":  # nothing to start or stop
         for phase in ("startup", "shutdown"):
             await receive()
             await send({"type": f"lifespan.{phase}.complete"})
         return
     path, status = scope["path"], 200
+    if path.startswith("/track/"):  # HTML, not JSON
+        status, body, headers = _tracking_page(path.removeprefix("/track/"))
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*_HTML, *headers, (b"content-length", b"%d" % len(body))]})
+        await send({"type": "http.response.body", "body": body})
+        return
     if path == "/pong":
         answer: Any = "pong"
     elif path == "/verify":
@@ -169,8 +318,17 @@ async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[
     elif path == "/activate" and scope["method"] == "POST":
         await receive()  # the (empty) body: the arguments come in the query string
         answer = await _submit(_activate_all, _ACTIVATE.load(_query(scope)))
+    elif path == "/update_status" and scope["method"] == "POST":
+        await receive()
+        args = _UPDATE.load(_query(scope))
+        answer = await asyncio.get_running_loop().run_in_executor(None, _update_alone, args)
+    elif path == "/update_status/grouped" and scope["method"] == "POST":
+        await receive()
+        answer = await _submit(_update_all, _UPDATE.load(_query(scope)))
     else:
         answer, status = "not found", 404
+    if answer is None:  # a refused status update: the benchmark counts it as a failure
+        answer, status = "refused", 409
     body = dumps({"message": answer})
     # A length, as our dispatcher sends: without one uvicorn answers chunked, which the Python
     # load generator (it reads Content-Length) took for a failure on every other request.
@@ -194,4 +352,5 @@ def _query(scope: dict[str, Any]) -> dict[str, str]:
 
 
 _JSON = [(b"content-type", b"application/json")]
+_HTML = [(b"content-type", b"text/html; charset=utf-8")]
 threading.Thread(target=_writer, name="floor-writer", daemon=True).start()
