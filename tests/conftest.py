@@ -18,6 +18,9 @@ from traciqo_rpc.app import create_app
 from traciqo_rpc.runtime import Runtime
 from traciqo_rpc.settings import Settings
 
+# Browser fixtures (browser, open_page, site) for the public pages' tests.
+pytest_plugins = ["tests.support.browser"]
+
 PG_URL = os.environ.get("TRACIQO_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TRACIQO_TEST_REDIS_URL")
 

@@ -62,7 +62,7 @@ def delete_tracker(ctx: RequestContext, tracker_id: int) -> dict[str, Any]:
 @whitelist(methods=["GET"], schema=QrArgs, returns=File("image/png", "image/svg+xml"))
 def get_tracker_qr(ctx: RequestContext, tracker_id: int, format: str, size: int) -> FileResult:
     """The QR image of the tracker's public page, for packing slips and labels."""
-    tracker = service.get_tracker_row(ctx, tracker_id)
+    tracker = service.find_tracker(ctx, tracker_id)
     url = service.tracking_url(ctx, tracker.token)
     return FileResult(qr.render(url, format, size), "image/svg+xml" if format == "svg" else "image/png",
                       max_age=86400)

@@ -93,7 +93,7 @@ def update_status(ctx: RequestContext, tracker_id: int, process: str, action: st
         Tracker.id == tracker_id, *_scope(ctx)).execute()
     if not touched:
         raise TrackerNotFound(f"Tracker {tracker_id} not found")
-    tracker = _get(ctx, tracker_id)
+    tracker = find_tracker(ctx, tracker_id)
     steps = _steps(tracker)
     step = _step_named(steps, process)
     if tracker.strict_order:
@@ -143,7 +143,7 @@ def _step_named(steps: list[TrackerStep], process: str) -> TrackerStep:
 
 
 def get_tracker(ctx: RequestContext, tracker_id: int) -> dict[str, Any]:
-    tracker = _get(ctx, tracker_id)
+    tracker = find_tracker(ctx, tracker_id)
     return tracker_dict(ctx, tracker, _steps(tracker))
 
 
@@ -176,7 +176,7 @@ def update_tracker(ctx: RequestContext, tracker_id: int, **changes: Any) -> dict
 
 
 def delete_tracker(ctx: RequestContext, tracker_id: int) -> dict[str, Any]:
-    tracker = _get(ctx, tracker_id)
+    tracker = find_tracker(ctx, tracker_id)
     TrackerStep.delete().where(TrackerStep.tracker_id == tracker.id).execute()
     tracker.delete_instance()
     return {"deleted": tracker_id}
@@ -223,11 +223,7 @@ def _scope(ctx: RequestContext) -> tuple[Any, ...]:
     return Tracker.workspace_id == principal.workspace_id, Tracker.is_sandbox == principal.is_sandbox
 
 
-def get_tracker_row(ctx: RequestContext, tracker_id: int) -> Tracker:
-    return _get(ctx, tracker_id)
-
-
-def _get(ctx: RequestContext, tracker_id: int) -> Tracker:
+def find_tracker(ctx: RequestContext, tracker_id: int) -> Tracker:
     tracker = Tracker.scoped(ctx).where(Tracker.id == tracker_id).first()
     if tracker is None:
         raise TrackerNotFound(f"Tracker {tracker_id} not found")

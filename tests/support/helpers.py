@@ -80,3 +80,17 @@ def issue_code(client: Any, headers: dict[str, str], batch: str = "B1", **produc
     response = client.post("/api/method/doctypes.auth_code.api.create_code",
                            json={"batch_name": batch, "product_id": "PRD-00001"}, headers=headers)
     return response.json()["message"]["codes"][0]
+
+
+def deliver_until(rt: Runtime, done: Callable[[], Any], timeout: float = 15.0) -> None:
+    """Run background work until `done()`: the embedded worker sends by itself; with a real Redis
+    (no worker runs in tests) sweep and work the queue here, as `traciqo-rpc worker` would."""
+    from doctypes.webhook.jobs import sweep_webhooks
+
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "the deliveries did not arrive in time"
+        if not rt.embedded_queue:
+            call(rt, sweep_webhooks)
+            work_queue(rt)
+        time.sleep(0.1)

@@ -9,10 +9,9 @@ import time
 import pytest
 
 from doctypes.event.model import Event
-from doctypes.webhook.jobs import sweep_webhooks
 from doctypes.webhook.model import Delivery
 from doctypes.workspace.model import Workspace
-from tests.support.helpers import call, key_headers, subscribe, work_queue
+from tests.support.helpers import deliver_until, key_headers, subscribe
 from tests.support.receiver import receiver
 
 API = "/api/method/doctypes.registration.api."
@@ -123,18 +122,6 @@ def test_events_stay_in_the_callers_workspace_and_environment(client, headers, w
         (name, acme, True) for name in sorted(EVENTS)]
     assert {payload["environment"] for name in EVENTS for payload in payloads(name)} == {"sandbox"}
     assert {d.endpoint_id for d in Delivery.select()} == {sandbox_endpoint}
-
-
-def deliver_until(rt, done, timeout: float = 15.0) -> None:
-    """Run background work until `done()`: the embedded worker sends by itself; with a real Redis
-    (no worker runs in tests) sweep and work the queue here, as `traciqo-rpc worker` would."""
-    deadline = time.monotonic() + timeout
-    while not done():
-        assert time.monotonic() < deadline, "the deliveries did not arrive in time"
-        if not rt.embedded_queue:
-            call(rt, sweep_webhooks)
-            work_queue(rt)
-        time.sleep(0.1)
 
 
 def test_a_subscribed_endpoint_receives_each_event(client, rt, headers):

@@ -7,13 +7,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 
 import pytest
 
 from doctypes.event.model import Event
-from doctypes.webhook.jobs import sweep_webhooks
-from tests.support.helpers import call, key_headers, subscribe, work_queue
+from tests.support.helpers import deliver_until, key_headers, subscribe
 from tests.support.receiver import receiver
 
 standardwebhooks = pytest.importorskip("standardwebhooks.webhooks", reason="standardwebhooks is not installed")
@@ -103,18 +101,6 @@ def test_sandbox_events_stay_in_the_sandbox(client, headers, workspace):
     assert {(e.name, e.is_sandbox) for e in Event.select()} == {("Tracker Created", True),
                                                                ("Tracker Status Changed", True)}
     assert {p["environment"] for name in EVENTS for p in payloads(name)} == {"sandbox"}
-
-
-def deliver_until(rt, done, timeout: float = 15.0) -> None:
-    """Run background work until `done()`: the embedded worker sends by itself; with a real Redis
-    (no worker runs in tests) sweep and work the queue here, as `traciqo-rpc worker` would."""
-    deadline = time.monotonic() + timeout
-    while not done():
-        assert time.monotonic() < deadline, "the deliveries did not arrive in time"
-        if not rt.embedded_queue:
-            call(rt, sweep_webhooks)
-            work_queue(rt)
-        time.sleep(0.1)
 
 
 def test_a_subscribed_endpoint_receives_each_event_signed(client, rt, headers):

@@ -6,71 +6,15 @@ import contextlib
 import http.server
 import re
 import threading
-import types
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.support.helpers import key_headers
-from tests.support.live_server import live_server
+from tests.support.browser import post
 
-CHROMIUM = "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]
-TIMEOUT_MS = 5_000
-NOT_LOOPBACK = re.compile(r"^(?!http://127\.0\.0\.1:\d+/)")
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 API = "doctypes.tracker.api."
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(url, **context options) -> (page, response); contexts may only reach 127.0.0.1."""
-    contexts, blocked = [], []
-
-    def block(route):
-        blocked.append(route.request.url)
-        route.abort()
-
-    def open_(url: str, **options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.route(NOT_LOOPBACK, block)
-        page = context.new_page()
-        return page, page.goto(url)
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert blocked == [], f"the page tried to leave 127.0.0.1: {blocked}"
-
-
-@pytest.fixture
-def site(app, workspace):
-    with live_server(app) as base, httpx.Client(base_url=base, headers=key_headers(workspace), timeout=5) as api:
-        yield types.SimpleNamespace(base=base, api=api)
-
-
-def post(api: httpx.Client, method: str, **body) -> dict:
-    response = api.post(f"/api/method/{method}", json=body)
-    response.raise_for_status()
-    return response.json()["message"]
 
 
 @contextlib.contextmanager
