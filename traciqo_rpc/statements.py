@@ -105,6 +105,12 @@ def run_many(statement: Statement, rows: Sequence[Sequence[Any]]) -> None:
     db.execute_many(statement.sql, [_bound(row) for row in rows] if db.is_sqlite() else rows)
 
 
+def read_datetime(value: Any) -> Any:
+    """A timestamp as the driver returns it: text on SQLite (what bound_datetime wrote, ISO),
+    a datetime on PostgreSQL; None stays None."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _scope_values(scope: RequestContext | Scope) -> Scope:
     if isinstance(scope, tuple):
         return scope

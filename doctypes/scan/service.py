@@ -12,7 +12,7 @@ from traciqo_rpc import db, errors, publish_many
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.rendering import json_datetime
 from traciqo_rpc.services import Services
-from traciqo_rpc.statements import fetch, run
+from traciqo_rpc.statements import fetch, read_datetime, run
 
 from . import assessment, tokens
 from .queries import COUNT_SCANS, EARLIER_PLACES, INSERT_SCANS, LOCATE_SCAN, SCAN_TO_LOCATE, CountedCode
@@ -122,7 +122,7 @@ def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], n
             "product": _public_product(row),
             "batch": row.batch_name,
             "scan_count": row.scan_count,
-            "first_scanned_at": now if row.scan_count == 1 else _datetime(row.first_scanned_at),
+            "first_scanned_at": now if row.scan_count == 1 else read_datetime(row.first_scanned_at),
             "reasons": found,
             "sandbox": is_sandbox,
             "scan_token": tokens.issue(services.secret_key, scan_id),
@@ -137,12 +137,6 @@ def _clone_reasons(row: CountedCode, now: dt.datetime, lat: float | None, lon: f
         return [] if row.scan_count <= max_scans else [assessment.too_many_scans(row.scan_count, max_scans)]
     return assessment.reasons(row.scan_count, max_scans, assessment.Place(now, lat, lon, country),
                               _earlier_places(row.id, now))
-
-
-def _datetime(value: Any) -> dt.datetime:
-    """A timestamp as the driver returns it: text on SQLite (peewee's parser tries several
-    formats; ours is always ISO), a datetime on PostgreSQL."""
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _verdict(status: str, scan_count: int, found: list[str]) -> str:
@@ -169,7 +163,7 @@ def _earlier_places(code_id: int, now: dt.datetime, exclude: int = 0) -> list[as
     start at 1: 0 leaves out none). Every scan that says where it is asks this, so it is
     hand-written too (as a peewee query, building it cost ten times running it)."""
     rows = fetch(EARLIER_PLACES, (code_id, now - HISTORY_WINDOW, exclude))
-    return [assessment.Place(_datetime(at), lat, lon, country) for at, lat, lon, country in rows]
+    return [assessment.Place(read_datetime(at), lat, lon, country) for at, lat, lon, country in rows]
 
 
 def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float) -> dict[str, Any]:
@@ -183,7 +177,7 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
     scanned_at, located, country, verdict, code_id, scan_count = scans[0]
     found: list[str] = []
     if not located:
-        scanned_at = _datetime(scanned_at)
+        scanned_at = read_datetime(scanned_at)
         found = assessment.reasons(scan_count, ctx.services.settings.max_scans_before_suspicious,
                                    assessment.Place(scanned_at, lat, lon, country),
                                    _earlier_places(code_id, scanned_at, exclude=scan_id))

@@ -7,7 +7,7 @@ from typing import Any
 from doctypes.auth_code import qr
 from traciqo_rpc import File, FileResult, RequestContext, whitelist
 
-from . import service
+from . import moves, service
 from .schema import (
     CreateTrackerArgs,
     ListTrackersArgs,
@@ -30,10 +30,11 @@ def create_tracker(ctx: RequestContext, name: str, template: str | None, referen
     return service.create_tracker(ctx, name, template, reference, customer_email)
 
 
-@whitelist(methods=["POST"], schema=UpdateStatusArgs, returns=TrackerInfo)
-def update_status(ctx: RequestContext, tracker_id: int, process: str, action: str) -> dict[str, Any]:
-    """Start or complete the step named `process`, in any order unless the template is strict."""
-    return service.update_status(ctx, tracker_id, process, action)
+@whitelist(methods=["POST"], schema=UpdateStatusArgs, batch=moves.update_many, returns=TrackerInfo)
+def update_status(ctx: RequestContext, tracker_id: int, process: str, action: str) -> moves.StatusUpdate:
+    """Start or complete the step named `process`, in any order unless the template is strict
+    (the updates of a batch are made together by update_many)."""
+    return moves.StatusUpdate(ctx, tracker_id, process, action)
 
 
 @whitelist(methods=["GET"], schema=TrackerRefArgs, returns=TrackerInfo)

@@ -1,12 +1,13 @@
-"""Production trackers: steps copied from a template, started and completed in any order (or
-in order, when the template is strict), the customer's public page, and their events."""
+"""Production trackers: created with their template's steps, read, listed, renamed, deleted,
+and the shapes answers and events show them in. Their steps move in moves.py."""
 
 from __future__ import annotations
 
 import html
 import json
 import secrets
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -17,7 +18,10 @@ from traciqo_rpc import db, errors, publish
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate
 
-from .model import COMPLETED, IN_PROGRESS, PENDING, Tracker, TrackerStep
+from .model import COMPLETED, Tracker, TrackerStep
+
+if TYPE_CHECKING:
+    from .moves import MovingTracker, Step
 
 # A tracker created without a template gets Tracee's own workflow.
 DEFAULT_TEMPLATE = "3d-printing"
@@ -31,18 +35,6 @@ class TrackerLimitExceeded(errors.LimitExceeded):
     """The plan's limit on live trackers not yet completed is reached."""
 
 
-class UnknownProcess(errors.ValidationError):
-    """A status update names a step the tracker does not have."""
-
-
-class OutOfOrder(errors.ValidationError):
-    """A strict tracker's step moves before the steps ahead of it are completed."""
-
-
-class StepAlreadyThere(errors.DuplicateEntryError):
-    """The step is already started (a second start) or completed (a second complete)."""
-
-
 def create_tracker(ctx: RequestContext, name: str, template: str | None, reference: str | None,
                    customer_email: str | None) -> dict[str, Any]:
     chosen = templates.require(ctx, template or DEFAULT_TEMPLATE)
@@ -54,7 +46,7 @@ def create_tracker(ctx: RequestContext, name: str, template: str | None, referen
     steps = json.loads(chosen.steps)
     TrackerStep.insert_many([{"tracker_id": tracker.id, "position": i, "name": s["name"], "visible": s["visible"]}
                              for i, s in enumerate(steps, 1)]).execute()
-    publish(ctx, "tracker:created", _event(ctx, tracker))
+    publish(ctx, "tracker:created", event_data(ctx, tracker))
     return created_dict(ctx, tracker)
 
 
@@ -83,63 +75,6 @@ def _insert_numbered(ctx: RequestContext, attempts: int = 5, **values: Any) -> T
         except peewee.IntegrityError:
             continue
     raise RuntimeError(f"could not number a tracker after {attempts} attempts")
-
-
-def update_status(ctx: RequestContext, tracker_id: int, process: str, action: str) -> dict[str, Any]:
-    """Start or complete one step. The tracker's row is locked first (its version counts the
-    change), so concurrent updates of one tracker apply one after another and lose nothing."""
-    now = ctx.now()
-    touched = Tracker.update(version=Tracker.version + 1, updated_at=now).where(
-        Tracker.id == tracker_id, *_scope(ctx)).execute()
-    if not touched:
-        raise TrackerNotFound(f"Tracker {tracker_id} not found")
-    tracker = find_tracker(ctx, tracker_id)
-    steps = _steps(tracker)
-    step = _step_named(steps, process)
-    if tracker.strict_order:
-        waiting = [s.name for s in steps if s.position < step.position and s.status != COMPLETED]
-        if waiting:
-            raise OutOfOrder(f"{step.name!r} cannot {action} before {', '.join(map(repr, waiting))} "
-                             "complete (this tracker's template keeps its steps in order)",
-                             field_errors={"process": [f"Complete {waiting[0]!r} first."]})
-    if action == "start":
-        if step.status != PENDING:
-            raise StepAlreadyThere(f"{step.name!r} is already {step.status.replace('_', ' ')}")
-        step.status, step.started_at = IN_PROGRESS, now
-    else:
-        if step.status == COMPLETED:
-            raise StepAlreadyThere(f"{step.name!r} is already completed")
-        step.status, step.completed_at, step.started_at = COMPLETED, now, step.started_at or now
-    step.save(only=[TrackerStep.status, TrackerStep.started_at, TrackerStep.completed_at])
-    was_completed = tracker.status == COMPLETED
-    _summarise(tracker, steps, now)
-    tracker.save(only=[Tracker.status, Tracker.current_process, Tracker.completed_at])
-    publish(ctx, "tracker:status_changed", {**_event(ctx, tracker), "process": step.name, "action": action,
-                                            "step_status": step.status})
-    if tracker.status == COMPLETED and not was_completed:
-        publish(ctx, "tracker:completed", _event(ctx, tracker))
-    return tracker_dict(ctx, tracker, steps)
-
-
-def _summarise(tracker: Tracker, steps: list[TrackerStep], now: Any) -> None:
-    """The tracker's status and current step from its steps: the current one is the latest
-    started that is not completed (steps may run in any order)."""
-    started = [s for s in steps if s.status == IN_PROGRESS]
-    tracker.current_process = max(started, key=lambda s: (s.started_at, s.position)).name if started else None
-    if steps and all(s.status == COMPLETED for s in steps):
-        tracker.status, tracker.completed_at = COMPLETED, tracker.completed_at or now
-    else:
-        tracker.status = IN_PROGRESS if any(s.status != PENDING for s in steps) else PENDING
-        tracker.completed_at = None
-
-
-def _step_named(steps: list[TrackerStep], process: str) -> TrackerStep:
-    wanted = process.strip().casefold()
-    for step in steps:
-        if step.name.casefold() == wanted:
-            return step
-    names = ", ".join(s.name for s in steps)
-    raise UnknownProcess(f"This tracker has no step {process!r}", field_errors={"process": [f"One of: {names}."]})
 
 
 def get_tracker(ctx: RequestContext, tracker_id: int) -> dict[str, Any]:
@@ -176,9 +111,11 @@ def update_tracker(ctx: RequestContext, tracker_id: int, **changes: Any) -> dict
 
 
 def delete_tracker(ctx: RequestContext, tracker_id: int) -> dict[str, Any]:
-    tracker = find_tracker(ctx, tracker_id)
-    TrackerStep.delete().where(TrackerStep.tracker_id == tracker.id).execute()
-    tracker.delete_instance()
+    """The tracker's row goes first: a status update locks that row before it touches a step,
+    so the two take their locks in the same order and never wait on each other in a circle."""
+    if not Tracker.delete().where(Tracker.id == tracker_id, *_scope(ctx)).execute():
+        raise TrackerNotFound(f"Tracker {tracker_id} not found")
+    TrackerStep.delete().where(TrackerStep.tracker_id == tracker_id).execute()
     return {"deleted": tracker_id}
 
 
@@ -186,7 +123,7 @@ def tracking_url(ctx: RequestContext, token: str) -> str:
     return f"{ctx.services.settings.base_url}/track/{token}"
 
 
-def created_dict(ctx: RequestContext, tracker: Tracker) -> dict[str, Any]:
+def created_dict(ctx: RequestContext, tracker: Tracker | MovingTracker) -> dict[str, Any]:
     base = ctx.services.settings.base_url
     embed = f"{base}/embed/{tracker.token}"
     return {
@@ -200,7 +137,8 @@ def created_dict(ctx: RequestContext, tracker: Tracker) -> dict[str, Any]:
     }
 
 
-def tracker_dict(ctx: RequestContext, tracker: Tracker, steps: list[TrackerStep]) -> dict[str, Any]:
+def tracker_dict(ctx: RequestContext, tracker: Tracker | MovingTracker,
+                 steps: Sequence[TrackerStep | Step]) -> dict[str, Any]:
     return {
         **created_dict(ctx, tracker),
         "reference": tracker.reference, "customer_email": tracker.customer_email, "template": tracker.template,
@@ -212,7 +150,7 @@ def tracker_dict(ctx: RequestContext, tracker: Tracker, steps: list[TrackerStep]
     }
 
 
-def _event(ctx: RequestContext, tracker: Tracker) -> dict[str, Any]:
+def event_data(ctx: RequestContext, tracker: Tracker | MovingTracker) -> dict[str, Any]:
     return {"id": tracker.id, "number": tracker.number, "name": tracker.name, "reference": tracker.reference,
             "status": tracker.status, "current_process": tracker.current_process,
             "is_completed": tracker.status == COMPLETED, "tracking_url": tracking_url(ctx, tracker.token)}

@@ -249,3 +249,54 @@ def test_trackers_as_frappe_resources(client, headers):
     assert client.put(f"{resource}/{name}", json={"status": "completed"}, headers=headers).status_code == 417
     assert client.delete(f"{resource}/{name}", headers=headers).status_code == 202
     assert client.get(f"{resource}/{name}", headers=headers).status_code == 404
+
+
+def test_one_batch_of_updates_keeps_each_rule(rt, client, headers, workspace, make_workspace):
+    """update_many, as a batch runs it: refusals in place (nothing written for them), two updates
+    of one tracker seeing each other, a strict tracker's order, and every workspace's own only."""
+    from doctypes.api_key.service import load_principal
+    from doctypes.tracker import moves
+    from traciqo_rpc import RequestContext
+
+    free, strict = create(client, headers)["id"], create(client, headers, template="food-preparation")["id"]
+    strict_steps = [s["process"] for s in client.get(API + "get_tracker", params={"tracker_id": strict},
+                                                       headers=headers).json()["message"]["history"]]
+    mine = RequestContext(principal=load_principal(workspace["live"]["api_key"]), services=rt.services)
+    theirs = RequestContext(principal=load_principal(make_workspace("other")["live"]["api_key"]), services=rt.services)
+    updates = [
+        moves.StatusUpdate(mine, free, "3d printing", "start"),
+        moves.StatusUpdate(mine, free, "3D Printing", "start"),  # the first update is seen: already started
+        moves.StatusUpdate(mine, free, "3D Printing", "complete"),
+        moves.StatusUpdate(theirs, free, "Packaging", "start"),  # another workspace's tracker: not there
+        moves.StatusUpdate(mine, free, "Gluing", "start"),
+        moves.StatusUpdate(mine, strict, strict_steps[1], "start"),  # before the first completes
+        moves.StatusUpdate(mine, strict, strict_steps[0], "complete"),
+        moves.StatusUpdate(mine, strict, strict_steps[1], "start"),  # now in order
+    ]
+    outcomes = rt.run_in_transaction(mine, lambda: moves.update_many(updates))
+    kinds = [type(o).__name__ if isinstance(o, Exception) else o["current_process"] for o in outcomes]
+    assert kinds == ["3D Printing", "StepAlreadyThere", None, "TrackerNotFound", "UnknownProcess", "OutOfOrder",
+                     None, strict_steps[1]]
+    assert [s["status"] for s in outcomes[2]["history"][:3]] == ["pending", "completed", "pending"]
+    detail = client.get(API + "get_tracker", params={"tracker_id": free}, headers=headers).json()["message"]
+    assert detail["history"][1]["status"] == "completed" and detail["status"] == "in_progress"
+    assert detail["history"][1]["started_at"] is not None and detail["current_process"] is None
+    detail = client.get(API + "get_tracker", params={"tracker_id": strict}, headers=headers).json()["message"]
+    assert [s["status"] for s in detail["history"][:3]] == ["completed", "in_progress", "pending"]
+
+
+def test_updates_sharing_batches_lose_nothing(app, headers):
+    """Many trackers moved at once over several threads: the writer's batches mix them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as client, ThreadPoolExecutor(max_workers=12) as pool:
+        ids = [create(client, headers, name=f"Order {i}")["id"] for i in range(4)]
+        moves = [(tracker_id, step) for tracker_id in ids for step in PRINTING]
+        codes = list(pool.map(lambda m: client.post(API + "update_status", headers=headers, json={
+            "tracker_id": m[0], "process": m[1], "action": "complete"}).status_code, moves))
+        assert codes == [200] * len(moves)
+        for tracker_id in ids:
+            detail = client.get(API + "get_tracker", params={"tracker_id": tracker_id}, headers=headers).json()
+            assert detail["message"]["is_completed"], detail
