@@ -6,8 +6,9 @@ thread, against the benchmark's own SQLite file. Nothing else: no authentication
 windows, request ids, access log, usage, routing, error handling or savepoints, and no event
 rows (no endpoint subscribes in the benchmark, and then ours keeps none either). A batch's
 verifications and activations each take one statement per step for all of them, as
-verify_many and activate_many do. A tracker's status update runs update_status's statements,
-either each call in its own transaction (as our server commits it today) or group committed;
+verify_many and activate_many do. A tracker's status update runs update_status's statements
+(doctypes/tracker/queries.py) for one call, either each call in its own transaction or group
+committed;
 a tracking page view looks its token up and serves the page kept for that version.
 bench.verify_code, bench.serial_numbers and bench.trackers load it in the same run as
 traciqo-rpc: how far a method is from the least a Python server can do for it.
@@ -38,6 +39,7 @@ from doctypes.email.queries import QUEUE
 from doctypes.scan import tokens
 from doctypes.scan.queries import COUNT_SCANS, INSERT_SCANS
 from doctypes.tracker import page as tracking
+from doctypes.tracker import queries as tracker_queries
 from doctypes.tracker.public import TOKEN, PublicStep, PublicTracker
 from doctypes.tracker.schema import UpdateStatusArgs
 from doctypes.warranty import activation, dates, queries, reminders
@@ -142,21 +144,6 @@ def _new_id() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{random.getrandbits(80):020x}"
 
 
-# update_status's statements, word for word as peewee sends them (doctypes/tracker/service.py),
-# so that SQLite plans and caches them alike.
-_LOCK_TRACKER = ('UPDATE "tracker" SET "version" = ("tracker"."version" + ?), "updated_at" = ? WHERE '
-                 '((("tracker"."id" = ?) AND ("tracker"."workspace_id" = ?)) AND ("tracker"."is_sandbox" = ?))')
-_TRACKER = ('SELECT "t1"."id", "t1"."workspace_id", "t1"."is_sandbox", "t1"."number", "t1"."name", "t1"."reference", '
-            '"t1"."customer_email", "t1"."template", "t1"."strict_order", "t1"."token", "t1"."status", '
-            '"t1"."current_process", "t1"."version", "t1"."created_at", "t1"."updated_at", "t1"."completed_at" '
-            'FROM "tracker" AS "t1" WHERE ((("t1"."workspace_id" = ?) AND ("t1"."is_sandbox" = ?)) '
-            'AND ("t1"."id" = ?)) LIMIT ?')
-_STEPS = ('SELECT "t1"."id", "t1"."tracker_id", "t1"."position", "t1"."name", "t1"."visible", "t1"."status", '
-          '"t1"."started_at", "t1"."completed_at" FROM "tracker_step" AS "t1" WHERE ("t1"."tracker_id" = ?) '
-          'ORDER BY "t1"."position"')
-_SAVE_STEP = 'UPDATE "tracker_step" SET "status" = ?, "started_at" = ?, "completed_at" = ? WHERE ("tracker_step"."id" = ?)'
-_SAVE_TRACKER = ('UPDATE "tracker" SET "status" = ?, "current_process" = ?, "completed_at" = ? '
-                 'WHERE ("tracker"."id" = ?)')
 _BASE_URL = "http://127.0.0.1:8000"  # the default base_url our server builds its links from
 
 
@@ -165,12 +152,13 @@ def _move_step(db: sqlite3.Connection, args: dict[str, Any]) -> dict[str, Any] |
     save it and the tracker's summary. None when the move is refused."""
     now = dt.datetime.utcnow().isoformat(" ")
     tracker_id, wanted = args["tracker_id"], args["process"].strip().casefold()
-    if not db.execute(_LOCK_TRACKER, (1, now, tracker_id, _WORKSPACE, False)).rowcount:
+    row = db.execute(tracker_queries.LOCK_TRACKER.sql, (_WORKSPACE, False, tracker_id)).fetchone()
+    if row is None:
         return None
-    tracker = list(db.execute(_TRACKER, (_WORKSPACE, False, tracker_id, 1)).fetchone())
-    steps = [list(row) for row in db.execute(_STEPS, (tracker_id,))]
+    tracker = list(row)
+    steps = [list(step) for step in db.execute(with_values(tracker_queries.STEPS.sql, 1), (tracker_id,))]
     step = next((s for s in steps if s[3].casefold() == wanted), None)
-    if step is None or (tracker[8] and any(s[2] < step[2] and s[5] != "completed" for s in steps)):
+    if step is None or (tracker[6] and any(s[2] < step[2] and s[5] != "completed" for s in steps)):
         return None
     if args["action"] == "start":
         if step[5] != "pending":
@@ -180,26 +168,26 @@ def _move_step(db: sqlite3.Connection, args: dict[str, Any]) -> dict[str, Any] |
         if step[5] == "completed":
             return None
         step[5], step[6], step[7] = "completed", step[6] or now, now
-    db.execute(_SAVE_STEP, (step[5], step[6], step[7], step[0]))
+    db.execute(tracker_queries.SAVE_STEP.sql, (step[5], step[6], step[7], step[0]))
     started = [s for s in steps if s[5] == "in_progress"]
-    tracker[11] = max(started, key=lambda s: (s[6], s[2]))[3] if started else None
+    tracker[9] = max(started, key=lambda s: (s[6], s[2]))[3] if started else None
     if all(s[5] == "completed" for s in steps):
-        tracker[10], tracker[15] = "completed", tracker[15] or now
+        tracker[8], tracker[12] = "completed", tracker[12] or now
     else:
-        tracker[10], tracker[15] = "in_progress" if any(s[5] != "pending" for s in steps) else "pending", None
-    db.execute(_SAVE_TRACKER, (tracker[10], tracker[11], tracker[15], tracker_id))
-    page = f"{_BASE_URL}/track/{tracker[9]}"
-    embed = html.escape(f"{_BASE_URL}/embed/{tracker[9]}")
-    return {"id": tracker_id, "number": tracker[3], "name": tracker[4], "tracking_url": page,
+        tracker[8], tracker[12] = "in_progress" if any(s[5] != "pending" for s in steps) else "pending", None
+    db.execute(tracker_queries.SAVE_TRACKER.sql, (tracker[8], tracker[9], tracker[12], now, tracker_id))
+    page = f"{_BASE_URL}/track/{tracker[7]}"
+    embed = html.escape(f"{_BASE_URL}/embed/{tracker[7]}")
+    return {"id": tracker_id, "number": tracker[1], "name": tracker[2], "tracking_url": page,
             "api_url": f"{_BASE_URL}/api/v1/trackers/{tracker_id}/",
-            "embed_code": f'<iframe src="{embed}" title="{html.escape(tracker[4])}" width="100%" height="400" '
+            "embed_code": f'<iframe src="{embed}" title="{html.escape(tracker[2])}" width="100%" height="400" '
                           'style="border:0;border-radius:12px" loading="lazy"></iframe>',
-            "qr_code_url": f"{page}/qr.png", "tracking_token": tracker[9], "reference": tracker[5],
-            "customer_email": tracker[6], "template": tracker[7], "strict_order": bool(tracker[8]),
-            "status": tracker[10], "current_process": tracker[11], "is_completed": tracker[10] == "completed",
+            "qr_code_url": f"{page}/qr.png", "tracking_token": tracker[7], "reference": tracker[3],
+            "customer_email": tracker[4], "template": tracker[5], "strict_order": bool(tracker[6]),
+            "status": tracker[8], "current_process": tracker[9], "is_completed": tracker[8] == "completed",
             "history": [{"process": s[3], "status": s[5], "visible": bool(s[4]), "started_at": s[6],
                          "completed_at": s[7]} for s in steps],
-            "created_at": tracker[13], "updated_at": now, "completed_at": tracker[15]}
+            "created_at": tracker[10], "updated_at": now, "completed_at": tracker[12]}
 
 
 _thread = threading.local()
@@ -229,10 +217,8 @@ def _update_all(items: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
     return [_move_step(_db, args) for args in items]
 
 
-# The tracking page's look-up (doctypes/tracker/public.py, find) as peewee sends it, and the
-# tracker and visible steps it renders from (load), all read on the event loop's own connection.
-_FIND = ('SELECT "t1"."id", "t1"."version", "t1"."workspace_id", "t1"."is_sandbox" FROM "tracker" AS "t1" '
-         'WHERE ("t1"."token" = ?) LIMIT ?')
+# The tracker and visible steps the tracking page renders from (public.load), read on the
+# event loop's own connection like the token's look-up (public.find, FIND_BY_TOKEN).
 _PUBLIC_TRACKER = 'SELECT name, status, is_sandbox, completed_at, version FROM "tracker" WHERE id = ?'
 _VISIBLE_STEPS = ('SELECT name, status, started_at, completed_at FROM "tracker_step" '
                   'WHERE tracker_id = ? AND visible ORDER BY position')
@@ -243,7 +229,7 @@ _pages: dict[str, tuple[int, tuple[str, ...]]] = {}  # token -> (version, the pa
 def _tracking_page(token: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     """A view: the token looked up, the kept page served while its version holds (the benchmark
     sets no branding, so the tracker's version is the whole key), a new nonce in every answer."""
-    row = _reader.execute(_FIND, (token, 1)).fetchone() if TOKEN.match(token) else None
+    row = _reader.execute(tracker_queries.FIND_BY_TOKEN.sql, (token,)).fetchone() if TOKEN.match(token) else None
     if row is None:
         return 404, b"not found", []
     kept = _pages.get(token)

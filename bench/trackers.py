@@ -1,9 +1,10 @@
 """update_status against the floor doing the same writes; the public tracking page against whoami.
 
 1. update_status (a step started or completed per call, each on a tracker that can still move)
-   against bench/floor_app.py running the same statements on the same SQLite file, committing
-   each call alone as our server does today. Target: requests/s >= 0.8 x the floor's. The floor
-   with group commit is measured beside it: what batching update_status could gain.
+   against bench/floor_app.py running the same statements on the same SQLite file, each call
+   committed alone. Target: requests/s >= 0.8 x the floor's. The floor with group commit (as
+   our server commits update_status: it is batched) is measured beside it, with the best ratio
+   any method behind our dispatcher could reach against it.
 2. GET /track/<token> (the customer's page, its HTML cached per token and version) against
    authenticated whoami on the same server. Target: >= 0.5 x whoami; where the floor (the same
    look-up and cached page with nothing of the framework) shows that out of reach, >= 0.8 x the floor.
@@ -159,6 +160,7 @@ def status_updates(ws: Workspace, database_url: str | None, seconds: float, roun
     print(f"  update_status / {FLOOR_GROUPED} = {grouped:.2f} (0.8 would be {'met' if grouped >= 0.8 else 'missed'}); "
           f"by server CPU {cpu[FLOOR_GROUPED] / cpu[UPDATE]:.2f}")
     _best_case(cpu, UPDATE, FLOOR_ALONE, FLOOR_ALONE)
+    _best_case(cpu, UPDATE, FLOOR_GROUPED, FLOOR_GROUPED)
 
 
 def tracking_pages(ws: Workspace, database_url: str | None, seconds: float, rounds: int, cpus: Cpus) -> None:

@@ -23,6 +23,7 @@ from .checkpoint import Checkpointer
 from .client import RESOURCE_ROUTES
 from .context import RequestContext
 from .idempotency import IdempotencyStore
+from .page_cache import KeptPages
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
 from .resource import Resource
 from .rest import RestRoute, RestRouter
@@ -82,7 +83,8 @@ class Runtime:
             doc_events=wired.doc_events, event_writer=wired.event_writer, queue_job=self.queue_job,
             queued_jobs=lambda: jobs.queued_jobs(self.redis), invalidate_caches=self.invalidate_caches,
             batcher=self.batcher, flush_usage=self.request_log.flush, resources=self.resources,
-            methods=self.registry.methods)
+            methods=self.registry.methods, pages=KeptPages(self.counters.generation),
+            read_in_thread=lambda ctx, call: self.run_blocking(self.run_in_transaction, ctx, call, False))
 
     def _rest_router(self, wired: wiring.Wiring) -> RestRouter:
         """Frappe's resource routes and hooks.rest_routes, each onto a whitelisted method."""

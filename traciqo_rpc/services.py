@@ -1,7 +1,8 @@
 """What business code may use of the process it runs in, reached as `ctx.services`.
 
 Settings, the signing key, the cache of per-workspace settings, the clock, events, the job
-queue, cache invalidation, the group-commit writer, the resources and the methods: the runtime builds one Services per
+queue, cache invalidation, the group-commit writer, worker threads for reads, kept pages, the
+resources and the methods: the runtime builds one Services per
 process and every context it runs carries it (a method call, a page, a job, a CLI command),
 as Starlette hands an endpoint its `request`. Doctypes never import the runtime.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from .page_cache import KeptPages
 
 if TYPE_CHECKING:
     from .batching import BatchFunction, WriteBatcher
@@ -26,14 +29,16 @@ EventWriter = Callable[[Sequence[tuple["RequestContext", str, dict[str, Any]]]],
 
 class Services:
     __slots__ = ("settings", "secret_key", "cache", "clock", "doc_events", "event_writer", "_queue_job",
-                 "_queued_jobs", "_invalidate_caches", "_batcher", "_flush_usage", "resources", "_methods")
+                 "_queued_jobs", "_invalidate_caches", "_batcher", "_flush_usage", "resources", "_methods",
+                 "pages", "_read_in_thread")
 
     def __init__(self, settings: Settings, secret_key: str, cache: SettingsCache, clock: Callable[[], dt.datetime],
                  doc_events: Mapping[str, str], event_writer: EventWriter | None,
                  queue_job: Callable[..., None], queued_jobs: Callable[[], int], invalidate_caches: Callable[[], None],
                  batcher: WriteBatcher, flush_usage: Callable[[], object],
                  resources: Mapping[str, Resource] | None = None,
-                 methods: Mapping[str, MethodSpec] | None = None) -> None:
+                 methods: Mapping[str, MethodSpec] | None = None, pages: KeptPages | None = None,
+                 read_in_thread: Callable[[RequestContext, Callable[[], Any]], Awaitable[Any]] | None = None) -> None:
         self.settings = settings
         self.secret_key = secret_key
         self.cache = cache
@@ -47,6 +52,9 @@ class Services:
         self._flush_usage = flush_usage
         self.resources: Mapping[str, Resource] = resources or {}  # by DocType (hooks.resources)
         self._methods: Mapping[str, MethodSpec] = methods or {}
+        # Rendered public pages (page_cache.py). Not `pages or ...`: an empty KeptPages is falsy.
+        self.pages = pages if pages is not None else KeptPages(lambda: 0)
+        self._read_in_thread = read_in_thread
 
     def method(self, path: str) -> MethodSpec:
         """A whitelisted method, to call as its own route would (frappe.client's writes)."""
@@ -73,3 +81,10 @@ class Services:
         """From the event loop: `batch([item])[0]`, done in the writer's next batch together with
         the other items of the same batch function (group commit, see batching.py)."""
         return self._batcher.run(ctx, batch, item)
+
+    def read_in_thread(self, ctx: RequestContext, call: Callable[[], Any]) -> Awaitable[Any]:
+        """From the event loop: `call()` in a worker thread, as a unit of work of its own with
+        no transaction (a page's reads, when what it keeps is not fresh)."""
+        if self._read_in_thread is None:
+            raise RuntimeError("this process runs no worker threads")
+        return self._read_in_thread(ctx, call)

@@ -24,7 +24,7 @@ from traciqo_rpc import errors, publish_many
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.statements import fetch, read_datetime, run_many
 
-from . import queries
+from . import public, queries
 from .model import COMPLETED, IN_PROGRESS, PENDING
 from .service import TrackerNotFound, event_data, tracker_dict
 
@@ -156,6 +156,7 @@ def update_many(updates: Sequence[StatusUpdate]) -> list[dict[str, Any] | errors
     run_many(queries.SAVE_TRACKER, [(t.status, t.current_process, t.completed_at, t.updated_at, t.id)
                                     for t in moved_trackers.values()])
     publish_many(events)
+    public.forget_pages(updates[0].ctx, *(tracker.token for tracker in moved_trackers.values()))
     return outcomes
 
 

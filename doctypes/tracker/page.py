@@ -3,8 +3,9 @@ one page that may be framed) and the QR of its address at /track/<token>/qr.png.
 
 Readable without JavaScript: times are written in UTC on the server, and a small script only
 rewrites them in the reader's own time zone. Until the tracker completes, the page reloads
-itself every 30 seconds. Pages come from public.rendered_pages while the tracker and the
-branding are unchanged; the CSP nonce is the one part made for each response.
+itself every 30 seconds. A fresh kept page (traciqo_rpc/page_cache.py) is served on the event
+loop with no query; otherwise a worker thread checks the tracker's and the branding's versions
+and renders only when they moved. The CSP nonce is the one part made for each response.
 """
 
 from __future__ import annotations
@@ -54,19 +55,19 @@ class PageKind:
     deny_framing: bool  # X-Frame-Options: DENY too, for browsers without frame-ancestors
 
 
-FULL = PageKind("track", "'none'", deny_framing=True)
-EMBED = PageKind("embed", "*", deny_framing=False)
+FULL = PageKind(public.TRACK_PAGE, "'none'", deny_framing=True)
+EMBED = PageKind(public.EMBED_PAGE, "*", deny_framing=False)
 
 
-def tracking_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
-                  headers: dict[str, str]) -> HtmlResult:
-    return _serve(ctx, params["token"], FULL)
+async def tracking_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
+                        headers: dict[str, str]) -> HtmlResult:
+    return await _serve(ctx, params["token"], FULL)
 
 
-def embed_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
-               headers: dict[str, str]) -> HtmlResult:
+async def embed_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
+                     headers: dict[str, str]) -> HtmlResult:
     """The compact widget for an <iframe> on the workspace's own site."""
-    return _serve(ctx, params["token"], EMBED)
+    return await _serve(ctx, params["token"], EMBED)
 
 
 def tracking_qr(ctx: RequestContext, params: dict[str, str], headers: dict[str, str], body: bytes) -> FileResult:
@@ -77,22 +78,33 @@ def tracking_qr(ctx: RequestContext, params: dict[str, str], headers: dict[str, 
     return FileResult(qr.render(tracking_url(ctx, token), "png", QR_SIZE), "image/png", max_age=QR_MAX_AGE)
 
 
-def _serve(ctx: RequestContext, token: str, kind: PageKind) -> HtmlResult:
-    key = (token, kind.name)
-    found = public.find(token)
-    if found is None:
-        public.rendered_pages.discard(key)  # a deleted tracker's page
+async def _serve(ctx: RequestContext, token: str, kind: PageKind) -> HtmlResult:
+    page = ctx.services.pages.fresh((token, kind.name))
+    if page is None:
+        page = await ctx.services.read_in_thread(ctx, lambda: _current_page(ctx, token, kind))
+    if page is None:
         return _respond(_not_found_page(kind), kind, status=404)
+    return _respond(page, kind)
+
+
+def _current_page(ctx: RequestContext, token: str, kind: PageKind) -> tuple[str, ...] | None:
+    """The page as the tracker and the branding are now: the kept one while their versions
+    match, else rendered again; None for an unknown token."""
+    pages, key = ctx.services.pages, (token, kind.name)
+    begun = pages.begin()
+    found = public.find(token)
+    if found is None:  # never was, or deleted: a page still kept is never fresh again
+        return None
     branding = brandings.for_pages(ctx, found.workspace_id, found.is_sandbox)
-    page = public.rendered_pages.get(key, (found.version, branding.version))
+    page = pages.check(key, (found.version, branding.version), begun)
     if page is None:
         tracker = public.load(found.id)
         if tracker is None:  # deleted since the look-up
-            return _respond(_not_found_page(kind), kind, status=404)
+            return None
         render = _full_page if kind is FULL else _embed_page
         page = tuple(render(tracker, branding, token).split(NONCE))
-        public.rendered_pages.put(key, (tracker.version, branding.version), page)
-    return _respond(page, kind)
+        pages.put(key, (tracker.version, branding.version), page, begun)
+    return page
 
 
 def _respond(page: tuple[str, ...], kind: PageKind, status: int = 200) -> HtmlResult:

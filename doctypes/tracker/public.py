@@ -3,22 +3,21 @@
 Only visible steps are read here: an internal step's name, its state and even how many there
 are never reach the renderer, so no page can give them away.
 
-A rendered page is kept per (token, page kind) with the versions it was rendered from: the
-tracker's (every change counts it up) and its workspace's branding's. A view looks up the
-token (one indexed query, hand-written: built by peewee it took 98 of the view's 110 us) and
-serves the kept page while both versions match; a status change anywhere moves the tracker's
-version, so every process renders again without being told.
+A rendered page is kept per (token, page kind) with the versions it was rendered from, the
+tracker's (every change counts it up) and its workspace's branding's, in the process's kept
+pages (traciqo_rpc/page_cache.py). Once that is no longer fresh, a view looks the token up
+(one indexed query, hand-written: built by peewee it took 98 of the view's 110 us) and serves
+the kept page while both versions match; a change in another process moves the version, so
+every process renders again without being told.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 
+from traciqo_rpc.context import RequestContext
 from traciqo_rpc.statements import fetch
 
 from .model import IN_PROGRESS, Tracker, TrackerStep
@@ -26,8 +25,9 @@ from .queries import FIND_BY_TOKEN, FoundByToken
 
 # secrets.token_urlsafe(16) makes 22 characters; anything unlike a token is not looked up.
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-# A rendered page is a few kilobytes: a few thousand stay well under 50 MB per process.
-MAX_RENDERED_PAGES = 4096
+# The pages kept per tracker, under (token, kind) in ctx.services.pages.
+TRACK_PAGE, EMBED_PAGE = "track", "embed"
+PAGE_KINDS = (TRACK_PAGE, EMBED_PAGE)
 
 
 @dataclass(frozen=True)
@@ -79,38 +79,9 @@ def load(tracker_id: int) -> PublicTracker | None:
                          tuple(PublicStep(s.name, s.status, s.started_at, s.completed_at) for s in steps))
 
 
-class RenderedPages:
-    """Rendered pages by key, each with the versions it was rendered from; at most
-    `max_entries`, the least recently served dropped first. Safe across threads."""
-
-    def __init__(self, max_entries: int = MAX_RENDERED_PAGES) -> None:
-        self._max_entries = max_entries
-        self._entries: OrderedDict[Hashable, tuple[Hashable, tuple[str, ...]]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, versions: Hashable) -> tuple[str, ...] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] != versions:
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: Hashable, versions: Hashable, page: tuple[str, ...]) -> None:
-        with self._lock:
-            self._entries[key] = (versions, page)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
-
-    def discard(self, key: Hashable) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-# One per process, like qr.render's cache: entries carry their versions, so what one process
-# keeps is never wrong for another and needs no invalidation.
-rendered_pages = RenderedPages()
+def forget_pages(ctx: RequestContext, *tokens: str) -> None:
+    """Once the change commits, this process drops those trackers' kept pages (page_cache.py;
+    other processes see the new version within a second)."""
+    keys = [(token, kind) for token in tokens for kind in PAGE_KINDS]
+    if keys:
+        ctx.on_commit(lambda: ctx.services.pages.forget(*keys))

@@ -18,6 +18,7 @@ from traciqo_rpc import db, errors, publish
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import paginate
 
+from . import public
 from .model import COMPLETED, Tracker, TrackerStep
 
 if TYPE_CHECKING:
@@ -107,15 +108,20 @@ def update_tracker(ctx: RequestContext, tracker_id: int, **changes: Any) -> dict
         Tracker.id == tracker_id, *_scope(ctx)).execute()
     if not touched:
         raise TrackerNotFound(f"Tracker {tracker_id} not found")
-    return get_tracker(ctx, tracker_id)
+    changed = get_tracker(ctx, tracker_id)
+    public.forget_pages(ctx, changed["tracking_token"])
+    return changed
 
 
 def delete_tracker(ctx: RequestContext, tracker_id: int) -> dict[str, Any]:
     """The tracker's row goes first: a status update locks that row before it touches a step,
     so the two take their locks in the same order and never wait on each other in a circle."""
-    if not Tracker.delete().where(Tracker.id == tracker_id, *_scope(ctx)).execute():
+    deleted = Tracker.delete().where(Tracker.id == tracker_id, *_scope(ctx)).returning(Tracker.token).tuples()
+    tokens = [token for token, in deleted.execute()]
+    if not tokens:
         raise TrackerNotFound(f"Tracker {tracker_id} not found")
     TrackerStep.delete().where(TrackerStep.tracker_id == tracker_id).execute()
+    public.forget_pages(ctx, *tokens)
     return {"deleted": tracker_id}
 
 

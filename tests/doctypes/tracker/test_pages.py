@@ -137,6 +137,22 @@ def test_a_status_change_drops_the_kept_page(client, headers, tracker, monkeypat
     assert "<h1>Order #1 (rush)</h1>" in page(client, tracker).text
     embed = page(client, tracker, "embed").text  # each kind is kept on its own
     assert "<h1>Order #1 (rush)</h1>" in embed and len(loaded) == 4
+    client.post(API + "delete_tracker", json={"tracker_id": tracker["id"]}, headers=headers).raise_for_status()
+    assert page(client, tracker).status_code == 404
+
+
+def test_another_processs_change_shows_within_a_second(client, tracker, monkeypatch):
+    """A kept page is served without a query while fresh; a change committed elsewhere (here, a
+    row written as another process would, so this one forgets nothing) shows once it is not."""
+    from doctypes.tracker.model import Tracker
+    from traciqo_rpc import page_cache
+
+    assert "<h1>Order #1</h1>" in page(client, tracker).text
+    Tracker.update(name="Renamed elsewhere", version=Tracker.version + 1).where(Tracker.id == tracker["id"]).execute()
+    assert "<h1>Order #1</h1>" in page(client, tracker).text  # still fresh here
+    later = page_cache.time.monotonic() + page_cache.FRESH_SECONDS + 0.1
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    assert "<h1>Renamed elsewhere</h1>" in page(client, tracker).text
 
 
 def test_a_kept_page_gets_a_new_nonce_each_time(client, tracker):
@@ -237,15 +253,3 @@ def test_qr_png_needs_no_key(client, tracker):
 
 def test_qr_of_an_unknown_token_is_404(client):
     assert client.get("/track/AAAAAAAAAAAAAAAAAAAAAA/qr.png").status_code == 404
-
-
-def test_rendered_pages_stay_bounded():
-    pages = public.RenderedPages(max_entries=3)
-    for number in range(5):
-        pages.put(("token", number), (1, 0), ("page",))
-    assert len(pages) == 3 and pages.get(("token", 0), (1, 0)) is None
-    assert pages.get(("token", 4), (1, 0)) == ("page",)
-    assert pages.get(("token", 4), (2, 0)) is None  # another version is a miss
-    pages.get(("token", 2), (1, 0))  # used: kept over 3
-    pages.put(("token", 5), (1, 0), ("page",))
-    assert pages.get(("token", 2), (1, 0)) is not None and pages.get(("token", 3), (1, 0)) is None
