@@ -80,7 +80,10 @@ def run_job(path: str, scope: Sequence[Any] | None, request_id: str, args: list,
     if scope is not None:
         ctx.principal = Principal.system(int(scope[0]), bool(scope[1]))
     result = rt.run_in_transaction(ctx, lambda: func(ctx, *args, **kwargs), transaction=job_runs_in_transaction(func))
-    rt.enqueuer.submit(lambda: None).result(timeout=30)  # a forked job horse exits right after: push first
+    try:
+        rt.enqueuer.submit(lambda: None).result(timeout=30)  # a forked job horse exits right after: push first
+    except RuntimeError:  # the embedded worker's process is closing: close() pushed what was queued
+        pass
     return result
 
 

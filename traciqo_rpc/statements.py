@@ -42,7 +42,7 @@ class Statement:
     sql: str  # with `?` placeholders, the scope clause written in, `{values}` left to expand
     kind: str
     why: str = ""
-    row: Any = None  # a NamedTuple class the rows are read into, if any
+    row: Any = None  # the class each row is read into (its columns as positional arguments), if any
     width: int = 1  # placeholders per `{values}` entry
     scope_at: int = -1  # how many `?` come before the scope's two (tenant statements)
     values_before_scope: bool = False
@@ -95,7 +95,7 @@ def fetch(statement: Statement, params: Sequence[Any] = (), scope: RequestContex
           values: int = 0) -> list[Any]:
     """The rows, read into the statement's row type when it has one."""
     rows = run(statement, params, scope, values).fetchall()
-    return [statement.row._make(row) for row in rows] if statement.row is not None else rows
+    return [statement.row(*row) for row in rows] if statement.row is not None else rows
 
 
 def run_many(statement: Statement, rows: Sequence[Sequence[Any]]) -> None:

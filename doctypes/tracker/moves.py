@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from traciqo_rpc import errors, publish_many
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.statements import fetch, read_datetime, run_many
+from traciqo_rpc.statements import fetch, run_many
 
 from . import public, queries
 from .model import COMPLETED, IN_PROGRESS, PENDING
+from .queries import LockedTracker, Step
 from .service import TrackerNotFound, event_data, tracker_dict
 
 
@@ -50,38 +50,7 @@ class StatusUpdate(NamedTuple):
     action: str  # start | complete
 
 
-@dataclass(slots=True)
-class Step:
-    id: int
-    position: int
-    name: str
-    visible: bool
-    status: str
-    started_at: dt.datetime | None
-    completed_at: dt.datetime | None
-
-
-@dataclass(slots=True)
-class MovingTracker:
-    """A locked tracker as the batch leaves it: what tracker_dict and the events read."""
-
-    id: int
-    number: int
-    name: str
-    reference: str | None
-    customer_email: str | None
-    template: str | None
-    strict_order: bool
-    token: str
-    status: str
-    current_process: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    completed_at: dt.datetime | None
-    steps: list[Step] = field(default_factory=list)
-
-
-def move(tracker: MovingTracker, process: str, action: str, now: dt.datetime) -> Step:
+def move(tracker: LockedTracker, process: str, action: str, now: dt.datetime) -> Step:
     """Start or complete the step named `process` (any case), then sum the tracker up."""
     step = _step_named(tracker.steps, process)
     if tracker.strict_order:
@@ -111,7 +80,7 @@ def _step_named(steps: list[Step], process: str) -> Step:
     raise UnknownProcess(f"This tracker has no step {process!r}", field_errors={"process": [f"One of: {names}."]})
 
 
-def _summarise(tracker: MovingTracker, now: dt.datetime) -> None:
+def _summarise(tracker: LockedTracker, now: dt.datetime) -> None:
     """The tracker's status and current step from its steps."""
     started = [s for s in tracker.steps if s.status == IN_PROGRESS]
     tracker.current_process = max(started, key=lambda s: (s.started_at, s.position)).name if started else None
@@ -132,7 +101,7 @@ def update_many(updates: Sequence[StatusUpdate]) -> list[dict[str, Any] | errors
     trackers = _lock(updates)
     outcomes: list[dict[str, Any] | errors.TraciqoError] = []
     moved_steps: dict[int, Step] = {}
-    moved_trackers: dict[int, MovingTracker] = {}
+    moved_trackers: dict[int, LockedTracker] = {}
     events: list[tuple[RequestContext, str, dict[str, Any]]] = []
     for update in updates:
         tracker = trackers.get((_scope(update.ctx), update.tracker_id))
@@ -165,20 +134,15 @@ def _scope(ctx: RequestContext) -> tuple[int, bool]:
     return principal.workspace_id, principal.is_sandbox
 
 
-def _lock(updates: Sequence[StatusUpdate]) -> dict[tuple[tuple[int, bool], int], MovingTracker]:
+def _lock(updates: Sequence[StatusUpdate]) -> dict[tuple[tuple[int, bool], int], LockedTracker]:
     """The batch's trackers, each locked by one statement in id order, with their steps."""
     wanted = sorted({(update.tracker_id, _scope(update.ctx)) for update in updates})
-    trackers: dict[tuple[tuple[int, bool], int], MovingTracker] = {}
+    trackers: dict[tuple[tuple[int, bool], int], LockedTracker] = {}
     for tracker_id, scope in wanted:
-        for row in fetch(queries.LOCK_TRACKER, (tracker_id,), scope):
-            trackers[scope, tracker_id] = MovingTracker(
-                row.id, row.number, row.name, row.reference, row.customer_email, row.template,
-                bool(row.strict_order), row.token, row.status, row.current_process,
-                read_datetime(row.created_at), read_datetime(row.updated_at), read_datetime(row.completed_at))
+        for tracker in fetch(queries.LOCK_TRACKER, (tracker_id,), scope):
+            trackers[scope, tracker_id] = tracker
     by_id = {tracker.id: tracker for tracker in trackers.values()}
     if by_id:
         for step in fetch(queries.STEPS, list(by_id), values=len(by_id)):
-            by_id[step.tracker_id].steps.append(Step(
-                step.id, step.position, step.name, bool(step.visible), step.status,
-                read_datetime(step.started_at), read_datetime(step.completed_at)))
+            by_id[step.tracker_id].steps.append(step)
     return trackers

@@ -5,12 +5,35 @@ took ten times as long as running them."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from traciqo_rpc.statements import tenant, unscoped
+from traciqo_rpc.statements import read_datetime, tenant, unscoped
 
 
-class TrackerRow(NamedTuple):
+@dataclass(slots=True)
+class Step:
+    """A tracker's step as STEPS reads it; a status update changes it in place."""
+
+    id: int
+    tracker_id: int
+    position: int
+    name: str
+    visible: bool
+    status: str
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+
+    def __post_init__(self) -> None:  # as SQLite returns them: 0/1 and ISO text
+        self.visible = bool(self.visible)
+        self.started_at, self.completed_at = read_datetime(self.started_at), read_datetime(self.completed_at)
+
+
+@dataclass(slots=True)
+class LockedTracker:
+    """A tracker as LOCK_TRACKER returns it; a status update changes it in place as its steps move."""
+
     id: int
     number: int
     name: str
@@ -21,20 +44,15 @@ class TrackerRow(NamedTuple):
     token: str
     status: str
     current_process: str | None
-    created_at: Any
-    updated_at: Any
-    completed_at: Any
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None
+    steps: list[Step] = field(default_factory=list)
 
-
-class StepRow(NamedTuple):
-    id: int
-    tracker_id: int
-    position: int
-    name: str
-    visible: bool
-    status: str
-    started_at: Any
-    completed_at: Any
+    def __post_init__(self) -> None:
+        self.strict_order = bool(self.strict_order)
+        self.created_at, self.updated_at = read_datetime(self.created_at), read_datetime(self.updated_at)
+        self.completed_at = read_datetime(self.completed_at)
 
 
 class FoundByToken(NamedTuple):
@@ -49,11 +67,11 @@ class FoundByToken(NamedTuple):
 LOCK_TRACKER = tenant("""
 UPDATE tracker SET version = version + 1 WHERE {scope} AND id = ?
 RETURNING id, number, name, reference, customer_email, template, strict_order, token, status,
-          current_process, created_at, updated_at, completed_at""", row=TrackerRow)
+          current_process, created_at, updated_at, completed_at""", row=LockedTracker)
 STEPS = unscoped("""
 SELECT id, tracker_id, position, name, visible, status, started_at, completed_at
 FROM tracker_step WHERE tracker_id IN ({values}) ORDER BY tracker_id, position""",
-    why="the steps of trackers this batch locked through LOCK_TRACKER, in their scope", row=StepRow)
+    why="the steps of trackers this batch locked through LOCK_TRACKER, in their scope", row=Step)
 SAVE_STEP = unscoped("UPDATE tracker_step SET status = ?, started_at = ?, completed_at = ? WHERE id = ?",
                      why="steps read through STEPS")
 SAVE_TRACKER = unscoped("UPDATE tracker SET status = ?, current_process = ?, completed_at = ?, updated_at = ? WHERE id = ?",

@@ -7,7 +7,7 @@ import html
 import json
 import secrets
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import peewee
 
@@ -20,9 +20,7 @@ from traciqo_rpc.records import paginate
 
 from . import public
 from .model import COMPLETED, Tracker, TrackerStep
-
-if TYPE_CHECKING:
-    from .moves import MovingTracker, Step
+from .queries import LockedTracker, Step
 
 # A tracker created without a template gets Tracee's own workflow.
 DEFAULT_TEMPLATE = "3d-printing"
@@ -129,7 +127,7 @@ def tracking_url(ctx: RequestContext, token: str) -> str:
     return f"{ctx.services.settings.base_url}/track/{token}"
 
 
-def created_dict(ctx: RequestContext, tracker: Tracker | MovingTracker) -> dict[str, Any]:
+def created_dict(ctx: RequestContext, tracker: Tracker | LockedTracker) -> dict[str, Any]:
     base = ctx.services.settings.base_url
     embed = f"{base}/embed/{tracker.token}"
     return {
@@ -143,7 +141,7 @@ def created_dict(ctx: RequestContext, tracker: Tracker | MovingTracker) -> dict[
     }
 
 
-def tracker_dict(ctx: RequestContext, tracker: Tracker | MovingTracker,
+def tracker_dict(ctx: RequestContext, tracker: Tracker | LockedTracker,
                  steps: Sequence[TrackerStep | Step]) -> dict[str, Any]:
     return {
         **created_dict(ctx, tracker),
@@ -156,7 +154,7 @@ def tracker_dict(ctx: RequestContext, tracker: Tracker | MovingTracker,
     }
 
 
-def event_data(ctx: RequestContext, tracker: Tracker | MovingTracker) -> dict[str, Any]:
+def event_data(ctx: RequestContext, tracker: Tracker | LockedTracker) -> dict[str, Any]:
     return {"id": tracker.id, "number": tracker.number, "name": tracker.name, "reference": tracker.reference,
             "status": tracker.status, "current_process": tracker.current_process,
             "is_completed": tracker.status == COMPLETED, "tracking_url": tracking_url(ctx, tracker.token)}
