@@ -23,6 +23,7 @@ from typing import Any
 
 import redis
 from rq import SimpleWorker, Worker
+from rq.exceptions import StopRequested
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 from rq.worker.base import BaseWorker
@@ -176,6 +177,17 @@ class ThreadWorker(PromptPubSub, SimpleWorker):
 
     def _install_signal_handlers(self) -> None:
         pass
+
+    def dequeue_job_and_maintain_ttl(self, timeout: int | None, max_idle_time: int | None = None) -> Any:
+        """RQ 3 keeps listening through every dequeue timeout until a job comes: a signal ends a
+        process worker's wait, but a thread gets none, and a stopped embedded worker listened
+        (with its threads) until the process ended. Each timeout now checks for a stop."""
+        while True:
+            result = super().dequeue_job_and_maintain_ttl(timeout, max_idle_time=timeout)
+            if result is not None or timeout is None:
+                return result
+            if self._stop_requested:
+                raise StopRequested()
 
 
 class EmbeddedWorker:
