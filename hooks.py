@@ -9,7 +9,7 @@ method_modules = ["traciqo_rpc.api", "traciqo_rpc.client"]
 doctypes = [
     "plan", "workspace", "api_key", "api_request_log", "idempotency_key", "event", "email",
     "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload", "webhook",
-    "tracker_template", "branding", "tracker",
+    "tracker_template", "branding", "tracker", "user", "session",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
@@ -20,6 +20,9 @@ method_aliases = {
     **{f"frappe.client.{name}": f"traciqo_rpc.client.{name}"
        for name in ("get_list", "get_count", "get", "get_value", "insert", "save", "set_value", "delete")},
     "frappe.auth.get_logged_user": "traciqo_rpc.client.get_logged_user",
+    # Frappe's session contract: POST /api/method/login (usr, pwd) and /api/method/logout.
+    "login": "doctypes.session.api.login",
+    "logout": "doctypes.session.api.logout",
 }
 
 # Doctypes served at /api/resource/<DocType> and by frappe.client.* (traciqo_rpc/resource.py).
@@ -110,10 +113,12 @@ http_routes = {
 }
 
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).
-cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register"]
+cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register", "doctypes.user.cli.register"]
 
 # How the framework finds an API key's principal, and where usage (minute counts, recent calls) goes.
 principal_loader = "doctypes.api_key.service.load_principal"
+# A session cookie's token hash -> (principal, CSRF token) or None (traciqo_rpc/sessions.py).
+session_loader = "doctypes.session.service.load_principal"
 request_log_writer = "doctypes.api_request_log.service.write_batch"
 # Where Idempotency-Key claims and the answers to replay are kept (traciqo_rpc/idempotency.py).
 idempotency_store = "doctypes.idempotency_key.service.DatabaseStore"

@@ -166,10 +166,21 @@ class Authenticator:
             self._cache.clear()
 
 
-def permit(principal: Principal, creds: Credentials) -> Principal:
+def permit(principal: Principal, force_sandbox: bool = False) -> Principal:
     """Apply the sandbox header and refuse frozen workspaces or plans without API access."""
     if not principal.workspace_active:
         raise errors.WorkspaceInactive(f"Workspace {principal.workspace_name} is inactive")
     if not principal.api_access:
         raise errors.ApiAccessNotInPlan(f"The {principal.plan} plan does not include API access")
-    return principal.forced_to_sandbox() if creds.force_sandbox else principal
+    return principal.forced_to_sandbox() if force_sandbox else principal
+
+
+def require_right(principal: Principal, right: str, path: str) -> None:
+    """403 unless the caller may do what the method needs: a person's role names the right
+    missing ("You don't have a write permission"), a key its missing scope."""
+    if right in principal.rights:
+        return
+    if principal.is_person:
+        raise errors.RightMissing(f"You don't have a {right} permission")
+    scope = "read" if right == "read" else "write"
+    raise errors.KeyScopeMissing(f"This key has no {scope} scope, which {path} needs")

@@ -14,6 +14,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from . import errors
 from .arguments import load_arguments
+from .auth import require_right
 from .batching import single
 from .context import RequestContext
 from .records import MAX_OFFSET
@@ -231,9 +232,10 @@ def delete(ctx: RequestContext, doctype: str, name: str) -> None:
 
 @whitelist(methods=["GET", "POST"], blocking=False, returns=fields.String())
 def get_logged_user(ctx: RequestContext) -> str:
-    """frappe.auth.get_logged_user: for an API key, the key's name (Frappe answers the key's user)."""
+    """frappe.auth.get_logged_user: a signed-in person's email; for an API key, the key's name
+    (Frappe answers the key's user)."""
     principal = ctx.require_principal()
-    return principal.key_name
+    return principal.user_email if principal.is_person else principal.key_name
 
 
 def _update(ctx: RequestContext, resource: Resource, doctype: str, name: Any, sent: dict[str, Any]) -> dict[str, Any]:
@@ -276,11 +278,9 @@ def _settable(doctype: str, allowed: tuple[str, ...], values: dict[str, Any]) ->
 
 
 def _call(ctx: RequestContext, path: str, raw_args: dict[str, Any]) -> Any:
-    """Call a whitelisted method as its own route would: the key's scope, its schema, its batch."""
+    """Call a whitelisted method as its own route would: the caller's right, its schema, its batch."""
     spec = ctx.services.method(path)
-    principal = ctx.require_principal()
-    if spec.right not in principal.scopes:
-        raise errors.KeyScopeMissing(f"This key has no {spec.right} scope, which {spec.path} needs")
+    require_right(ctx.require_principal(), spec.right, spec.path)
     args = load_arguments(spec, raw_args)
     if spec.batch is not None:
         return single(spec.batch, spec.func(ctx, **args))

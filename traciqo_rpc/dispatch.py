@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl
 import peewee
 from starlette.types import Receive, Scope
 
-from . import errors, idempotency
+from . import errors, idempotency, sessions
 from .arguments import declared_length, load_arguments, merge, read_body
-from .auth import Credentials, parse_credentials, permit, sandbox_forced, token_credentials
+from .auth import Credentials, parse_credentials, permit, require_right, sandbox_forced, token_credentials
 from .batching import CommitFailed, single
 from .context import RequestContext
 from .principal import Principal
@@ -30,6 +30,7 @@ from .rendering import RawHeaders, Reply, encode_headers, error_reply, json_repl
 from .rest import METHOD, Dialect, RestRoute
 from .results import FileResult, attachment
 from .runtime import Runtime
+from .sessions import SessionCookie, SignedIn, SignedOut
 
 log = logging.getLogger("traciqo.dispatch")
 
@@ -61,6 +62,7 @@ class Call(NamedTuple):
     raw_args: dict[str, Any]
     route: RestRoute | None = None
     idempotency_key: str | None = None  # authenticated calls that change things (not GET)
+    session: SessionCookie | None = None  # a signed-in person's cookie, when no key was sent
 
     @property
     def dialect(self) -> Dialect:
@@ -116,6 +118,11 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
         idempotency_key = None
         if credentials is not None and scope["method"] not in ("GET", "HEAD") and rt.idempotency is not None:
             idempotency_key = idempotency.read_key(headers)
+        session = None
+        if credentials is None:  # a key wins over a cookie (and is never asked for a CSRF token)
+            token = rt.cookies.read(headers)
+            if token is not None:
+                session = SessionCookie(token, sessions.csrf_sent(headers, raw_args))
     except errors.TraciqoError as exc:
         return error_reply_in(dialect, exc, rt.settings.developer_mode), None
     client = scope.get("client")
@@ -123,7 +130,7 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
     call = Call(spec, request_id, scope["method"], credentials,
                 rt.authenticator.cached(credentials) if credentials else None,
                 client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args,
-                target.route, idempotency_key)
+                target.route, idempotency_key, session)
     if _admits_without_io(rt, call) and idempotency_key is None:  # a key is claimed in the database
         if not spec.blocking:
             return invoke(rt, call)
@@ -204,6 +211,8 @@ def _admits_without_io(rt: Runtime, call: Call) -> bool:
     """A guest, or a key whose cache entry is current: admitting the caller needs no database.
     A call that does no I/O then runs on the event loop (a hand-off to a worker thread and back
     costs more than such a call), and a batched one joins the next batch from there."""
+    if call.session is not None:  # the session is read from the database
+        return False
     return call.credentials is None or (call.cached is not None and call.cached[1] == rt.counters.generation())
 
 
@@ -221,7 +230,7 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
         else:  # a batched method whose caller had to be loaded first: a batch of its own
             work = functools.partial(single, spec.batch, spec.func(ctx, **args))
         if call.idempotency_key is None:
-            reply = success_reply(rt.run_in_transaction(ctx, work, transaction=spec.transaction), headers, call.route)
+            reply = reply_to(rt, rt.run_in_transaction(ctx, work, transaction=spec.transaction), headers, call.route)
         else:
             outcome = _claim(rt, call, ctx)
             if isinstance(outcome, idempotency.Replay):
@@ -236,6 +245,18 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
             _release(rt, claimed)
         status, reply = failure_reply(rt, call, exc, headers)
     return reply, record_usage(rt, call, ctx, status, started)
+
+
+def reply_to(rt: Runtime, result: Any, headers: RawHeaders, route: RestRoute | None) -> Reply:
+    """A call's answer; a sign-in sets the session cookie (its extras beside the message, as
+    Frappe's login answers), a sign-out clears it."""
+    if isinstance(result, SignedIn):
+        headers.append((b"set-cookie", rt.cookies.set_cookie(result.token)))
+        return json_reply({"message": result.message, **result.extra}, raw_headers=headers)
+    if isinstance(result, SignedOut):
+        headers.append((b"set-cookie", rt.cookies.clear_cookie()))
+        result = result.message
+    return success_reply(result, headers, route)
 
 
 def _claim(rt: Runtime, call: Call, ctx: RequestContext) -> idempotency.Claimed | idempotency.Replay:
@@ -297,8 +318,11 @@ def admit_and_load(rt: Runtime, call: Call, ctx: RequestContext, headers: RawHea
     spec = call.spec
     if call.credentials is not None:
         ctx.principal = admit(rt, call.credentials, call.cached, headers)
-        if spec.right not in ctx.principal.scopes and not spec.allow_guest:  # what a guest may, any key may
-            raise errors.KeyScopeMissing(f"This key has no {spec.right} scope, which {spec.path} needs")
+    elif call.session is not None:
+        ctx.principal = admit_person(rt, call, headers)
+    if ctx.principal is not None:
+        if not spec.allow_guest:  # what a guest may, anyone may
+            require_right(ctx.principal, spec.right, spec.path)
     elif not spec.allow_guest:
         raise errors.GuestNotAllowed()
     elif call.ip:
@@ -362,8 +386,29 @@ def admit(rt: Runtime, creds: Credentials, cached: tuple[Principal, int | None] 
         # Count only verified keys: made-up keys must not fill the counters.
         principal = rt.authenticator.verify(creds, rt.counters.generation())
         window = rt.counters.hit(principal.api_key_id, now)[1]
-    principal = permit(principal, creds)
+    principal = permit(principal, creds.force_sandbox)
     if principal.rate_limit_per_minute > 0:
+        enforce(rt.rate_limiter.decide(window, principal.rate_limit_per_minute, now), headers)
+    return principal
+
+
+def admit_person(rt: Runtime, call: Call, headers: RawHeaders) -> Principal | None:
+    """A signed-in person: their session (one read), the CSRF token of a change, the workspace's
+    state and their rate window. A session that ended makes a guest method's caller a guest."""
+    assert call.session is not None
+    loaded = rt.session_loader(sessions.token_hash(call.session.token))
+    if loaded is None:
+        if call.spec.allow_guest:
+            return None
+        raise errors.SessionEnded()
+    principal, csrf_token = loaded
+    if not call.spec.allow_guest:  # what anyone may do needs no token, nor an active workspace
+        sessions.refuse_without_csrf(call.http_method, call.session.csrf, csrf_token)
+        if not call.spec.any_workspace_state:
+            principal = permit(principal)
+    now = time.time()
+    if principal.rate_limit_per_minute > 0:
+        window = rt.counters.hit(f"user:{principal.user_id}", now)[1]
         enforce(rt.rate_limiter.decide(window, principal.rate_limit_per_minute, now), headers)
     return principal
 

@@ -78,6 +78,37 @@ class KeyScopeMissing(PermissionError):
     """The key was issued without the scope the method needs (read or write)."""
 
 
+class RightMissing(PermissionError):
+    """A signed-in person's role lacks the right the method needs."""
+
+
+class CsrfTokenInvalid(PermissionError):
+    """A change asked for with a session cookie but without the session's CSRF token."""
+
+    error_code = "csrf_token_invalid"
+
+    def default_message(self) -> str:
+        return "Missing or wrong CSRF token: reload the page and try again"
+
+
+class LoginFailed(AuthenticationError):
+    """A wrong email or password (the same answer for both: no account enumeration)."""
+
+    error_code = "login"
+
+    def default_message(self) -> str:
+        return "Incorrect email or password"
+
+
+class SessionEnded(AuthenticationError):
+    """The session cookie names a session that expired or was signed out."""
+
+    error_code = "session_expired"
+
+    def default_message(self) -> str:
+        return "Your session has ended: sign in again"
+
+
 class SandboxForbidden(PermissionError):
     pass
 

@@ -36,8 +36,9 @@ OPENAPI_VERSION = "3.1.0"
 ERROR_STATUSES = {
     400: "Malformed request: an unparseable body, an unsupported content type, credentials in two "
          "forms or a repeated credential header.",
-    401: "Invalid API key or secret.",
-    403: "Not permitted: no credentials, a key without the scope the method needs, a frozen "
+    401: "Invalid API key or secret; a dashboard session that ended; a wrong email or password (`login`).",
+    403: "Not permitted: no credentials, a key without the scope the method needs, a role without "
+         "the right it needs, a change made with a session cookie but no CSRF token, a frozen "
          "workspace or a plan without API access.",
     404: "Not found: a record the arguments name.",
     405: "Wrong HTTP verb; the Allow header lists the right ones.",
@@ -287,7 +288,7 @@ def method_errors(spec: MethodSpec, verb: str) -> set[int]:
         statuses.add(409)
     if spec.batched:  # a batch whose commit fails answers 503 for all its calls
         statuses.add(503)
-    return statuses
+    return statuses | spec.also_answers
 
 
 def add_methods(document: ApiDocument, registry: Registry) -> None:

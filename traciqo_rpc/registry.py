@@ -9,6 +9,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+# What a method may need of its caller (see whitelist's `right`).
+RIGHTS = ("read", "write", "keys", "webhooks", "members", "plan")
 _SPEC_ATTR = "__traciqo_method__"
 _JOB_ATTR = "__traciqo_job__"
 
@@ -47,7 +49,9 @@ class MethodSpec:
     blocking: bool = True
     batch: Callable[[list[Any]], list[Any]] | None = None
     max_body_bytes: int | None = None
-    right: str = "write"  # the key scope a caller needs: "read" or "write"
+    right: str = "write"  # what the caller needs, one of RIGHTS
+    any_workspace_state: bool = False  # a person may call it while the workspace is frozen
+    also_answers: frozenset[int] = frozenset()  # error statuses the method raises itself (OpenAPI)
     returns: Returns | None = None
 
     @property
@@ -70,6 +74,8 @@ def whitelist(
     max_body_bytes: int | None = None,
     right: str | None = None,
     returns: type[Schema] | Returns | None = None,
+    any_workspace_state: bool = False,
+    also_answers: Iterable[int] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Expose a function at /api/method/<module>.<name>.
 
@@ -94,8 +100,15 @@ def whitelist(
         max_body_bytes: the largest request body this method reads (413 past it), for methods
             that take more than TRACIQO_MAX_BODY_BYTES (1 MB) in one call, e.g. a bulk import.
             A call without credentials in its headers is read to TRACIQO_MAX_GUEST_BODY_BYTES at most.
-        right: the key scope a caller needs, "read" or "write"; by default "write" for a method that
-            runs in a transaction (it writes), "read" for the others.
+        right: what the caller needs, one of RIGHTS: "read" or "write" (by default "write" for
+            a method that runs in a transaction, "read" for the others), "keys" or "webhooks"
+            (managing them), "members" or "plan" (a workspace owner's). A key's scopes give
+            rights (principal.KEY_SCOPE_RIGHTS), a person's role does (doctypes/user/roles.py).
+        any_workspace_state: a signed-in person may call it while the workspace is frozen or its
+            plan has no API access (signing out, the session's own details); keys never may.
+        also_answers: error statuses the method answers that the OpenAPI document cannot infer
+            from the rest (openapi.method_errors), e.g. 401 from a guest method that checks a
+            password itself.
         returns: what the method answers under "message", for the OpenAPI document and the tests
             that hold answers to it: a schema class or instance (`Item(many=True)` for a list of
             them), a field (`fields.List(fields.String())`), or `File(media types)` for a method
@@ -107,8 +120,8 @@ def whitelist(
     if batch is not None and not transaction:
         raise TypeError("a batched method runs in the shared transaction: transaction=False makes no sense")
     right = right or ("write" if transaction else "read")
-    if right not in ("read", "write"):
-        raise TypeError(f"right must be 'read' or 'write', not {right!r}")
+    if right not in RIGHTS:
+        raise TypeError(f"right must be one of {', '.join(RIGHTS)}, not {right!r}")
     if transaction and not blocking:  # batched methods always run in a transaction
         raise TypeError("a method that runs in a transaction does I/O: it cannot be blocking=False")
     if schema is None:
@@ -133,6 +146,8 @@ def whitelist(
             max_body_bytes=max_body_bytes,
             right=right,
             returns=returns_obj,
+            any_workspace_state=any_workspace_state,
+            also_answers=frozenset(also_answers),
         )
         setattr(func, _SPEC_ATTR, spec)
         return func

@@ -28,6 +28,7 @@ from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
 from .resource import Resource
 from .rest import RestRoute, RestRouter
 from .services import Services
+from .sessions import CookieJar
 from .settings import Settings
 from .usage import RequestLogBuffer
 
@@ -61,6 +62,10 @@ class Runtime:
         self.redis: redis.Redis = jobs.connect_redis(settings.redis_url)
         self.embedded_queue = settings.redis_url is None
         self.authenticator = Authenticator(wired.principal_loader, settings.auth_cache_seconds)
+        # Signed-in people (sessions.py): the cookie, and the session behind it (by token hash).
+        self.cookies = CookieJar(self.secret_key, settings.session_hours * 3600,
+                                 secure=settings.base_url.startswith("https://"))
+        self.session_loader = wired.session_loader
         self.rate_limiter = RateLimiter()
         # A Redis round trip per request cost more than the rest of a cached call: count in memory,
         # share in the background (one process needs no sharing at all).

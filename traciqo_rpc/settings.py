@@ -78,6 +78,8 @@ class Settings:
     # Worker threads per web process for the synchronous method calls (caps DB connections too).
     threads: int = 16
     auth_cache_seconds: float = 2.0
+    # How long a dashboard sign-in lasts (the cookie's age and the session's).
+    session_hours: int = 72
     # Largest request body a raw route (file upload) accepts.
     max_upload_bytes: int = 10 * 1024 * 1024
     # Largest body a method reads (a method may declare more); without credentials in the
@@ -132,6 +134,7 @@ class Settings:
             threads=read("int", "TRACIQO_THREADS", defaults.threads, **positive),
             auth_cache_seconds=read("float", "TRACIQO_AUTH_CACHE_SECONDS", defaults.auth_cache_seconds,
                                     **not_negative),
+            session_hours=read("int", "TRACIQO_SESSION_HOURS", defaults.session_hours, **positive),
             max_upload_bytes=read("int", "TRACIQO_MAX_UPLOAD_BYTES", defaults.max_upload_bytes, **positive),
             max_body_bytes=read("int", "TRACIQO_MAX_BODY_BYTES", defaults.max_body_bytes, **positive),
             max_guest_body_bytes=read("int", "TRACIQO_MAX_GUEST_BODY_BYTES", defaults.max_guest_body_bytes,

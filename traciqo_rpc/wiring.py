@@ -42,6 +42,7 @@ class Wiring:
     scheduled_jobs: Mapping[Callable[..., Any], int]
     fixtures: Mapping[str, Callable[..., Any]]
     principal_loader: Callable[..., Any]
+    session_loader: Callable[..., Any]
     request_log_writer: Callable[..., Any]
     cli_commands: tuple[Callable[..., Any], ...] = ()
     page_routes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
@@ -104,6 +105,7 @@ def load(hooks: types.ModuleType | None = None) -> Wiring:
         scheduled_jobs=schedule,
         fixtures=fixtures,
         principal_loader=resolve(hooks.principal_loader, "principal_loader"),
+        session_loader=resolve(hooks.session_loader, "session_loader"),
         request_log_writer=resolve(hooks.request_log_writer, "request_log_writer"),
         cli_commands=tuple(resolve(path, "cli_commands") for path in getattr(hooks, "cli_commands", [])),
         page_routes={route: resolve(path, "page_routes") for route, path in getattr(hooks, "page_routes", {}).items()},

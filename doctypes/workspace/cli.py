@@ -8,6 +8,8 @@ import os
 from typing import Any
 
 from doctypes.api_key.service import rotate_secret
+from doctypes.user.cli import create_or_add
+from doctypes.user.roles import OWNER
 from traciqo_rpc.cli import build_runtime, call
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.principal import Principal
@@ -17,6 +19,7 @@ from . import service
 from .model import Workspace
 
 DEMO_KEYS_FILE = "demo-keys.json"
+DEMO_EMAIL = "demo@example.com"  # the demo workspace's owner, with a password made for it
 
 
 def register(sub: Any) -> None:
@@ -84,12 +87,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"(lost them? traciqo-rpc workspace rotate-secret --name {args.name} --environment live)")
         return 0
     created = call(rt, lambda ctx: service.create_workspace(ctx, args.name, args.plan))
+    login = call(rt, lambda ctx: create_or_add(ctx, DEMO_EMAIL, args.name, OWNER, None, "Demo Owner"))
+    created["login"] = {"email": login["email"], "password": login["password"]}
     rt.settings.data_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump(created, handle, indent=2)
     os.chmod(path, 0o600)  # an older file may have had wider permissions
     print(describe_keys(created))
+    print(f"\nDashboard sign-in: {created['login']['email']} / {created['login']['password']}")
     print(f"\nThese secrets are shown once; a copy readable only by you is in {path.resolve()}")
     return 0
 

@@ -17,8 +17,9 @@ def cli(tmp_path):
     """Run `traciqo-rpc ...` in tmp_path with a SQLite file and data folder relative to it."""
     env = command_env(TRACIQO_LOG_LEVEL="WARNING")
 
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run([SCRIPT, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    def run(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+        result = subprocess.run([SCRIPT, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                                input=stdin)
         if check and result.returncode != 0:
             raise AssertionError(f"{args} exited {result.returncode}: {result.stderr}")
         return result
@@ -69,9 +70,10 @@ def test_demo_keys_are_printed_once_and_kept_private(cli, tmp_path):
     first = cli("demo").stdout
     keys = json.loads((tmp_path / "data" / "demo-keys.json").read_text())
     assert keys["live"]["api_secret"] in first
+    assert keys["login"]["email"] == "demo@example.com" and keys["login"]["password"] in first
     assert stat.S_IMODE((tmp_path / "data" / "demo-keys.json").stat().st_mode) == 0o600
     second = cli("demo").stdout
-    assert keys["live"]["api_secret"] not in second
+    assert keys["live"]["api_secret"] not in second and keys["login"]["password"] not in second
     assert "demo-keys.json" in second and "rotate-secret" in second
 
 
@@ -112,3 +114,21 @@ def test_codes_export_streams_a_batch(cli, tmp_path):
     assert missing.returncode == 1 and "nope" in missing.stderr
     sandbox = cli("codes", "export", "--workspace", "Exporter", "--batch", "B", "--sandbox", "--out", "s.csv", check=False)
     assert sandbox.returncode == 1
+
+
+def test_user_create_with_a_generated_or_given_password(cli):
+    """Each account is created once; the same email joins another workspace with another role."""
+    cli("workspace", "create", "--name", "acme")
+    cli("workspace", "create", "--name", "beta")
+    made = cli("user", "create", "--email", "Ann@Example.com", "--workspace", "acme", "--role", "owner").stdout
+    assert "ann@example.com is owner of acme." in made and "Password (shown once): " in made
+    added = cli("user", "create", "--email", "ann@example.com", "--workspace", "beta", "--role", "viewer").stdout
+    assert "ann@example.com is viewer of beta." in added and "Password" not in added
+    given = cli("user", "create", "--email", "bob@example.com", "--workspace", "acme", "--role", "operator",
+                "--password-stdin", stdin="a long enough secret\n").stdout
+    assert "bob@example.com is operator of acme." in given and "Password" not in given
+    short = cli("user", "create", "--email", "eve@example.com", "--workspace", "acme", "--password-stdin",
+                stdin="short\n", check=False)
+    assert short.returncode != 0 and "10" in short.stderr
+    nowhere = cli("user", "create", "--email", "eve@example.com", "--workspace", "nowhere", check=False)
+    assert nowhere.returncode != 0 and "nowhere" in nowhere.stderr

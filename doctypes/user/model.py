@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import peewee
+
+from traciqo_rpc.db import BaseModel, utcnow
+
+
+class User(BaseModel):
+    """A person who signs in to the dashboard; belongs to workspaces through Membership."""
+
+    id = peewee.AutoField()  # what peewee would add, declared for type checkers
+    email = peewee.CharField(max_length=254, unique=True)  # lower case
+    full_name = peewee.CharField(max_length=140, default="")
+    password_hash = peewee.CharField(max_length=255)
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_login_at = peewee.DateTimeField(null=True)
+
+
+class Membership(BaseModel):
+    """A user's role in one workspace (roles.py)."""
+
+    id = peewee.AutoField()
+    user_id = peewee.IntegerField()
+    workspace_id = peewee.IntegerField(index=True)
+    role = peewee.CharField(max_length=16)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("user_id", "workspace_id"), True),)
