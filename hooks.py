@@ -64,6 +64,10 @@ page_routes = {
     "/01/{gtin}/21/{code}": "doctypes.auth_code.page.digital_link_page",
     "/track/{token}": "doctypes.tracker.page.tracking_page",
     "/embed/{token}": "doctypes.tracker.page.embed_page",
+    # The dashboard (doctypes/dashboard): sign-in, then pages whose forms post to the methods.
+    "/login": "doctypes.dashboard.pages.login_page",
+    "/app": "doctypes.dashboard.pages.overview",
+    "/app/keys": "doctypes.dashboard.pages.api_keys",
 }
 
 # Job -> interval in seconds; enqueued by the worker's scheduler (once per interval cluster-wide).

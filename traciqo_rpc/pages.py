@@ -1,7 +1,10 @@
-"""Public HTML pages (verification, tracking): routes from hooks.page_routes.
+"""HTML pages (verification, tracking, the dashboard): routes from hooks.page_routes.
 
 A page function receives the request context, the path parameters and the query string
-as plain data, and returns an HtmlResult; like methods, it never sees Starlette. A plain
+as plain data, and returns an HtmlResult; like methods, it never sees Starlette. A page
+marked `@signed_in(right)` is the dashboard's: it runs with the signed-in person as the
+context's principal (their session cookie, sessions.py), and a visitor without a session is
+sent to /login (303) to come back after. A plain
 function runs in a worker thread; an `async` one on the event loop, where it must not block:
 it hands its writes to the writer's batches (`ctx.services.run_batched`), as the verification
 page does with the scan it records.
@@ -15,18 +18,36 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from . import errors
+from .auth import require_right
 from .batching import CommitFailed
 from .context import RequestContext
+from .sessions import token_hash
 from .untrusted import check_arguments
 
 log = logging.getLogger("traciqo.pages")
 
 PageFunction = Callable[..., "HtmlResult | Awaitable[HtmlResult]"]
+_SIGNED_IN = "__traciqo_signed_in__"
+LOGIN_PATH = "/login"
+
+
+def signed_in(right: str = "read") -> Callable[[PageFunction], PageFunction]:
+    """Mark a (plain) page function as the dashboard's: it needs a signed-in person with `right`."""
+    def mark(func: PageFunction) -> PageFunction:
+        setattr(func, _SIGNED_IN, right)
+        return func
+    return mark
+
+
+def redirect(location: str) -> HtmlResult:
+    """See other (303): after a form, or to sign in first."""
+    return HtmlResult("", status=303, headers={"Location": location})
 
 
 @dataclass(frozen=True)
@@ -49,6 +70,9 @@ def error_page(status: int, title: str, message: str) -> HtmlResult:
 def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
     """Adapt a page function to a Starlette endpoint (GET)."""
     on_the_loop = asyncio.iscoroutinefunction(func)
+    right = getattr(func, _SIGNED_IN, None)
+    if right is not None and on_the_loop:
+        raise TypeError("a signed-in page reads its session: make it a plain function")
 
     async def endpoint(request: Request) -> Response:
         rt = request.app.state.runtime
@@ -72,6 +96,12 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
 
         def render() -> HtmlResult:
             try:
+                if right is not None:
+                    loaded = _person(rt, request)
+                    if loaded is None:
+                        return redirect(f"{LOGIN_PATH}?next={quote(request.url.path, safe='/')}")
+                    ctx.principal = loaded
+                    require_right(loaded, right, request.url.path)
                 # Pages are read by the public: a page that writes opens its own short transaction.
                 return rt.run_in_transaction(ctx, lambda: func(ctx, params, query, headers), transaction=False)
             except Exception as exc:
@@ -95,3 +125,10 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
         return HTMLResponse(result.body, status_code=result.status, headers=page_headers)
 
     return endpoint
+
+
+def _person(rt: Any, request: Request) -> Any:
+    """The signed-in person a request's cookie names (frozen workspaces included: the page says so)."""
+    token = rt.cookies.read({b"cookie": request.headers.get("cookie", "").encode("latin-1")})
+    loaded = rt.session_loader(token_hash(token)) if token is not None else None
+    return loaded[0] if loaded is not None else None

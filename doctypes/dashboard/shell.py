@@ -1,0 +1,138 @@
+"""The dashboard's page shell: header with the workspace, the live/sandbox switch and sign-out,
+the navigation, and the one small script that posts forms to methods.
+
+Forms post to the same whitelisted methods a client calls (`action="/api/method/..."`). The
+script sends them with the session's CSRF token, puts `field_errors` next to their fields and
+any other refusal in the form's alert, and on success reloads the page (or shows what a
+`data-reveal` form was answered, such as a new key's secret, once).
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from collections.abc import Sequence
+
+from traciqo_rpc import HtmlResult, RequestContext
+
+NAV = (("/app", "Overview"), ("/app/keys", "API keys"))
+
+
+def page(ctx: RequestContext, title: str, content: str, csrf_token: str, active: str) -> HtmlResult:
+    """A signed-in page: `content` is already escaped HTML."""
+    principal = ctx.require_principal()
+    sandbox = principal.is_sandbox
+    other = "live" if sandbox else "sandbox"
+    nav = "".join(f'<li><a href="{href}"{" aria-current=page" if href == active else ""}>{label}</a></li>'
+                  for href, label in NAV)
+    banner = ('<p class=sandbox role=note>Sandbox: test data, invisible to live keys and never counted '
+              'against the plan.</p>') if sandbox else ""
+    header = (
+        f'<header><a class=brand href="/app">traciqo</a>'
+        f'<span class=where>{html.escape(principal.workspace_name)} · {html.escape(principal.role)}</span>'
+        f'<form method=post action="/api/method/doctypes.session.api.switch" data-method>'
+        f'<input type=hidden name=environment value={other}>'
+        f'<button type=submit aria-label="Switch to {other}">Environment: {principal.environment} '
+        f'(switch to {other})</button></form>'
+        f'<form method=post action="/api/method/logout" data-method data-next="/login">'
+        f'<button type=submit>Sign out</button></form></header>'
+    )
+    body = (f'{header}<nav aria-label=Dashboard><ul>{nav}</ul></nav>'
+            f'<main id=main>{banner}<h1>{html.escape(title)}</h1>{content}</main>')
+    return document(f"{title} · traciqo", body, csrf_token, sandbox)
+
+
+def document(title: str, body: str, csrf_token: str = "", sandbox: bool = False) -> HtmlResult:
+    nonce = secrets.token_urlsafe(16)
+    text = ("<!doctype html><html lang=en><head><meta charset=utf-8>"
+            "<meta name=viewport content='width=device-width,initial-scale=1'>"
+            f"<meta name=csrf-token content=\"{html.escape(csrf_token)}\"><title>{html.escape(title)}</title>"
+            f'<style nonce="{nonce}">{STYLE}</style></head>'
+            f'<body class="{"sandbox-mode" if sandbox else "live-mode"}"><a class=skip href="#main">Skip to content</a>'
+            f'{body}<script nonce="{nonce}">{SCRIPT}</script></body></html>')
+    return HtmlResult(text, headers={
+        "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
+                                   "connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+                                   "frame-ancestors 'none'",
+        "X-Frame-Options": "DENY",
+    })
+
+
+def field(form: str, name: str, label: str, kind: str = "text", required: bool = True,
+          autocomplete: str = "off", value: str = "") -> str:
+    """A labelled input with the place its error goes (announced with it: aria-describedby)."""
+    ident = f"{form}-{name}"
+    return (f'<p class=field><label for="{ident}">{html.escape(label)}</label>'
+            f'<input id="{ident}" name="{name}" type="{kind}"{" required" if required else ""} '
+            f'autocomplete="{autocomplete}" value="{html.escape(value)}" aria-describedby="{ident}-error">'
+            f'<span class=error id="{ident}-error" data-error-for="{name}"></span></p>')
+
+
+def select(form: str, name: str, label: str, options: Sequence[tuple[str, str]]) -> str:
+    ident = f"{form}-{name}"
+    choices = "".join(f'<option value="{html.escape(value)}">{html.escape(text)}</option>' for value, text in options)
+    return (f'<p class=field><label for="{ident}">{html.escape(label)}</label>'
+            f'<select id="{ident}" name="{name}" aria-describedby="{ident}-error">{choices}</select>'
+            f'<span class=error id="{ident}-error" data-error-for="{name}"></span></p>')
+
+
+def alert() -> str:
+    """Where a form's refusal that names no field is announced."""
+    return '<p class=alert role=alert data-alert></p>'
+
+
+STYLE = (
+    "*{box-sizing:border-box}body{margin:0;font:1rem/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
+    "color:#1d2330;background:#f4f5f7}"
+    ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
+    ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:2}"
+    "header{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;padding:.6rem 1rem;background:#1e293b;color:#fff}"
+    "header .brand{color:#fff;font-weight:700;text-decoration:none;margin-right:auto}"
+    "header form{margin:0}header button{background:#334155;color:#fff;border:1px solid #94a3b8}"
+    ".sandbox-mode header{background:#7c2d12}"
+    "nav ul{list-style:none;margin:0;padding:.5rem 1rem;display:flex;gap:1rem;background:#fff;border-bottom:1px solid #d1d5db}"
+    "nav a{color:#1d4ed8}nav a[aria-current]{font-weight:700;color:#1d2330}"
+    "main{max-width:60rem;margin:0 auto;padding:1rem}"
+    "button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid #1d4ed8;background:#1d4ed8;"
+    "color:#fff;cursor:pointer}button.secondary{background:#fff;color:#1d4ed8}"
+    "button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}"
+    ".field{display:flex;flex-direction:column;gap:.25rem;max-width:24rem}"
+    "input,select{font:inherit;padding:.4rem;border:1px solid #6b7280;border-radius:6px}"
+    ".error,.alert{color:#b91c1c;margin:0}.alert:empty,.error:empty{display:none}"
+    "table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.4rem;"
+    "border-bottom:1px solid #e5e7eb;vertical-align:top}"
+    ".sandbox{background:#fff3cd;color:#5c4400;border:1px solid #e0c36a;padding:.5rem .75rem;border-radius:6px}"
+    ".secret{background:#ecfdf5;border:1px solid #10b981;padding:.75rem;border-radius:6px}"
+    ".secret code{word-break:break-all}.card{background:#fff;padding:1rem;border-radius:8px;margin:1rem 0}"
+    ".stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:1rem;padding:0;list-style:none}"
+    ".stats li{background:#fff;padding:1rem;border-radius:8px}.stats strong{display:block;font-size:1.6rem}"
+)
+
+# Posts a form to its method with the session's CSRF token; errors next to their fields.
+SCRIPT = r"""
+(function(){
+var csrf=(document.querySelector('meta[name=csrf-token]')||{}).content||'';
+function clear(f){f.querySelectorAll('[data-error-for],[data-alert]').forEach(function(e){e.textContent='';});
+f.querySelectorAll('[aria-invalid]').forEach(function(e){e.removeAttribute('aria-invalid');});}
+function show(f,d){var done=false,errs=d.field_errors||{};Object.keys(errs).forEach(function(k){
+var e=f.querySelector('[data-error-for="'+k+'"]');var m=[].concat(errs[k]).join(' ');
+if(e){e.textContent=m;var i=f.querySelector('[name="'+k+'"]');if(i){i.setAttribute('aria-invalid','true');if(!done){i.focus();}}done=true;}});
+if(!done){var a=f.querySelector('[data-alert]')||document.querySelector('[data-alert]');
+if(a){a.textContent=d.exception||'That did not work; please try again.';}}}
+function reveal(f,m){var r=document.getElementById(f.getAttribute('data-reveal'));if(!r){return;}
+r.querySelectorAll('[data-value]').forEach(function(e){var v=m[e.getAttribute('data-value')];e.textContent=v==null?'':v;});
+r.hidden=false;var h=r.querySelector('[tabindex]');if(h){h.focus();}}
+document.addEventListener('click',function(e){var b=e.target.closest('[data-copy]');if(!b){return;}
+var t=document.getElementById(b.getAttribute('data-copy'));if(t&&navigator.clipboard){navigator.clipboard.writeText(t.textContent);
+b.textContent='Copied';}});
+document.addEventListener('submit',function(e){var f=e.target;if(!f.hasAttribute('data-method')){return;}
+e.preventDefault();if(f.hasAttribute('data-confirm')&&!window.confirm(f.getAttribute('data-confirm'))){return;}
+clear(f);var b=f.querySelector('[type=submit]');if(b){b.disabled=true;}
+fetch(f.action,{method:'POST',body:new FormData(f),credentials:'same-origin',
+headers:{'X-Frappe-CSRF-Token':csrf,'Accept':'application/json'}}).then(function(r){
+return r.json().catch(function(){return {};}).then(function(d){if(b){b.disabled=false;}
+if(r.ok){if(f.hasAttribute('data-reveal')){reveal(f,d.message||{});f.reset();}
+else{window.location.assign(f.getAttribute('data-next')||window.location.href);}}else{show(f,d);}});
+}).catch(function(){if(b){b.disabled=false;}show(f,{exception:'The server could not be reached; please try again.'});});});
+})();
+"""

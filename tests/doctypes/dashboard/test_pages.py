@@ -1,0 +1,65 @@
+"""The dashboard's pages over HTTP: sign-in first, roles, tenancy, the CSRF token they carry."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from doctypes.user.cli import create_or_add
+from tests.support.helpers import call
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def member(rt, workspace):
+    def add(email: str, role: str, workspace_name: str = "acme") -> None:
+        call(rt, lambda ctx: create_or_add(ctx, email, workspace_name, role, PASSWORD))
+    return add
+
+
+def sign_in(client, email: str) -> str:
+    response = client.post("/api/method/login", json={"usr": email, "pwd": PASSWORD})
+    assert response.status_code == 200, response.text
+    return response.json()["csrf_token"]
+
+
+@pytest.mark.parametrize("path", ["/app", "/app/keys"])
+def test_signed_out_visitors_are_sent_to_sign_in(client, path):
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/login?next={path}"
+
+
+def test_sign_in_page_returns_only_to_this_site(client):
+    assert 'data-next="/app/keys"' in client.get("/login?next=/app/keys").text
+    for elsewhere in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        assert 'data-next="/app"' in client.get("/login", params={"next": elsewhere}).text
+
+
+def test_pages_carry_the_sessions_csrf_token_and_a_strict_policy(client, member):
+    member("ann@example.com", "owner")
+    csrf = sign_in(client, "ann@example.com")
+    response = client.get("/app")
+    assert response.status_code == 200 and f'<meta name=csrf-token content="{csrf}">' in response.text
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "connect-src 'self'" in policy
+    assert "acme · owner" in response.text and response.headers["cache-control"] == "no-store"
+
+
+def test_a_role_without_the_right_gets_a_403_page(client, member):
+    member("vic@example.com", "viewer")
+    sign_in(client, "vic@example.com")
+    assert client.get("/app").status_code == 200
+    refused = client.get("/app/keys")
+    assert refused.status_code == 403 and "You don&#x27;t have a keys permission" in refused.text
+
+
+def test_the_keys_page_shows_this_environments_keys_and_never_a_secret(client, member, workspace, make_workspace):
+    member("ann@example.com", "owner")
+    make_workspace("other")
+    sign_in(client, "ann@example.com")
+    page = client.get("/app/keys").text
+    assert workspace["live"]["api_key"] in page and workspace["sandbox"]["api_key"] not in page
+    assert workspace["live"]["api_secret"] not in page
+    assert not re.search(r"tq_live_\w+", page.replace(workspace["live"]["api_key"], ""))  # no other workspace's key
