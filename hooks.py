@@ -68,6 +68,8 @@ page_routes = {
     "/login": "doctypes.dashboard.pages.login_page",
     "/app": "doctypes.dashboard.pages.overview",
     "/app/keys": "doctypes.dashboard.pages.api_keys",
+    "/app/webhooks": "doctypes.dashboard.webhooks.webhooks_page",
+    "/app/webhooks/deliveries/{delivery_id}": "doctypes.dashboard.webhooks.delivery_page",
 }
 
 # Job -> interval in seconds; enqueued by the worker's scheduler (once per interval cluster-wide).

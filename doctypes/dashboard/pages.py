@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from doctypes.api_key import service as keys
 from doctypes.auth_code.model import AuthCode
 from doctypes.scan.model import Scan
-from doctypes.session import service as sessions
 from doctypes.tracker.model import COMPLETED, Tracker
 from traciqo_rpc import HtmlResult, RequestContext
 from traciqo_rpc.pages import signed_in
@@ -46,7 +45,7 @@ def overview(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
     content = (f'<ul class=stats><li><strong>{in_progress:,}</strong>trackers not yet completed</li></ul>'
                '<table><caption>Codes issued and scans</caption><thead><tr><th scope=col>Period</th>'
                f'<th scope=col>Codes issued</th><th scope=col>Scans</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
-    return shell.page(ctx, "Overview", content, _csrf(ctx), "/app")
+    return shell.page(ctx, "Overview", content, shell.csrf_token(ctx), "/app")
 
 
 @signed_in("keys")
@@ -73,14 +72,14 @@ def api_keys(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
     table = ('<table><caption>Keys of this environment</caption><thead><tr><th scope=col>Name</th>'
              '<th scope=col>Key</th><th scope=col>Access</th><th scope=col>Last used</th><th scope=col>Status</th>'
              f'<th scope=col><span class=visually-hidden>Actions</span></th></tr></thead><tbody>{rows}</tbody></table>')
-    return shell.page(ctx, "API keys", create + issued + table, _csrf(ctx), "/app/keys")
+    return shell.page(ctx, "API keys", create + issued + table, shell.csrf_token(ctx), "/app/keys")
 
 
 def _key_row(key: dict[str, Any]) -> str:
     name, api_key = html.escape(key["name"]), html.escape(key["api_key"])
-    used = _when(key["last_used_at"]) or "never"
+    used = shell.when(key["last_used_at"]) or "never"
     if key["revoked_at"]:
-        status, actions = f"revoked {_when(key['revoked_at'])}", ""
+        status, actions = f"revoked {shell.when(key['revoked_at'])}", ""
     else:
         status = "active"
         actions = (f'<form method=post action="/api/method/doctypes.api_key.api.rotate_api_key" data-method '
@@ -93,14 +92,6 @@ def _key_row(key: dict[str, Any]) -> str:
                         f'<button type=submit class=secondary aria-label="Revoke {name}">Revoke</button></form>')
     return (f"<tr><td>{name}</td><td><code>{api_key}</code></td><td>{', '.join(key['scopes'])}</td>"
             f"<td>{used}</td><td>{status}</td><td>{actions}</td></tr>")
-
-
-def _when(moment: dt.datetime | None) -> str:
-    return f'<time datetime="{moment:%Y-%m-%dT%H:%M:%SZ}">{moment:%Y-%m-%d %H:%M} UTC</time>' if moment else ""
-
-
-def _csrf(ctx: RequestContext) -> str:
-    return str(sessions.session_info(ctx)["csrf_token"])
 
 
 def _same_site(target: str | None) -> str | None:

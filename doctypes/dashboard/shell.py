@@ -9,13 +9,15 @@ any other refusal in the form's alert, and on success reloads the page (or shows
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import secrets
 from collections.abc import Sequence
 
+from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext
 
-NAV = (("/app", "Overview"), ("/app/keys", "API keys"))
+NAV = (("/app", "Overview"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"))
 
 
 def page(ctx: RequestContext, title: str, content: str, csrf_token: str, active: str) -> HtmlResult:
@@ -76,6 +78,16 @@ def select(form: str, name: str, label: str, options: Sequence[tuple[str, str]])
             f'<span class=error id="{ident}-error" data-error-for="{name}"></span></p>')
 
 
+def when(moment: dt.datetime | None) -> str:
+    """A time as the dashboard shows it: UTC, in words a machine can read too."""
+    return f'<time datetime="{moment:%Y-%m-%dT%H:%M:%SZ}">{moment:%Y-%m-%d %H:%M} UTC</time>' if moment else ""
+
+
+def csrf_token(ctx: RequestContext) -> str:
+    """The session's CSRF token, for the page's forms."""
+    return str(sessions.session_info(ctx)["csrf_token"])
+
+
 def alert() -> str:
     """Where a form's refusal that names no field is announced."""
     return '<p class=alert role=alert data-alert></p>'
@@ -104,6 +116,8 @@ STYLE = (
     ".sandbox{background:#fff3cd;color:#5c4400;border:1px solid #e0c36a;padding:.5rem .75rem;border-radius:6px}"
     ".secret{background:#ecfdf5;border:1px solid #10b981;padding:.75rem;border-radius:6px}"
     ".secret code{word-break:break-all}.card{background:#fff;padding:1rem;border-radius:8px;margin:1rem 0}"
+    "fieldset{border:1px solid #d1d5db;border-radius:6px;max-width:40rem}.choices{list-style:none;padding:0;"
+    "margin:0;columns:2}pre{white-space:pre-wrap;margin:0;max-width:30rem}"
     ".stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:1rem;padding:0;list-style:none}"
     ".stats li{background:#fff;padding:1rem;border-radius:8px}.stats strong{display:block;font-size:1.6rem}"
 )

@@ -77,3 +77,52 @@ def test_keyboard_only_sign_in(site, people, open_page):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(site.base + "/app")
+
+
+def test_register_a_webhook_and_see_the_ping_test_in_the_delivery_log(site, people, open_page):
+    import http.server
+    import threading
+
+    received: list[bytes] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        hook = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        page, _ = open_page(site.base + "/app/webhooks")
+        sign_in(page, "ann@example.com")
+        page.wait_for_url(site.base + "/app/webhooks")
+        page.get_by_label("URL").fill(hook)
+        page.get_by_label("Ping Test").check()
+        page.get_by_role("button", name="Add endpoint").click()
+        page.locator("#signing-secret").wait_for()
+        assert page.locator("#signing-secret").text_content().startswith("whsec_")
+        page.reload()
+        page.get_by_role("button", name=f"Ping Test {hook}").click()
+        page.wait_for_load_state()
+        for _ in range(50):  # the worker sends it within moments
+            if "succeeded" in page.locator("table", has_text="Delivery log").text_content():
+                break
+            page.wait_for_timeout(200)
+            page.reload()
+        log = page.locator("table", has_text="Delivery log")
+        assert "Ping Test" in log.text_content() and "succeeded" in log.text_content()
+        assert received and b"Ping from traciqo" in received[0]
+        log.get_by_role("link", name="Ping Test").click()
+        page.get_by_role("heading", name=re.compile("Delivery")).wait_for()
+        attempts = page.locator("table", has_text="Attempts").text_content()
+        assert "200" in attempts and "ok" in attempts
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -63,3 +63,21 @@ def test_the_keys_page_shows_this_environments_keys_and_never_a_secret(client, m
     assert workspace["live"]["api_key"] in page and workspace["sandbox"]["api_key"] not in page
     assert workspace["live"]["api_secret"] not in page
     assert not re.search(r"tq_live_\w+", page.replace(workspace["live"]["api_key"], ""))  # no other workspace's key
+
+
+def test_webhooks_pages_are_for_the_webhooks_right_and_the_workspace_only(client, member, make_workspace):
+    from tests.support.helpers import key_headers
+
+    other = make_workspace("other")
+    theirs = client.post("/api/method/doctypes.webhook.api.create_webhook", headers=key_headers(other), json={
+        "url": "http://127.0.0.1:9/theirs", "events": ["*"]}).json()["message"]
+    delivery = client.post("/api/method/doctypes.webhook.api.ping_webhook", headers=key_headers(other),
+                           json={"webhook_id": theirs["id"]}).json()["message"]["delivery_id"]
+    member("olga@example.com", "operator")
+    sign_in(client, "olga@example.com")
+    assert client.get("/app/webhooks").status_code == 403
+    member("dev@example.com", "developer")
+    sign_in(client, "dev@example.com")
+    page = client.get("/app/webhooks")
+    assert page.status_code == 200 and "127.0.0.1:9/theirs" not in page.text and "No endpoints yet." in page.text
+    assert client.get(f"/app/webhooks/deliveries/{delivery}").status_code == 404
