@@ -68,6 +68,8 @@ page_routes = {
     "/login": "doctypes.dashboard.pages.login_page",
     "/app": "doctypes.dashboard.pages.overview",
     "/app/keys": "doctypes.dashboard.pages.api_keys",
+    "/app/trackers": "doctypes.dashboard.trackers.trackers_page",
+    "/app/trackers/{tracker_id}": "doctypes.dashboard.trackers.tracker_page",
     "/app/webhooks": "doctypes.dashboard.webhooks.webhooks_page",
     "/app/webhooks/deliveries/{delivery_id}": "doctypes.dashboard.webhooks.delivery_page",
 }

@@ -4,7 +4,8 @@ the navigation, and the one small script that posts forms to methods.
 Forms post to the same whitelisted methods a client calls (`action="/api/method/..."`). The
 script sends them with the session's CSRF token, puts `field_errors` next to their fields and
 any other refusal in the form's alert, and on success reloads the page (or shows what a
-`data-reveal` form was answered, such as a new key's secret, once).
+`data-reveal` form was answered, such as a new key's secret, once). A field left empty is not
+sent: the method's default applies.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext
 
-NAV = (("/app", "Overview"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"))
+NAV = (("/app", "Overview"), ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"))
 
 
 def page(ctx: RequestContext, title: str, content: str, csrf_token: str, active: str) -> HtmlResult:
@@ -118,6 +119,8 @@ STYLE = (
     ".secret code{word-break:break-all}.card{background:#fff;padding:1rem;border-radius:8px;margin:1rem 0}"
     "fieldset{border:1px solid #d1d5db;border-radius:6px;max-width:40rem}.choices{list-style:none;padding:0;"
     "margin:0;columns:2}pre{white-space:pre-wrap;margin:0;max-width:30rem}"
+    ".steps{list-style:none;padding:0}.actions{display:flex;gap:.5rem;margin-top:.5rem}.actions form{margin:0}"
+    ".filters{display:flex;gap:.5rem;align-items:center;margin:1rem 0}"
     ".stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:1rem;padding:0;list-style:none}"
     ".stats li{background:#fff;padding:1rem;border-radius:8px}.stats strong{display:block;font-size:1.6rem}"
 )
@@ -142,7 +145,8 @@ b.textContent='Copied';}});
 document.addEventListener('submit',function(e){var f=e.target;if(!f.hasAttribute('data-method')){return;}
 e.preventDefault();if(f.hasAttribute('data-confirm')&&!window.confirm(f.getAttribute('data-confirm'))){return;}
 clear(f);var b=f.querySelector('[type=submit]');if(b){b.disabled=true;}
-fetch(f.action,{method:'POST',body:new FormData(f),credentials:'same-origin',
+var fd=new FormData(f);Array.from(fd.keys()).forEach(function(k){if(fd.getAll(k).every(function(v){return v==='';})){fd.delete(k);}});
+fetch(f.getAttribute('action'),{method:'POST',body:fd,credentials:'same-origin',
 headers:{'X-Frappe-CSRF-Token':csrf,'Accept':'application/json'}}).then(function(r){
 return r.json().catch(function(){return {};}).then(function(d){if(b){b.disabled=false;}
 if(r.ok){if(f.hasAttribute('data-reveal')){reveal(f,d.message||{});f.reset();}

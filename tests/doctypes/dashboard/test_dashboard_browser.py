@@ -126,3 +126,25 @@ def test_register_a_webhook_and_see_the_ping_test_in_the_delivery_log(site, peop
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_create_a_tracker_and_move_it_through_its_steps(site, people, open_page):
+    page, _ = open_page(site.base + "/app/trackers")
+    sign_in(page, "ann@example.com")
+    page.wait_for_url(site.base + "/app/trackers")
+    page.get_by_label("Name", exact=True).fill("Order 1001")
+    page.get_by_label("Template").select_option("repair-service")
+    page.get_by_role("button", name="Create tracker").click()
+    page.get_by_role("link", name="Order 1001").click()
+    page.get_by_role("heading", name="Order 1001").wait_for()
+    assert "(internal: never shown to the customer)" in page.content()  # Testing is internal
+    steps = ["Device Received", "Diagnosis", "Awaiting Parts", "Repair", "Testing", "Ready for Collection"]
+    page.get_by_role("button", name="Start Diagnosis").click()
+    page.get_by_text("now Diagnosis").wait_for()
+    for step in steps:
+        page.get_by_role("button", name=f"Complete {step}").click()
+        page.get_by_role("button", name=f"Complete {step}").wait_for(state="detached")
+    assert "Done" in page.locator("main > p").nth(1).text_content()
+    public = page.locator("a[href*=\"/track/\"]").first.get_attribute("href")
+    page.goto(site.base + public[public.index("/track/"):])  # the link names TRACIQO_BASE_URL's host
+    assert "Completed" in page.content() and "Testing" not in page.content()

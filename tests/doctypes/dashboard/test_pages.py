@@ -81,3 +81,26 @@ def test_webhooks_pages_are_for_the_webhooks_right_and_the_workspace_only(client
     page = client.get("/app/webhooks")
     assert page.status_code == 200 and "127.0.0.1:9/theirs" not in page.text and "No endpoints yet." in page.text
     assert client.get(f"/app/webhooks/deliveries/{delivery}").status_code == 404
+
+
+def test_tracker_pages_bad_queries_tenancy_and_a_viewers_view(client, member, make_workspace):
+    from tests.support.helpers import key_headers
+
+    other = make_workspace("other")
+    theirs = client.post("/api/method/doctypes.tracker.api.create_tracker", headers=key_headers(other),
+                         json={"name": "Their order"}).json()["message"]
+    member("vic@example.com", "viewer")
+    sign_in(client, "vic@example.com")
+    assert client.get(f"/app/trackers/{theirs['id']}").status_code == 404
+    assert client.get("/app/trackers/not-a-number").status_code == 404
+    assert client.get("/app/trackers", params={"status": "lost"}).status_code == 417
+    assert client.get("/app/trackers", params={"offset": "-1"}).status_code == 417
+    listing = client.get("/app/trackers")
+    assert "Their order" not in listing.text and "Create tracker" not in listing.text  # a viewer only reads
+    member("ann@example.com", "owner")
+    sign_in(client, "ann@example.com")
+    mine = client.post("/api/method/doctypes.tracker.api.create_tracker", json={"name": "Mine"},
+                       headers={"X-Frappe-CSRF-Token": sign_in(client, "ann@example.com")}).json()["message"]
+    sign_in(client, "vic@example.com")
+    detail = client.get(f"/app/trackers/{mine['id']}")
+    assert detail.status_code == 200 and "Quality Check" in detail.text and "aria-label=\"Start" not in detail.text
