@@ -57,17 +57,20 @@ def login(ctx: RequestContext, email: str, password: str) -> SignedIn:
     memberships = workspaces_of(user.id)
     if not memberships:
         raise NoWorkspace("You are not a member of any workspace yet: ask its owner to add you")
-    token, csrf_token = new_token(), new_token()
     with db.transaction():
-        Session.create(token_hash=token_hash(token), user_id=user.id, workspace_id=memberships[0]["id"],
-                       csrf_token=csrf_token, created_at=now,
-                       expires_at=now + dt.timedelta(hours=ctx.services.settings.session_hours),
-                       ip=ctx.ip, user_agent=(ctx.user_agent or "")[:255] or None)
-        changes: dict[Any, Any] = {User.last_login_at: now}
         if passwords.needs_rehash(user.password_hash):
-            changes[User.password_hash] = passwords.hash_password(password)
-        User.update(changes).where(User.id == user.id).execute()
+            User.update(password_hash=passwords.hash_password(password)).where(User.id == user.id).execute()
         LoginFailure.delete().where(LoginFailure.email == email).execute()
+        return start_session(ctx, user, memberships[0]["id"])
+
+
+def start_session(ctx: RequestContext, user: User, workspace_id: int) -> SignedIn:
+    """A new session (a new token) for the user in that workspace, live; answers as Frappe's login."""
+    now, token, csrf_token = ctx.now(), new_token(), new_token()
+    Session.create(token_hash=token_hash(token), user_id=user.id, workspace_id=workspace_id, csrf_token=csrf_token,
+                   created_at=now, expires_at=now + dt.timedelta(hours=ctx.services.settings.session_hours),
+                   ip=ctx.ip, user_agent=(ctx.user_agent or "")[:255] or None)
+    User.update(last_login_at=now).where(User.id == user.id).execute()
     # Frappe's answer ("message", "home_page", "full_name"), and the token forms must carry.
     return SignedIn("Logged In", token, {"home_page": HOME_PAGE, "full_name": user.full_name or user.email,
                                          "csrf_token": csrf_token})

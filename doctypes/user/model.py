@@ -27,3 +27,19 @@ class Membership(BaseModel):
 
     class Meta:
         indexes = ((("user_id", "workspace_id"), True),)
+
+
+class Invitation(BaseModel):
+    """An invitation to join a workspace with a role, accepted through a signed, expiring link."""
+
+    id = peewee.AutoField()
+    workspace_id = peewee.IntegerField()
+    email = peewee.CharField(max_length=254)  # lower case
+    role = peewee.CharField(max_length=16)
+    invited_by = peewee.IntegerField()  # a user id
+    created_at = peewee.DateTimeField(default=utcnow)
+    expires_at = peewee.DateTimeField()
+    accepted_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("workspace_id", "email"), False),)
