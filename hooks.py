@@ -70,6 +70,10 @@ page_routes = {
     "/app/keys": "doctypes.dashboard.pages.api_keys",
     "/app/trackers": "doctypes.dashboard.trackers.trackers_page",
     "/app/trackers/{tracker_id}": "doctypes.dashboard.trackers.tracker_page",
+    "/app/members": "doctypes.dashboard.members.members_page",
+    "/invite/{token}": "doctypes.dashboard.members.invitation_page",
+    "/reset": "doctypes.dashboard.members.reset_request_page",
+    "/reset/{token}": "doctypes.dashboard.members.reset_page",
     "/app/webhooks": "doctypes.dashboard.webhooks.webhooks_page",
     "/app/webhooks/deliveries/{delivery_id}": "doctypes.dashboard.webhooks.delivery_page",
 }

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext
 
-NAV = (("/app", "Overview"), ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"))
+NAV = (("/app", "Overview"), ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
+       ("/app/members", "Members"))
 
 
 def page(ctx: RequestContext, title: str, content: str, csrf_token: str, active: str) -> HtmlResult:
@@ -119,6 +120,7 @@ STYLE = (
     ".secret code{word-break:break-all}.card{background:#fff;padding:1rem;border-radius:8px;margin:1rem 0}"
     "fieldset{border:1px solid #d1d5db;border-radius:6px;max-width:40rem}.choices{list-style:none;padding:0;"
     "margin:0;columns:2}pre{white-space:pre-wrap;margin:0;max-width:30rem}"
+    ".inline{display:inline-flex;gap:.4rem;align-items:center;margin:0 .4rem .2rem 0}"
     ".steps{list-style:none;padding:0}.actions{display:flex;gap:.5rem;margin-top:.5rem}.actions form{margin:0}"
     ".filters{display:flex;gap:.5rem;align-items:center;margin:1rem 0}"
     ".stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:1rem;padding:0;list-style:none}"

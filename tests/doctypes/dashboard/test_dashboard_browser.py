@@ -148,3 +148,50 @@ def test_create_a_tracker_and_move_it_through_its_steps(site, people, open_page)
     public = page.locator("a[href*=\"/track/\"]").first.get_attribute("href")
     page.goto(site.base + public[public.index("/track/"):])  # the link names TRACIQO_BASE_URL's host
     assert "Completed" in page.content() and "Testing" not in page.content()
+
+
+def test_invite_a_viewer_who_joins_and_cannot_change_anything(site, people, open_page):
+    from doctypes.email.model import EmailMessage
+
+    page, _ = open_page(site.base + "/app/members")
+    sign_in(page, "ann@example.com")
+    page.wait_for_url(site.base + "/app/members")
+    page.get_by_label("Email").fill("newbie@example.com")
+    page.get_by_label("Role", exact=True).select_option("viewer")
+    page.get_by_role("button", name="Send invitation").click()
+    page.get_by_text("newbie@example.com as viewer").wait_for()
+    mail = EmailMessage.select().where(EmailMessage.to == "newbie@example.com").get()
+    link = re.search(r"/invite/\S+", mail.body)[0]
+
+    newbie, _ = open_page(site.base + link)  # another browser context: no session
+    newbie.get_by_label("Your name").fill("New Bie")
+    newbie.get_by_label(re.compile("Choose a password")).fill("a long new password")
+    newbie.get_by_role("button", name="Join").click()
+    newbie.wait_for_url(site.base + "/app")
+    assert "acme · viewer" in newbie.content()
+    newbie.goto(site.base + "/app/trackers")
+    assert "Create tracker" not in newbie.content()
+    status = newbie.evaluate("""() => fetch('/api/method/doctypes.product.api.upsert_product', {method: 'POST',
+        headers: {'X-Frappe-CSRF-Token': document.querySelector('meta[name=csrf-token]').content,
+                  'Content-Type': 'application/json'}, body: JSON.stringify({name: 'Sneaky'})}).then(r => r.status)""")
+    assert status == 403
+    assert newbie.goto(site.base + "/app/keys").status == 403
+    page.reload()
+    assert "newbie@example.com" in page.locator("table", has_text="Members").text_content()
+
+
+def test_forgot_password_link_sets_a_new_one(site, people, open_page):
+    from doctypes.email.model import EmailMessage
+
+    page, _ = open_page(site.base + "/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill("ann@example.com")
+    page.get_by_role("button", name="Email me a link").click()
+    page.get_by_role("status").wait_for()
+    mail = EmailMessage.select().where(EmailMessage.to == "ann@example.com").get()
+    page.goto(site.base + re.search(r"/reset/\S+", mail.body)[0])
+    page.get_by_label(re.compile("New password")).fill("my brand new password")
+    page.get_by_role("button", name="Set the new password").click()
+    page.wait_for_url(re.compile("/login"))
+    sign_in(page, "ann@example.com", "my brand new password")
+    page.wait_for_url(site.base + "/app")

@@ -104,3 +104,14 @@ def test_tracker_pages_bad_queries_tenancy_and_a_viewers_view(client, member, ma
     sign_in(client, "vic@example.com")
     detail = client.get(f"/app/trackers/{mine['id']}")
     assert detail.status_code == 200 and "Quality Check" in detail.text and "aria-label=\"Start" not in detail.text
+
+
+def test_members_page_and_the_links_pages(client, member):
+    member("vic@example.com", "viewer")
+    sign_in(client, "vic@example.com")
+    page = client.get("/app/members")
+    assert page.status_code == 200 and "vic@example.com" in page.text and "Send invitation" not in page.text
+    client.cookies.clear()
+    assert "not valid any more" in client.get("/invite/not-a-real-token").text
+    assert 'name=token value="x&lt;y"' in client.get("/reset/x<y").text  # the token is escaped, checked on posting
+    assert "Email me a link" in client.get("/reset").text
