@@ -57,13 +57,17 @@ def settings(backend: str, tmp_path) -> Settings:
     )
 
 
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _reset_backends(rt: Runtime) -> None:
     """Fresh state per test: empty tables on PostgreSQL, an empty Redis database."""
     if not rt.embedded_queue:
         rt.redis.flushdb()
     if not db.is_sqlite():
         tables = [m._meta.table_name for m in rt.wiring.models]
-        rt.database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        rt.database.execute_sql(f"TRUNCATE {', '.join(map(quoted, tables))} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture

@@ -16,11 +16,12 @@ from .schema import LoginArgs, SessionInfo, SwitchArgs
 
 @whitelist(methods=["POST"], allow_guest=True, schema=LoginArgs, transaction=False, guest_rate_limit=60,
            also_answers=(401, 403), returns=fields.String())
-def login(ctx: RequestContext, usr: str, pwd: str) -> SignedIn:
+def login(ctx: RequestContext, usr: str, pwd: str, otp: str | None) -> SignedIn:
     """Sign in with email (`usr`) and password (`pwd`): sets the `sid` cookie, answers
     `{"message": "Logged In", "home_page", "full_name", "csrf_token"}`. A wrong email or password
-    is 401 `login`; ten failures in 15 minutes for an account or an address are 429."""
-    return service.login(ctx, usr, pwd)
+    is 401 `login`; ten failures in 15 minutes for an account or an address are 429. With the
+    second factor on, send the authenticator's code as `otp` (without it: 401 `otp_required`)."""
+    return service.login(ctx, usr, pwd, otp)
 
 
 @whitelist(methods=["POST", "GET"], right="read", any_workspace_state=True, returns=fields.Constant(None))

@@ -10,6 +10,8 @@ class LoginArgs(Schema):
 
     usr = fields.String(required=True, validate=validate.Length(min=1, max=254))
     pwd = fields.String(required=True, validate=validate.Length(min=1, max=passwords.MAX_LENGTH))
+    otp = fields.String(load_default=None, validate=validate.Length(min=1, max=12),
+                        metadata={"description": "The authenticator's code, for an account with the second factor on."})
 
 
 class SwitchArgs(Schema):
@@ -33,3 +35,4 @@ class SessionInfo(Schema):
     csrf_token = fields.String(required=True, metadata={
         "description": "Send it in X-Frappe-CSRF-Token (or a csrf_token form field) with every change."})
     workspaces = fields.List(fields.Nested(Membership), required=True)
+    second_factor = fields.Boolean(required=True, metadata={"description": "Whether sign-in asks for a TOTP code."})

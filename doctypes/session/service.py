@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, NoReturn
 
 from doctypes.plan.model import Plan
-from doctypes.user import passwords
+from doctypes.user import passwords, second_factor
 from doctypes.user.model import Membership, User
 from doctypes.user.roles import ROLE_RIGHTS, key_scopes
 from doctypes.user.service import find_user, workspaces_of
@@ -42,18 +42,25 @@ class NotSignedIn(errors.PermissionError):
     """A session's own method called with an API key."""
 
 
-def login(ctx: RequestContext, email: str, password: str) -> SignedIn:
+def login(ctx: RequestContext, email: str, password: str, otp: str | None = None) -> SignedIn:
     """A new session in the user's first workspace (live); a wrong email or password is the same
-    401, and after THROTTLE_FAILURES of them the account and the address wait (429)."""
+    401, and after THROTTLE_FAILURES of them the account and the address wait (429). An account
+    with the second factor on also needs its authenticator's code (`otp`; without one, 401
+    `otp_required`; a wrong one counts as a failure)."""
     email, now = email.strip().lower(), ctx.now()
     _refuse_while_throttled(email, ctx.ip, now)
     user = find_user(email)
     if user is None or not passwords.check_password(user.password_hash, password):
         if user is None:
             passwords.check_password(None, password)  # as slow as a wrong password
+        _failed(ctx, email, now)
+    if user.totp_secret:
+        if not otp:
+            raise second_factor.CodeRequired()
         with db.transaction():
-            LoginFailure.create(email=email[:254], ip=ctx.ip, failed_at=now)
-        raise errors.LoginFailed()
+            accepted = second_factor.check(user, otp)
+        if not accepted:
+            _failed(ctx, email, now)
     memberships = workspaces_of(user.id)
     if not memberships:
         raise NoWorkspace("You are not a member of any workspace yet: ask its owner to add you")
@@ -62,6 +69,12 @@ def login(ctx: RequestContext, email: str, password: str) -> SignedIn:
             User.update(password_hash=passwords.hash_password(password)).where(User.id == user.id).execute()
         LoginFailure.delete().where(LoginFailure.email == email).execute()
         return start_session(ctx, user, memberships[0]["id"])
+
+
+def _failed(ctx: RequestContext, email: str, now: dt.datetime) -> NoReturn:
+    with db.transaction():
+        LoginFailure.create(email=email[:254], ip=ctx.ip, failed_at=now)
+    raise errors.LoginFailed()
 
 
 def start_session(ctx: RequestContext, user: User, workspace_id: int) -> SignedIn:
@@ -101,7 +114,8 @@ def session_info(ctx: RequestContext) -> dict[str, Any]:
     user = User.get_by_id(principal.user_id)
     return {"email": user.email, "full_name": user.full_name, "workspace": principal.workspace_name,
             "role": principal.role, "environment": principal.environment, "rights": sorted(principal.rights),
-            "csrf_token": session.csrf_token, "workspaces": workspaces_of(user.id)}
+            "csrf_token": session.csrf_token, "workspaces": workspaces_of(user.id),
+            "second_factor": bool(user.totp_secret)}
 
 
 def switch(ctx: RequestContext, workspace: str | None, environment: str | None) -> dict[str, Any]:

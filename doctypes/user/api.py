@@ -6,12 +6,15 @@ from typing import Any
 
 from marshmallow import fields
 
+from doctypes.session.service import NotSignedIn
 from traciqo_rpc import RequestContext, whitelist
 from traciqo_rpc.sessions import SignedIn
 
-from . import members
+from . import members, second_factor
+from .model import User
 from .schema import (
     AcceptArgs,
+    CodeArgs,
     InviteArgs,
     Invited,
     MemberArgs,
@@ -23,6 +26,8 @@ from .schema import (
     ResetRequested,
     RoleArgs,
     RoleChanged,
+    SecondFactorSetUp,
+    SecondFactorState,
 )
 
 
@@ -68,3 +73,29 @@ def request_password_reset(ctx: RequestContext, email: str) -> dict[str, Any]:
 def reset_password(ctx: RequestContext, token: str, password: str) -> dict[str, Any]:
     """A new password through a reset link; every session of the account ends."""
     return members.reset(ctx, token, password)
+
+
+@whitelist(methods=["POST"], right="read", any_workspace_state=True, returns=SecondFactorSetUp)
+def set_up_second_factor(ctx: RequestContext) -> dict[str, Any]:
+    """A new secret for your authenticator app (`otpauth_uri` for its QR); on once confirmed.
+    Any role may secure its own account: the right needed is read."""
+    return second_factor.set_up(_me(ctx))
+
+
+@whitelist(methods=["POST"], schema=CodeArgs, right="read", any_workspace_state=True, returns=SecondFactorState)
+def confirm_second_factor(ctx: RequestContext, code: str) -> dict[str, Any]:
+    """Turn the second factor on with a code from the app for the new secret."""
+    return second_factor.confirm(_me(ctx), code)
+
+
+@whitelist(methods=["POST"], schema=CodeArgs, right="read", any_workspace_state=True, returns=SecondFactorState)
+def turn_off_second_factor(ctx: RequestContext, code: str) -> dict[str, Any]:
+    """Turn the second factor off with a current code."""
+    return second_factor.turn_off(_me(ctx), code)
+
+
+def _me(ctx: RequestContext) -> User:
+    principal = ctx.require_principal()
+    if not principal.is_person:
+        raise NotSignedIn("This is a dashboard session's method: sign in (POST /api/method/login)")
+    return User.get_by_id(principal.user_id)

@@ -14,6 +14,14 @@ class User(BaseModel):
     password_hash = peewee.CharField(max_length=255)
     created_at = peewee.DateTimeField(default=utcnow)
     last_login_at = peewee.DateTimeField(null=True)
+    # The optional second factor (second_factor.py): a secret waiting for its first code, the
+    # secret in use, and the last time step a code was accepted for (a code works once).
+    totp_pending_secret = peewee.CharField(max_length=64, null=True)
+    totp_secret = peewee.CharField(max_length=64, null=True)
+    totp_last_step = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "user_account"  # "user" is a reserved word in PostgreSQL (and SQL)
 
 
 class Membership(BaseModel):

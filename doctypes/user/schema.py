@@ -74,3 +74,16 @@ class ResetRequested(Schema):
 
 class PasswordChanged(Schema):
     email = fields.String(required=True)
+
+
+class CodeArgs(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=6, max=12))
+
+
+class SecondFactorSetUp(Schema):
+    secret = fields.String(required=True, metadata={"description": "Base32, for typing into the app."})
+    otpauth_uri = fields.String(required=True, metadata={"description": "The otpauth:// URI, for the app's QR scan."})
+
+
+class SecondFactorState(Schema):
+    enabled = fields.Boolean(required=True)

@@ -54,13 +54,16 @@ def test_login_follows_frappe_and_sets_a_safe_cookie(client, member):
     assert info["csrf_token"] == body["csrf_token"]
 
 
-def test_cookie_is_secure_behind_https(make_app, settings, member):
+def test_cookie_is_secure_behind_https(make_app, settings):
     from dataclasses import replace
 
     from starlette.testclient import TestClient
 
-    member("ann@example.com", "owner")  # in the database both apps share
+    from doctypes.workspace.service import create_workspace
+
     app = make_app(replace(settings, base_url="https://dash.example"))
+    call(app.state.runtime, lambda ctx: create_workspace(ctx, "secure", "pro"))
+    call(app.state.runtime, lambda ctx: create_or_add(ctx, "ann@example.com", "secure", "owner", PASSWORD))
     with TestClient(app, base_url="https://dash.example") as client:
         assert "; Secure" in login(client, "ann@example.com").headers["set-cookie"]
 
