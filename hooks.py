@@ -71,6 +71,7 @@ page_routes = {
     "/app/trackers": "doctypes.dashboard.trackers.trackers_page",
     "/app/trackers/{tracker_id}": "doctypes.dashboard.trackers.tracker_page",
     "/app/members": "doctypes.dashboard.members.members_page",
+    "/app/account": "doctypes.dashboard.account.account_page",
     "/invite/{token}": "doctypes.dashboard.members.invitation_page",
     "/reset": "doctypes.dashboard.members.reset_request_page",
     "/reset/{token}": "doctypes.dashboard.members.reset_page",

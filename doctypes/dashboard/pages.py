@@ -27,6 +27,7 @@ def login_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
     form = (f'<form method=post action="/api/method/login" data-method data-next="{html.escape(after)}" id=login>'
             f'{shell.alert()}{shell.field("login", "usr", "Email", "email", autocomplete="username")}'
             f'{shell.field("login", "pwd", "Password", "password", autocomplete="current-password")}'
+            f'{shell.field("login", "otp", "Authenticator code (only if you turned it on)", required=False, autocomplete="one-time-code")}'
             '<p><button type=submit>Sign in</button></p></form><p><a href="/reset">Forgot your password?</a></p>')
     return shell.document("Sign in · traciqo", f'<main id=main class=card><h1>Sign in</h1>{form}</main>')
 

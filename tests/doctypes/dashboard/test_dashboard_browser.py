@@ -196,3 +196,27 @@ def test_forgot_password_link_sets_a_new_one(site, people, open_page):
     page.wait_for_url(re.compile("/login"))
     sign_in(page, "ann@example.com", "my brand new password")
     page.wait_for_url(site.base + "/app")
+
+
+def test_turn_the_second_factor_on_and_sign_in_with_it(site, people, open_page):
+    import time
+
+    import pyotp
+
+    page, _ = open_page(site.base + "/app/account")
+    sign_in(page, "ann@example.com")
+    page.wait_for_url(site.base + "/app/account")
+    page.get_by_role("button", name="Set it up").click()
+    key = page.locator("#totp [data-value=secret]")
+    key.wait_for()
+    totp = pyotp.TOTP(key.text_content())
+    page.get_by_label("The code the app shows").fill(totp.now())
+    page.get_by_role("button", name="Turn it on").click()
+    page.get_by_role("heading", name="Second factor: on").wait_for()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile("/login"))
+    sign_in(page, "ann@example.com")
+    page.get_by_role("alert").filter(has_text="authenticator").wait_for()
+    page.get_by_label(re.compile("Authenticator code")).fill(totp.at(time.time() + 30))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(site.base + "/app")
