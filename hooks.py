@@ -86,6 +86,7 @@ scheduled_jobs = {
     "doctypes.email.jobs.send_due_emails": 60,
     "doctypes.warranty.jobs.queue_warranty_reminders": 3600,
     "doctypes.webhook.jobs.sweep_webhooks": 30,
+    "doctypes.session.jobs.prune_sessions": 3600,
 }
 
 # Fixture file under fixtures/ -> loader.

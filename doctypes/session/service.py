@@ -178,3 +178,9 @@ def _person(ctx: RequestContext) -> Principal:
     if not principal.is_person:
         raise NotSignedIn("This is a dashboard session's method: sign in (POST /api/method/login)")
     return principal
+
+
+def prune(now: dt.datetime) -> int:
+    """Expired sessions, and failures the throttle no longer counts; answers how many rows went."""
+    gone = Session.delete().where(Session.expires_at <= now).execute()
+    return gone + LoginFailure.delete().where(LoginFailure.failed_at <= now - THROTTLE_WINDOW).execute()

@@ -255,3 +255,17 @@ def test_a_removed_member_is_signed_out(client, member):
 def test_session_methods_are_a_persons(client, workspace):
     response = client.get(METHOD + "doctypes.session.api.session_info", headers=key_headers(workspace))
     assert response.status_code == 403
+
+
+def test_ended_sessions_and_old_failures_are_pruned(rt, client, member):
+    import datetime as dt
+
+    from doctypes.session.jobs import prune_sessions
+
+    signed_in(client, member)
+    login(client, "ann@example.com", "wrong guess!", expect=401)
+    assert call(rt, prune_sessions) == 0
+    Session.update(expires_at=dt.datetime(2000, 1, 1)).execute()
+    LoginFailure.update(failed_at=dt.datetime(2000, 1, 1)).execute()
+    assert call(rt, prune_sessions) == 2
+    assert Session.select().count() == 0 and LoginFailure.select().count() == 0
