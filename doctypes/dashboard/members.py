@@ -47,6 +47,8 @@ def invitation_page(ctx: RequestContext, params: dict[str, str], query: dict[str
         return shell.document("Invitation · traciqo", f'<main id=main class=card><h1>Invitation</h1>'
                                                       f'<p>{html.escape(exc.message)}</p></main>')
     fields = (shell.field("accept", "password", "Your password", "password", autocomplete="current-password")
+              + shell.field("accept", "otp", "Authenticator code (only if you turned it on)", required=False,
+                            autocomplete="one-time-code")
               if offer["has_account"] else
               shell.field("accept", "full_name", "Your name", required=False, autocomplete="name")
               + shell.field("accept", "password", "Choose a password (10 characters or more)", "password",

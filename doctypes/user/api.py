@@ -57,10 +57,11 @@ def remove_member(ctx: RequestContext, email: str) -> dict[str, Any]:
 
 @whitelist(methods=["POST"], allow_guest=True, schema=AcceptArgs, guest_rate_limit=30, also_answers=(401, 409),
            returns=fields.String())
-def accept_invitation(ctx: RequestContext, token: str, password: str, full_name: str | None) -> SignedIn:
+def accept_invitation(ctx: RequestContext, token: str, password: str, full_name: str | None,
+                      otp: str | None) -> SignedIn:
     """Join through an invitation link: a new account with this password, or your existing one
-    (its password); signs you in to the workspace."""
-    return members.accept(ctx, token, password, full_name)
+    (its password, and `otp` if its second factor is on); signs you in to the workspace."""
+    return members.accept(ctx, token, password, full_name, otp)
 
 
 @whitelist(methods=["POST"], allow_guest=True, schema=ResetRequestArgs, guest_rate_limit=10, returns=ResetRequested)

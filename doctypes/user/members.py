@@ -14,7 +14,7 @@ from traciqo_rpc import errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.sessions import SignedIn
 
-from . import links, passwords, service
+from . import links, passwords, second_factor, service
 from .model import Invitation, Membership, User
 from .roles import OWNER
 
@@ -92,15 +92,22 @@ def remove(ctx: RequestContext, email: str) -> dict[str, Any]:
     return {"removed": email.strip().lower()}
 
 
-def accept(ctx: RequestContext, token: str, password: str, full_name: str | None) -> SignedIn:
+def accept(ctx: RequestContext, token: str, password: str, full_name: str | None,
+           otp: str | None = None) -> SignedIn:
     """Join through an invitation link: a new account with this password, or the existing
-    account of the invited email (its password checked); then signed in to that workspace."""
+    account of the invited email (its password checked, and its second factor's code when it
+    has one: a link is no way around it); then signed in to that workspace."""
     invitation = _pending(ctx, token)
     user = service.find_user(invitation.email)
     if user is None:
         user = service.create_user(invitation.email, password, full_name or "")
     elif not passwords.check_password(user.password_hash, password):
         raise errors.LoginFailed()
+    elif user.totp_secret:
+        if not otp:
+            raise second_factor.CodeRequired()
+        if not second_factor.check(user, otp):
+            raise errors.LoginFailed()
     if not Membership.select().where(Membership.user_id == user.id,
                                      Membership.workspace_id == invitation.workspace_id).exists():
         Membership.create(user_id=user.id, workspace_id=invitation.workspace_id, role=invitation.role)

@@ -30,6 +30,8 @@ class AcceptArgs(Schema):
     token = TOKEN
     password = PASSWORD
     full_name = fields.String(load_default=None, validate=validate.Length(max=140))
+    otp = fields.String(load_default=None, validate=validate.Length(min=1, max=12),
+                        metadata={"description": "The authenticator's code, for an account with the second factor on."})
 
 
 class ResetRequestArgs(Schema):

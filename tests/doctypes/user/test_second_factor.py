@@ -65,3 +65,26 @@ def test_turning_off_takes_a_current_code_and_keys_cannot(rt, client, workspace)
     short = client.post(API + "confirm_second_factor", json={"code": "12"},
                         headers={"X-Frappe-CSRF-Token": login(client).json()["csrf_token"]})
     assert short.status_code == 417 and "code" in short.json()["field_errors"]
+
+
+def test_an_invitation_link_is_no_way_around_the_second_factor(rt, client, workspace, make_workspace):
+    import re
+
+    from doctypes.email.model import EmailMessage
+
+    make_workspace("beta")
+    call(rt, lambda ctx: create_or_add(ctx, "ann@example.com", "acme", "owner", PASSWORD))
+    call(rt, lambda ctx: create_or_add(ctx, "bo@example.com", "beta", "viewer", "bos long password"))
+    bo = {"X-Frappe-CSRF-Token": client.post("/api/method/login", json={
+        "usr": "bo@example.com", "pwd": "bos long password"}).json()["csrf_token"]}
+    totp = pyotp.TOTP(client.post(API + "set_up_second_factor", headers=bo).json()["message"]["secret"])
+    used = totp.now()
+    client.post(API + "confirm_second_factor", json={"code": used}, headers=bo).raise_for_status()
+    ann = {"X-Frappe-CSRF-Token": login(client).json()["csrf_token"]}
+    client.post(API + "invite_member", json={"email": "bo@example.com", "role": "viewer"}, headers=ann).raise_for_status()
+    token = re.search(r"/invite/(\S+)", EmailMessage.select().where(EmailMessage.to == "bo@example.com").get().body)[1]
+    client.cookies.clear()
+    body = {"token": token, "password": "bos long password"}
+    assert client.post(API + "accept_invitation", json=body).json()["error_code"] == "otp_required"
+    assert client.post(API + "accept_invitation", json={**body, "otp": used}).status_code == 401  # used already
+    assert client.post(API + "accept_invitation", json={**body, "otp": totp.at(time.time() + 30)}).status_code == 200
