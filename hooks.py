@@ -70,6 +70,7 @@ page_routes = {
     "/app/keys": "doctypes.dashboard.pages.api_keys",
     "/app/trackers": "doctypes.dashboard.trackers.trackers_page",
     "/app/trackers/{tracker_id}": "doctypes.dashboard.trackers.tracker_page",
+    "/app/workspace": "doctypes.dashboard.workspace.workspace_page",
     "/app/members": "doctypes.dashboard.members.members_page",
     "/app/account": "doctypes.dashboard.account.account_page",
     "/invite/{token}": "doctypes.dashboard.members.invitation_page",

@@ -19,7 +19,7 @@ from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext
 
 NAV = (("/app", "Overview"), ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
-       ("/app/members", "Members"), ("/app/account", "Account"))
+       ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/account", "Account"))
 
 
 def page(ctx: RequestContext, title: str, content: str, csrf_token: str, active: str) -> HtmlResult:

@@ -115,3 +115,18 @@ def test_members_page_and_the_links_pages(client, member):
     assert "not valid any more" in client.get("/invite/not-a-real-token").text
     assert 'name=token value="x&lt;y"' in client.get("/reset/x<y").text  # the token is escaped, checked on posting
     assert "Email me a link" in client.get("/reset").text
+
+
+def test_workspace_page_plan_limits_and_branding(client, member):
+    member("ann@example.com", "owner")
+    csrf = {"X-Frappe-CSRF-Token": sign_in(client, "ann@example.com")}
+    client.post("/api/method/doctypes.tracker.api.create_tracker", json={"name": "Order"}, headers=csrf).raise_for_status()
+    saved = client.post("/api/method/doctypes.branding.api.update_branding", headers=csrf,
+                        data={"display_name": "Acme <Prints>", "accent_color": "#ffcc00"})
+    assert saved.status_code == 200, saved.text
+    page = client.get("/app/workspace").text
+    assert "Live trackers not yet completed</dt><dd>1 of 10,000" in page  # the pro plan
+    assert 'value="Acme &lt;Prints&gt;"' in page and 'value="#ffcc00"' in page
+    member("vic@example.com", "viewer")
+    sign_in(client, "vic@example.com")
+    assert "Save branding" not in client.get("/app/workspace").text
