@@ -68,6 +68,7 @@ page_routes = {
     "/login": "doctypes.dashboard.pages.login_page",
     "/app": "doctypes.dashboard.pages.overview",
     "/app/keys": "doctypes.dashboard.pages.api_keys",
+    "/app/codes": "doctypes.dashboard.codes.codes_page",
     "/app/trackers": "doctypes.dashboard.trackers.trackers_page",
     "/app/trackers/{tracker_id}": "doctypes.dashboard.trackers.tracker_page",
     "/app/workspace": "doctypes.dashboard.workspace.workspace_page",

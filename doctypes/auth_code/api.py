@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from itertools import islice
 from typing import Any
 
 from doctypes.scan import service as scans
 from doctypes.scan.schema import Verification
 from traciqo_rpc import File, FileResult, RequestContext, whitelist
 
-from . import qr, service
-from .codes import normalise
+from . import labels, qr, service
+from .model import VOID
 from .schema import (
     BatchArgs,
     BatchPage,
@@ -21,6 +23,7 @@ from .schema import (
     CodePage,
     CodesIssued,
     CreateCodeArgs,
+    LabelSheetArgs,
     ListBatchesArgs,
     ListCodesArgs,
     QrArgs,
@@ -91,4 +94,18 @@ def export_batch(ctx: RequestContext, batch: str) -> FileResult:
     writer.writerow(service.EXPORT_COLUMNS)
     writer.writerows(service.export_rows(ctx, batch))
     return FileResult(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8",
-                      filename=f"codes-{normalise(batch).lower() or 'batch'}.csv")
+                      filename=f"codes-{file_stem(batch)}.csv")
+
+
+@whitelist(methods=["GET"], schema=LabelSheetArgs, returns=File("application/pdf"))
+def label_sheet(ctx: RequestContext, batch: str, layout: str, offset: int) -> FileResult:
+    """Printable labels (PDF) of the batch's active codes: a QR of each code's verification URL
+    beside the code as people read it, on a common label sheet (`layout`); at most 1,000 a sheet."""
+    rows = (labels.Label(url, shown) for _, shown, url, status, *_ in service.export_rows(ctx, batch) if status != VOID)
+    pdf = labels.sheet(islice(rows, offset, None), labels.LAYOUTS[layout], f"Labels of {batch}")
+    return FileResult(pdf, "application/pdf", filename=f"labels-{file_stem(batch)}-{layout}.pdf")
+
+
+def file_stem(batch: str) -> str:
+    """A batch name as part of a download's name: "Spring run #2" -> "spring-run-2"."""
+    return re.sub(r"[^a-z0-9]+", "-", batch.lower()).strip("-") or "batch"

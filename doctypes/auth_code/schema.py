@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from traciqo_rpc.records import Name, Page, PageArgs
 
+from .labels import DEFAULT_LAYOUT, LAYOUTS, MAX_LABELS
 from .model import ACTIVE, VOID
 
 MAX_CODES_PER_CALL = 100_000
@@ -28,6 +29,13 @@ class VoidCodeArgs(CodeArgs):
 
 class BatchArgs(Schema):
     batch = fields.String(required=True, validate=validate.Length(min=1, max=140))
+
+
+class LabelSheetArgs(BatchArgs):
+    layout = fields.String(load_default=DEFAULT_LAYOUT, validate=validate.OneOf(
+        list(LAYOUTS), error=f"One of: {', '.join(LAYOUTS)}."))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000), metadata={
+        "description": f"Labels to skip: a sheet holds at most {MAX_LABELS}, so print a large batch in parts."})
 
 
 class ListCodesArgs(PageArgs):

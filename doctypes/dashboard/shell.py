@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext
 
-NAV = (("/app", "Overview"), ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
+NAV = (("/app", "Overview"), ("/app/codes", "Codes"), ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
        ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/account", "Account"))
 
 

@@ -220,3 +220,31 @@ def test_turn_the_second_factor_on_and_sign_in_with_it(site, people, open_page):
     page.get_by_label(re.compile("Authenticator code")).fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(site.base + "/app")
+
+
+def test_create_a_batch_and_download_its_csv_and_label_pdf(site, people, open_page):
+    import csv
+    import io
+    from pathlib import Path
+
+    zxingcpp = pytest.importorskip("zxingcpp")
+    pdfium = pytest.importorskip("pypdfium2")
+    page, _ = open_page(site.base + "/app/codes", accept_downloads=True)
+    sign_in(page, "ann@example.com")
+    page.wait_for_url(site.base + "/app/codes")
+    page.get_by_label("Batch name").fill("Spring run")
+    page.get_by_label("How many codes").fill("5")
+    page.get_by_role("button", name="Issue codes").click()
+    page.get_by_role("cell", name="Spring run", exact=True).wait_for()
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text())))
+    assert len(rows) == 5
+    page.get_by_label("Label layout for Spring run").select_option("avery-5160")
+    with page.expect_download() as pdf_download:
+        page.get_by_role("button", name="Label sheet of Spring run").click()
+    assert pdf_download.value.suggested_filename == "labels-spring-run-avery-5160.pdf"
+    document = pdfium.PdfDocument(Path(pdf_download.value.path()).read_bytes())
+    image = document[0].render(scale=300 / 72).to_pil()
+    found = sorted(b.text for b in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode))
+    assert found == sorted(row["verification_url"] for row in rows)

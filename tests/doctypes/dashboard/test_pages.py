@@ -130,3 +130,17 @@ def test_workspace_page_plan_limits_and_branding(client, member):
     member("vic@example.com", "viewer")
     sign_in(client, "vic@example.com")
     assert "Save branding" not in client.get("/app/workspace").text
+
+
+def test_codes_page_lists_this_workspaces_batches_only(client, member, workspace, make_workspace):
+    from tests.support.helpers import key_headers
+
+    api = "/api/method/doctypes.auth_code.api.create_code"
+    client.post(api, json={"batch_name": "Ours", "quantity": 2}, headers=key_headers(workspace)).raise_for_status()
+    client.post(api, json={"batch_name": "Theirs", "quantity": 2},
+                headers=key_headers(make_workspace("other"))).raise_for_status()
+    member("vic@example.com", "viewer")
+    sign_in(client, "vic@example.com")
+    page = client.get("/app/codes").text
+    assert "Ours" in page and "Theirs" not in page and "Issue codes" not in page
+    assert "label_sheet" in page and "export_batch?batch=Ours" in page
