@@ -69,6 +69,7 @@ page_routes = {
     "/app": "doctypes.dashboard.pages.overview",
     "/app/keys": "doctypes.dashboard.pages.api_keys",
     "/app/codes": "doctypes.dashboard.codes.codes_page",
+    "/app/scans": "doctypes.dashboard.scans.scans_page",
     "/app/trackers": "doctypes.dashboard.trackers.trackers_page",
     "/app/trackers/{tracker_id}": "doctypes.dashboard.trackers.tracker_page",
     "/app/workspace": "doctypes.dashboard.workspace.workspace_page",

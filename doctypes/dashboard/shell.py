@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext
 
-NAV = (("/app", "Overview"), ("/app/codes", "Codes"), ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
+NAV = (("/app", "Overview"), ("/app/codes", "Codes"), ("/app/scans", "Scans"),
+       ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
        ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/account", "Account"))
 
 
@@ -123,6 +124,7 @@ STYLE = (
     ".inline{display:inline-flex;gap:.4rem;align-items:center;margin:0 .4rem .2rem 0}"
     ".steps{list-style:none;padding:0}.actions{display:flex;gap:.5rem;margin-top:.5rem}.actions form{margin:0}"
     ".filters{display:flex;gap:.5rem;align-items:center;margin:1rem 0}"
+    ".flagged td{background:#fef2f2;font-weight:600}.chart{margin:1rem 0;background:#fff;padding:.5rem;border-radius:8px}"
     ".stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:1rem;padding:0;list-style:none}"
     ".stats li{background:#fff;padding:1rem;border-radius:8px}.stats strong{display:block;font-size:1.6rem}"
 )

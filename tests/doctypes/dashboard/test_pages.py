@@ -144,3 +144,28 @@ def test_codes_page_lists_this_workspaces_batches_only(client, member, workspace
     page = client.get("/app/codes").text
     assert "Ours" in page and "Theirs" not in page and "Issue codes" not in page
     assert "label_sheet" in page and "export_batch?batch=Ours" in page
+
+
+def test_scans_page_chart_search_and_suspicious_marks(client, member, workspace, make_workspace):
+    from tests.support.helpers import key_headers
+
+    api = "/api/method/doctypes.auth_code.api."
+    ours = client.post(api + "create_code", json={"batch_name": "B", "quantity": 2},
+                       headers=key_headers(workspace)).json()["message"]["codes"]
+    theirs = client.post(api + "create_code", json={"batch_name": "T", "quantity": 1},
+                         headers=key_headers(make_workspace("other"))).json()["message"]["codes"][0]
+    for _ in range(12):  # past the suspicious threshold (10)
+        client.get(api + "verify_code", params={"code": ours[0]})
+    client.get(api + "verify_code", params={"code": ours[1]})
+    client.get(api + "verify_code", params={"code": theirs})
+    member("vic@example.com", "viewer")
+    sign_in(client, "vic@example.com")
+    page = client.get("/app/scans").text
+    assert "13 scans" in page and theirs not in page
+    assert "<desc id=chart-d>13 in all;" in page
+    assert page.count("<tr class=flagged>") == 2 and "⚠ Suspicious: likely a cloned label" in page
+    genuine = client.get("/app/scans", params={"verdict": "genuine"}).text
+    assert "2 scans" in genuine and "class=flagged" not in genuine
+    assert "1 scans" in client.get("/app/scans", params={"code": ours[1]}).text
+    assert client.get("/app/scans", params={"verdict": "fake"}).status_code == 417
+    assert client.get("/app/scans", params={"offset": "x"}).status_code == 417

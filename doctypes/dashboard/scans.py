@@ -1,0 +1,95 @@
+"""Scans: every verification, newest first, searchable by code and verdict; scans per day over
+the last 30 days, the countries they came from, and the suspicious ones marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+from urllib.parse import urlencode
+
+import peewee
+
+from doctypes.scan.api import list_scans
+from doctypes.scan.model import Scan
+from doctypes.scan.schema import VERDICTS
+from traciqo_rpc import HtmlResult, RequestContext, errors
+from traciqo_rpc.pages import signed_in
+
+from . import charts, shell
+
+PAGE_SIZE = 50
+DAYS = 30
+WORDS = {"genuine": "Genuine", "already_verified": "Verified before", "suspicious": "Suspicious: likely a cloned label",
+         "withdrawn": "Withdrawn code"}
+
+
+class BadScanQuery(errors.ValidationError):
+    """A scans page query names a verdict that does not exist, or a page out of range."""
+
+
+@signed_in("read")
+def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
+               headers: dict[str, str]) -> HtmlResult:
+    code, verdict = (query.get("code") or "").strip()[:64] or None, query.get("verdict") or None
+    if verdict is not None and verdict not in VERDICTS:
+        raise BadScanQuery(f"Unknown verdict {verdict!r}")
+    try:
+        offset = int(query.get("offset") or 0)
+    except ValueError:
+        raise BadScanQuery("offset must be a number") from None
+    if not 0 <= offset <= 1_000_000:
+        raise BadScanQuery("offset out of range")
+    page = list_scans(ctx, PAGE_SIZE, offset, code=code, verdict=verdict)
+    rows = "".join(_row(scan) for scan in page["data"]) or "<tr><td colspan=5>No scans match.</td></tr>"
+    choices = "".join(f'<option value="{value}"{" selected" if value == verdict else ""}>{label}</option>'
+                      for value, label in (("", "Any verdict"), *WORDS.items()))
+    search = ('<form method=get class=filters role=search><label for=code>Code</label>'
+              f'<input id=code name=code value="{html.escape(code or "")}">'
+              f'<label for=verdict>Verdict</label><select id=verdict name=verdict>{choices}</select>'
+              '<button type=submit class=secondary>Search</button></form>')
+    table = ('<table><caption>Scans, newest first</caption><thead><tr><th scope=col>When</th><th scope=col>Code</th>'
+             '<th scope=col>Verdict</th><th scope=col>Country</th><th scope=col>Source</th></tr></thead>'
+             f'<tbody>{rows}</tbody></table>{_pager(page, offset, code, verdict)}')
+    content = _per_day(ctx) + _countries(ctx) + search + table
+    return shell.page(ctx, "Scans", content, shell.csrf_token(ctx), "/app/scans")
+
+
+def _per_day(ctx: RequestContext) -> str:
+    today = ctx.now().date()
+    since = dt.datetime.combine(today - dt.timedelta(days=DAYS - 1), dt.time())
+    day = peewee.fn.DATE(Scan.scanned_at).coerce(False)  # text on SQLite, a date on PostgreSQL
+    counted = {str(d)[:10]: n for d, n in Scan.scoped(ctx, day, peewee.fn.COUNT(Scan.id))
+               .where(Scan.scanned_at >= since).group_by(day).tuples()}
+    days = [today - dt.timedelta(days=back) for back in range(DAYS - 1, -1, -1)]
+    return charts.bars(f"Scans per day, last {DAYS} days", [(d.isoformat(), counted.get(d.isoformat(), 0)) for d in days])
+
+
+def _countries(ctx: RequestContext) -> str:
+    since = ctx.now() - dt.timedelta(days=DAYS)
+    top = list(Scan.scoped(ctx, Scan.country, peewee.fn.COUNT(Scan.id).alias("n"))
+               .where(Scan.scanned_at >= since, Scan.country.is_null(False))
+               .group_by(Scan.country).order_by(peewee.fn.COUNT(Scan.id).desc()).limit(10).tuples())
+    if not top:
+        return "<p>No scan with a known country in the last 30 days.</p>"
+    items = "".join(f"<li>{html.escape(country)}: {count:,}</li>" for country, count in top)
+    return f'<section aria-labelledby=countries><h2 id=countries>Countries, last {DAYS} days</h2><ul>{items}</ul></section>'
+
+
+def _row(scan: dict[str, Any]) -> str:
+    verdict = scan["verdict"]
+    mark = ' class=flagged' if verdict == "suspicious" else ""
+    icon = "⚠ " if verdict == "suspicious" else ""
+    return (f"<tr{mark}><td>{shell.when(scan['scanned_at'])}</td><td><code>{html.escape(scan['code'])}</code></td>"
+            f"<td>{icon}{html.escape(WORDS.get(verdict, verdict))}</td><td>{html.escape(scan['country'] or '')}</td>"
+            f"<td>{html.escape(scan['source'])}</td></tr>")
+
+
+def _pager(page: dict[str, Any], offset: int, code: str | None, verdict: str | None) -> str:
+    def link(to: int, label: str) -> str:
+        query = urlencode({k: v for k, v in (("code", code), ("verdict", verdict), ("offset", to)) if v})
+        return f'<a href="/app/scans{"?" + query if query else ""}">{label}</a>'
+
+    parts = ([link(max(0, offset - PAGE_SIZE), "Newer")] if offset else []) + (
+        [link(offset + PAGE_SIZE, "Older")] if offset + PAGE_SIZE < page["total"] else [])
+    return f'<nav aria-label=Pages class=pager><p>{page["total"]:,} scans {" · ".join(parts)}</p></nav>'
