@@ -68,6 +68,8 @@ page_routes = {
     "/login": "doctypes.dashboard.pages.login_page",
     "/app": "doctypes.dashboard.pages.overview",
     "/app/keys": "doctypes.dashboard.pages.api_keys",
+    "/app/products": "doctypes.dashboard.catalogue.products_page",
+    "/app/parties": "doctypes.dashboard.catalogue.parties_page",
     "/app/codes": "doctypes.dashboard.codes.codes_page",
     "/app/scans": "doctypes.dashboard.scans.scans_page",
     "/app/trackers": "doctypes.dashboard.trackers.trackers_page",

@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 from typing import Any
-from urllib.parse import urlencode
 
 import peewee
 
 from doctypes.scan.api import list_scans
 from doctypes.scan.model import Scan
 from doctypes.scan.schema import VERDICTS
-from traciqo_rpc import HtmlResult, RequestContext, errors
+from traciqo_rpc import HtmlResult, RequestContext
 from traciqo_rpc.pages import signed_in
 
 from . import charts, shell
@@ -24,22 +23,13 @@ WORDS = {"genuine": "Genuine", "already_verified": "Verified before", "suspiciou
          "withdrawn": "Withdrawn code"}
 
 
-class BadScanQuery(errors.ValidationError):
-    """A scans page query names a verdict that does not exist, or a page out of range."""
-
-
 @signed_in("read")
 def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
                headers: dict[str, str]) -> HtmlResult:
     code, verdict = (query.get("code") or "").strip()[:64] or None, query.get("verdict") or None
     if verdict is not None and verdict not in VERDICTS:
-        raise BadScanQuery(f"Unknown verdict {verdict!r}")
-    try:
-        offset = int(query.get("offset") or 0)
-    except ValueError:
-        raise BadScanQuery("offset must be a number") from None
-    if not 0 <= offset <= 1_000_000:
-        raise BadScanQuery("offset out of range")
+        raise shell.BadListQuery(f"Unknown verdict {verdict!r}")
+    offset = shell.offset_of(query)
     page = list_scans(ctx, PAGE_SIZE, offset, code=code, verdict=verdict)
     rows = "".join(_row(scan) for scan in page["data"]) or "<tr><td colspan=5>No scans match.</td></tr>"
     choices = "".join(f'<option value="{value}"{" selected" if value == verdict else ""}>{label}</option>'
@@ -50,7 +40,7 @@ def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
               '<button type=submit class=secondary>Search</button></form>')
     table = ('<table><caption>Scans, newest first</caption><thead><tr><th scope=col>When</th><th scope=col>Code</th>'
              '<th scope=col>Verdict</th><th scope=col>Country</th><th scope=col>Source</th></tr></thead>'
-             f'<tbody>{rows}</tbody></table>{_pager(page, offset, code, verdict)}')
+             f'<tbody>{rows}</tbody></table>{shell.pager("/app/scans", page, offset, PAGE_SIZE, "scans", code=code, verdict=verdict)}')
     content = _per_day(ctx) + _countries(ctx) + search + table
     return shell.page(ctx, "Scans", content, shell.csrf_token(ctx), "/app/scans")
 
@@ -83,13 +73,3 @@ def _row(scan: dict[str, Any]) -> str:
     return (f"<tr{mark}><td>{shell.when(scan['scanned_at'])}</td><td><code>{html.escape(scan['code'])}</code></td>"
             f"<td>{icon}{html.escape(WORDS.get(verdict, verdict))}</td><td>{html.escape(scan['country'] or '')}</td>"
             f"<td>{html.escape(scan['source'])}</td></tr>")
-
-
-def _pager(page: dict[str, Any], offset: int, code: str | None, verdict: str | None) -> str:
-    def link(to: int, label: str) -> str:
-        query = urlencode({k: v for k, v in (("code", code), ("verdict", verdict), ("offset", to)) if v})
-        return f'<a href="/app/scans{"?" + query if query else ""}">{label}</a>'
-
-    parts = ([link(max(0, offset - PAGE_SIZE), "Newer")] if offset else []) + (
-        [link(offset + PAGE_SIZE, "Older")] if offset + PAGE_SIZE < page["total"] else [])
-    return f'<nav aria-label=Pages class=pager><p>{page["total"]:,} scans {" · ".join(parts)}</p></nav>'

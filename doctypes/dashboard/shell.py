@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
 
 from doctypes.session import service as sessions
-from traciqo_rpc import HtmlResult, RequestContext
+from traciqo_rpc import HtmlResult, RequestContext, errors
 
-NAV = (("/app", "Overview"), ("/app/codes", "Codes"), ("/app/scans", "Scans"),
+NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"),
        ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
        ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/account", "Account"))
 
@@ -89,6 +91,35 @@ def when(moment: dt.datetime | None) -> str:
 def csrf_token(ctx: RequestContext) -> str:
     """The session's CSRF token, for the page's forms."""
     return str(sessions.session_info(ctx)["csrf_token"])
+
+
+class BadListQuery(errors.ValidationError):
+    """A list page's query names a filter value that does not exist, or a page out of range."""
+
+
+MAX_OFFSET = 1_000_000
+
+
+def offset_of(query: Mapping[str, str]) -> int:
+    """The list page's `offset` (0 when absent); 417 for anything else than 0 to MAX_OFFSET."""
+    try:
+        offset = int(query.get("offset") or 0)
+    except ValueError:
+        raise BadListQuery("offset must be a number") from None
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadListQuery("offset out of range")
+    return offset
+
+
+def pager(path: str, page: Mapping[str, Any], offset: int, size: int, noun: str, **filters: str | None) -> str:
+    """"N <noun>" with Newer and Older links that keep the filters."""
+    def link(to: int, label: str) -> str:
+        query = urlencode({k: v for k, v in (*filters.items(), ("offset", to)) if v})
+        return f'<a href="{path}{"?" + query if query else ""}">{label}</a>'
+
+    parts = ([link(max(0, offset - size), "Newer")] if offset else []) + (
+        [link(offset + size, "Older")] if offset + size < page["total"] else [])
+    return f'<nav aria-label=Pages class=pager><p>{page["total"]:,} {noun} {" · ".join(parts)}</p></nav>'
 
 
 def alert() -> str:

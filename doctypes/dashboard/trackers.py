@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from urllib.parse import urlencode
 
 from doctypes.tracker import service as trackers
 from doctypes.tracker.model import COMPLETED, IN_PROGRESS, PENDING
 from doctypes.tracker_template import service as templates
-from traciqo_rpc import HtmlResult, RequestContext, errors
+from traciqo_rpc import HtmlResult, RequestContext
 from traciqo_rpc.pages import signed_in
 
 from . import shell
@@ -20,17 +19,13 @@ PAGE_SIZE = 25
 STATES = {PENDING: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Done"}
 
 
-class BadPage(errors.ValidationError):
-    """A list page's query names a page or a status that does not exist."""
-
-
 @signed_in("read")
 def trackers_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
                   headers: dict[str, str]) -> HtmlResult:
     status = query.get("status") or None
     if status is not None and status not in STATES:
-        raise BadPage(f"Unknown status {status!r}")
-    offset = _offset(query.get("offset"))
+        raise shell.BadListQuery(f"Unknown status {status!r}")
+    offset = shell.offset_of(query)
     page = trackers.list_trackers(ctx, PAGE_SIZE, offset, status=status)
     rows = "".join(_row(tracker) for tracker in page["data"]) or "<tr><td colspan=5>No trackers yet.</td></tr>"
     filters = "".join(f'<option value="{value}"{" selected" if value == status else ""}>{label}</option>'
@@ -41,7 +36,7 @@ def trackers_page(ctx: RequestContext, params: dict[str, str], query: dict[str, 
         f'<select id=status name=status>{filters}</select> <button type=submit class=secondary>Filter</button></form>'
         '<table><caption>Trackers, newest first</caption><thead><tr><th scope=col>#</th><th scope=col>Name</th>'
         '<th scope=col>Status</th><th scope=col>Now</th><th scope=col>Reference</th></tr></thead>'
-        f'<tbody>{rows}</tbody></table>{_pager(page, offset, status)}'
+        f'<tbody>{rows}</tbody></table>{shell.pager("/app/trackers", page, offset, PAGE_SIZE, "trackers", status=status)}'
     )
     return shell.page(ctx, "Trackers", content, shell.csrf_token(ctx), "/app/trackers")
 
@@ -106,27 +101,3 @@ def _step(tracker_id: int, position: int, step: dict[str, Any], can_write: bool)
     internal = " <em>(internal: never shown to the customer)</em>" if not step["visible"] else ""
     return (f'<li class=card><strong>{position}. {name}</strong>{internal} · {STATES[step["status"]]} '
             f'{times}<div class=actions>{buttons}</div></li>')
-
-
-def _offset(text: str | None) -> int:
-    try:
-        offset = int(text or 0)
-    except ValueError:
-        raise BadPage("offset must be a number") from None
-    if not 0 <= offset <= 10_000_000:
-        raise BadPage("offset out of range")
-    return offset
-
-
-def _pager(page: dict[str, Any], offset: int, status: str | None) -> str:
-    def link(to: int, label: str) -> str:
-        query = urlencode({k: v for k, v in (("status", status), ("offset", to)) if v})
-        return f'<a href="/app/trackers{"?" + query if query else ""}">{label}</a>'
-
-    parts = []
-    if offset > 0:
-        parts.append(link(max(0, offset - PAGE_SIZE), "Newer"))
-    if offset + PAGE_SIZE < page["total"]:
-        parts.append(link(offset + PAGE_SIZE, "Older"))
-    shown = f"{offset + 1}-{min(offset + PAGE_SIZE, page['total'])} of {page['total']}" if page["total"] else ""
-    return f'<nav aria-label=Pages class=pager><p>{shown} {" · ".join(parts)}</p></nav>'

@@ -169,3 +169,26 @@ def test_scans_page_chart_search_and_suspicious_marks(client, member, workspace,
     assert "1 scans" in client.get("/app/scans", params={"code": ours[1]}).text
     assert client.get("/app/scans", params={"verdict": "fake"}).status_code == 417
     assert client.get("/app/scans", params={"offset": "x"}).status_code == 417
+
+
+def test_products_and_parties_pages_search_page_and_tenancy(client, member, workspace, make_workspace):
+    from tests.support.helpers import key_headers
+
+    api = "/api/method/doctypes."
+    for number in range(55):
+        client.post(api + "product.api.upsert_product", json={"name": f"Kettle {number:02d}"},
+                    headers=key_headers(workspace)).raise_for_status()
+    client.post(api + "product.api.upsert_product", json={"name": "Their kettle"},
+                headers=key_headers(make_workspace("other"))).raise_for_status()
+    client.post(api + "party.api.upsert_party", json={"name": "Dealer <One>", "email": "d@example.com"},
+                headers=key_headers(workspace)).raise_for_status()
+    member("olga@example.com", "operator")
+    sign_in(client, "olga@example.com")
+    first = client.get("/app/products").text
+    assert "55 products" in first and "Kettle 00" in first and "Kettle 54" not in first and "Their kettle" not in first
+    assert 'href="/app/products?offset=50">Older' in first and "Add a product" in first
+    older = client.get("/app/products", params={"offset": 50}).text
+    assert "Kettle 54" in older and "Newer" in older
+    assert "1 products" in client.get("/app/products", params={"name": "Kettle 07"}).text
+    assert "Dealer &lt;One&gt;" in client.get("/app/parties").text
+    assert client.get("/app/parties", params={"offset": "-3"}).status_code == 417
