@@ -29,12 +29,8 @@ def products_page(ctx: RequestContext, params: dict[str, str], query: dict[str, 
         shell.field("product", "name", "Name"), shell.field("product", "brand", "Brand", required=False),
         shell.field("product", "gtin", "GTIN (8, 12, 13 or 14 digits)", required=False),
         shell.field("product", "warranty_months", "Warranty (months)", "number", required=False)])
-    table = ('<table><caption>Products by SKU</caption><thead><tr><th scope=col>SKU</th><th scope=col>Name</th>'
-             '<th scope=col>Brand</th><th scope=col>GTIN</th><th scope=col>Warranty (months)</th></tr></thead>'
-             f'<tbody>{rows}</tbody></table>')
-    content = form + _search("/app/products", name) + table + shell.pager(
-        "/app/products", page, offset, PAGE_SIZE, "products", name=name)
-    return shell.page(ctx, "Products", content, shell.csrf_token(ctx), "/app/products")
+    return _listing(ctx, "Products", "/app/products", form, "Products by SKU",
+                    ("SKU", "Name", "Brand", "GTIN", "Warranty (months)"), rows, page, offset, name)
 
 
 @signed_in("read")
@@ -49,12 +45,17 @@ def parties_page(ctx: RequestContext, params: dict[str, str], query: dict[str, s
     form = _form(ctx, "/api/method/doctypes.party.api.upsert_party", "party", "Add a party", [
         shell.field("party", "name", "Name"), shell.field("party", "email", "Email", "email", required=False),
         shell.field("party", "phone", "Phone", "tel", required=False)])
-    table = ('<table><caption>Parties (customers, dealers, suppliers)</caption><thead><tr><th scope=col>Name</th>'
-             '<th scope=col>Email</th><th scope=col>Phone</th><th scope=col>Tags</th></tr></thead>'
-             f'<tbody>{rows}</tbody></table>')
-    content = form + _search("/app/parties", name) + table + shell.pager(
-        "/app/parties", page, offset, PAGE_SIZE, "parties", name=name)
-    return shell.page(ctx, "Parties", content, shell.csrf_token(ctx), "/app/parties")
+    return _listing(ctx, "Parties", "/app/parties", form, "Parties (customers, dealers, suppliers)",
+                    ("Name", "Email", "Phone", "Tags"), rows, page, offset, name)
+
+
+def _listing(ctx: RequestContext, title: str, path: str, form: str, caption: str, headings: tuple[str, ...],
+             rows: str, page: dict[str, Any], offset: int, name: str | None) -> HtmlResult:
+    """The add form, the name search, the table and its pages."""
+    head = "".join(f"<th scope=col>{html.escape(heading)}</th>" for heading in headings)
+    table = f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    pages = shell.pager(path, page, offset, PAGE_SIZE, title.lower(), name=name)
+    return shell.page(ctx, title, form + _search(path, name) + table + pages, shell.csrf_token(ctx), path)
 
 
 def _name(query: dict[str, str]) -> str | None:
