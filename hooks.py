@@ -72,6 +72,7 @@ page_routes = {
     "/app/parties": "doctypes.dashboard.catalogue.parties_page",
     "/app/codes": "doctypes.dashboard.codes.codes_page",
     "/app/scans": "doctypes.dashboard.scans.scans_page",
+    "/app/warranties": "doctypes.dashboard.warranties.warranties_page",
     "/app/trackers": "doctypes.dashboard.trackers.trackers_page",
     "/app/trackers/{tracker_id}": "doctypes.dashboard.trackers.tracker_page",
     "/app/workspace": "doctypes.dashboard.workspace.workspace_page",

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext, errors
 
-NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"),
+NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"), ("/app/warranties", "Warranties"),
        ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
        ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/account", "Account"))
 

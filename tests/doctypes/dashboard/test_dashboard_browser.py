@@ -248,3 +248,32 @@ def test_create_a_batch_and_download_its_csv_and_label_pdf(site, people, open_pa
     image = document[0].render(scale=300 / 72).to_pil()
     found = sorted(b.text for b in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode))
     assert found == sorted(row["verification_url"] for row in rows)
+
+
+def test_activate_a_warranty_find_it_and_transfer_it(site, people, open_page):
+    from tests.support.browser import post
+
+    post(site.api, "doctypes.serial_number.api.add_serial_numbers",
+         serial_numbers=[{"serial_number": "SN-100"}, {"serial_number": "SN-101"}])
+    page, _ = open_page(site.base + "/app/warranties")
+    sign_in(page, "ann@example.com")
+    page.wait_for_url(site.base + "/app/warranties")
+    page.get_by_label("Serial number").fill("SN-404")
+    page.get_by_label("Customer name").fill("Jane Buyer")
+    page.get_by_label("Customer email", exact=True).first.fill("jane@example.com")
+    page.get_by_role("button", name="Activate").click()
+    page.locator(".alert:not(:empty)").first.wait_for()  # an unknown serial, said in the form
+    page.get_by_label("Serial number").fill("SN-100")
+    page.get_by_role("button", name="Activate").click()
+    page.get_by_role("cell", name="SN-100", exact=True).wait_for()
+    page.get_by_label("Customer email", exact=True).last.fill("jane@example.com")
+    page.get_by_role("button", name="Search").click()
+    assert "1 warranties" in page.content()
+    page.get_by_text("Transfer", exact=True).first.click()
+    page.get_by_label("New owner", exact=True).fill("Bob Second")
+    page.get_by_label("New owner email").fill("bob@example.com")
+    page.get_by_role("button", name="Transfer the warranty of SN-100").click()
+    page.wait_for_load_state()
+    page.get_by_text("0 warranties").wait_for()  # Jane's search: the warranty is Bob's now
+    page.goto(site.base + "/app/warranties")
+    assert "Bob Second" in page.get_by_role("row", name=re.compile("SN-100")).text_content()

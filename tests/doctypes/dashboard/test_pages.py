@@ -192,3 +192,20 @@ def test_products_and_parties_pages_search_page_and_tenancy(client, member, work
     assert "1 products" in client.get("/app/products", params={"name": "Kettle 07"}).text
     assert "Dealer &lt;One&gt;" in client.get("/app/parties").text
     assert client.get("/app/parties", params={"offset": "-3"}).status_code == 417
+
+
+def test_warranties_page_filters_and_a_viewers_view(client, member, workspace):
+    from tests.support.helpers import key_headers
+
+    api = "/api/method/doctypes."
+    client.post(api + "serial_number.api.add_serial_numbers", json={"serial_numbers": [{"serial_number": "SN-1"}]},
+                headers=key_headers(workspace)).raise_for_status()
+    client.post(api + "warranty.api.activate_warranty", json={"serial_number": "SN-1", "customer_name": "Jane",
+                "customer_email": "jane@example.com"}, headers=key_headers(workspace)).raise_for_status()
+    member("vic@example.com", "viewer")
+    sign_in(client, "vic@example.com")
+    page = client.get("/app/warranties").text
+    assert "SN-1" in page and "1 warranties" in page and "Activate a warranty" not in page and "Transfer" not in page
+    assert "0 warranties" in client.get("/app/warranties", params={"status": "void"}).text
+    assert client.get("/app/warranties", params={"status": "lost"}).status_code == 417
+    assert client.get("/app/warranties", params={"customer_email": "nope"}).status_code == 417
