@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from . import errors
-from .auth import require_right
+from .auth import permit, require_right
 from .batching import CommitFailed
 from .context import RequestContext
 from .sessions import token_hash
@@ -37,10 +37,12 @@ _SIGNED_IN = "__traciqo_signed_in__"
 LOGIN_PATH = "/login"
 
 
-def signed_in(right: str = "read") -> Callable[[PageFunction], PageFunction]:
-    """Mark a (plain) page function as the dashboard's: it needs a signed-in person with `right`."""
+def signed_in(right: str = "read", any_workspace_state: bool = False) -> Callable[[PageFunction], PageFunction]:
+    """Mark a (plain) page function as the dashboard's: it needs a signed-in person with `right`,
+    in an active workspace whose plan has API access unless `any_workspace_state` (the plan page,
+    the person's own account), as the methods do."""
     def mark(func: PageFunction) -> PageFunction:
-        setattr(func, _SIGNED_IN, right)
+        setattr(func, _SIGNED_IN, (right, any_workspace_state))
         return func
     return mark
 
@@ -70,7 +72,7 @@ def error_page(status: int, title: str, message: str) -> HtmlResult:
 def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
     """Adapt a page function to a Starlette endpoint (GET)."""
     on_the_loop = asyncio.iscoroutinefunction(func)
-    right = getattr(func, _SIGNED_IN, None)
+    right, any_workspace_state = getattr(func, _SIGNED_IN, (None, True))
     if right is not None and on_the_loop:
         raise TypeError("a signed-in page reads its session: make it a plain function")
 
@@ -100,7 +102,7 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
                     loaded = _person(rt, request)
                     if loaded is None:
                         return redirect(f"{LOGIN_PATH}?next={quote(request.url.path, safe='/')}")
-                    ctx.principal = loaded
+                    ctx.principal = loaded if any_workspace_state else permit(loaded)
                     require_right(loaded, right, request.url.path)
                 # Pages are read by the public: a page that writes opens its own short transaction.
                 return rt.run_in_transaction(ctx, lambda: func(ctx, params, query, headers), transaction=False)

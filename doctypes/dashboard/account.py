@@ -11,7 +11,7 @@ from . import shell
 API = "/api/method/doctypes.user.api."
 
 
-@signed_in("read")
+@signed_in("read", any_workspace_state=True)
 def account_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
                  headers: dict[str, str]) -> HtmlResult:
     user = User.get_by_id(ctx.require_principal().user_id)

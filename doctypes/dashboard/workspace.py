@@ -15,7 +15,7 @@ from traciqo_rpc.pages import signed_in
 from . import shell
 
 
-@signed_in("read")
+@signed_in("read", any_workspace_state=True)
 def workspace_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
                    headers: dict[str, str]) -> HtmlResult:
     principal = ctx.require_principal()

@@ -209,3 +209,17 @@ def test_warranties_page_filters_and_a_viewers_view(client, member, workspace):
     assert "0 warranties" in client.get("/app/warranties", params={"status": "void"}).text
     assert client.get("/app/warranties", params={"status": "lost"}).status_code == 417
     assert client.get("/app/warranties", params={"customer_email": "nope"}).status_code == 417
+
+
+def test_a_frozen_workspaces_members_see_the_plan_page_only(client, member):
+    from doctypes.workspace.model import Workspace
+
+    member("ann@example.com", "owner")
+    sign_in(client, "ann@example.com")
+    Workspace.update(status="frozen").where(Workspace.name == "acme").execute()
+    workspace = client.get("/app/workspace")
+    assert workspace.status_code == 200 and "frozen" in workspace.text
+    assert client.get("/app/account").status_code == 200
+    for path in ("/app", "/app/codes", "/app/keys"):
+        refused = client.get(path)
+        assert refused.status_code == 403 and "inactive" in refused.text, path
