@@ -73,9 +73,16 @@ def send_due(ctx: RequestContext, limit: int = BATCH) -> int:
     return sent
 
 
+# Messages that carry a sign-in capability (an invitation, a password reset): their bodies are
+# for their addressee only, never answered to the workspace's other readers or its keys.
+PRIVATE_KINDS = frozenset({"invitation", "password_reset"})
+PRIVATE_BODY = "(not shown: it holds a link for its addressee only)"
+
+
 def email_dict(message: EmailMessage) -> dict[str, Any]:
+    body = PRIVATE_BODY if message.kind in PRIVATE_KINDS else message.body
     return {
-        "id": message.id, "to": message.to, "subject": message.subject, "body": message.body,
+        "id": message.id, "to": message.to, "subject": message.subject, "body": body,
         "kind": message.kind, "status": message.status, "send_after": message.send_after,
         "sent_at": message.sent_at, "attempts": message.attempts, "error": message.error,
     }

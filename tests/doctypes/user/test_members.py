@@ -138,3 +138,12 @@ def test_password_reset_once_by_link(rt, client, owner):
     sign_in(client, "ann@example.com", "a brand new password")
     again = client.post(API + "reset_password", json={"token": token, "password": "another new password"})
     assert again.status_code == 417 and again.json()["exc_type"] == "ResetLinkInvalid"
+
+
+def test_the_outbox_never_shows_an_invitation_or_reset_link(client, owner, workspace):
+    client.post(API + "invite_member", json={"email": "bob@example.com", "role": "viewer"}, headers=owner)
+    client.post(API + "request_password_reset", json={"email": "ann@example.com"}).raise_for_status()
+    for headers in (owner, key_headers(workspace)):
+        listed = client.get("/api/method/doctypes.email.api.list_emails", headers=headers).json()["message"]["data"]
+        assert {m["subject"] for m in listed} == {"Join acme on traciqo", "Reset your traciqo password"}
+        assert all("/invite/" not in m["body"] and "/reset/" not in m["body"] for m in listed)
