@@ -119,7 +119,9 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
         if credentials is not None and scope["method"] not in ("GET", "HEAD") and rt.idempotency is not None:
             idempotency_key = idempotency.read_key(headers)
         session = None
-        if credentials is None:  # a key wins over a cookie (and is never asked for a CSRF token)
+        # A key wins over a cookie (and is never asked for a CSRF token); what anyone may call
+        # needs no session, so a guest call (a scan, a sign-in) never reads one.
+        if credentials is None and not spec.allow_guest:
             token = rt.cookies.read(headers)
             if token is not None:
                 session = SessionCookie(token, sessions.csrf_sent(headers, raw_args))
@@ -392,20 +394,17 @@ def admit(rt: Runtime, creds: Credentials, cached: tuple[Principal, int | None] 
     return principal
 
 
-def admit_person(rt: Runtime, call: Call, headers: RawHeaders) -> Principal | None:
+def admit_person(rt: Runtime, call: Call, headers: RawHeaders) -> Principal:
     """A signed-in person: their session (one read), the CSRF token of a change, the workspace's
-    state and their rate window. A session that ended makes a guest method's caller a guest."""
+    state and their rate window."""
     assert call.session is not None
-    loaded = rt.session_loader(sessions.token_hash(call.session.token))
+    loaded = rt.load_session(call.session.token)
     if loaded is None:
-        if call.spec.allow_guest:
-            return None
         raise errors.SessionEnded()
     principal, csrf_token = loaded
-    if not call.spec.allow_guest:  # what anyone may do needs no token, nor an active workspace
-        sessions.refuse_without_csrf(call.http_method, call.session.csrf, csrf_token)
-        if not call.spec.any_workspace_state:
-            principal = permit(principal)
+    sessions.refuse_without_csrf(call.http_method, call.session.csrf, csrf_token)
+    if not call.spec.any_workspace_state:
+        principal = permit(principal)
     now = time.time()
     if principal.rate_limit_per_minute > 0:
         window = rt.counters.hit(f"user:{principal.user_id}", now)[1]

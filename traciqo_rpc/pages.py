@@ -27,7 +27,6 @@ from . import errors
 from .auth import permit, require_right
 from .batching import CommitFailed
 from .context import RequestContext
-from .sessions import token_hash
 from .untrusted import check_arguments
 
 log = logging.getLogger("traciqo.pages")
@@ -132,5 +131,5 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
 def _person(rt: Any, request: Request) -> Any:
     """The signed-in person a request's cookie names (frozen workspaces included: the page says so)."""
     token = rt.cookies.read({b"cookie": request.headers.get("cookie", "").encode("latin-1")})
-    loaded = rt.session_loader(token_hash(token)) if token is not None else None
+    loaded = rt.load_session(token) if token is not None else None
     return loaded[0] if loaded is not None else None

@@ -24,11 +24,12 @@ from .client import RESOURCE_ROUTES
 from .context import RequestContext
 from .idempotency import IdempotencyStore
 from .page_cache import KeptPages
+from .principal import Principal
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
 from .resource import Resource
 from .rest import RestRoute, RestRouter
 from .services import Services
-from .sessions import CookieJar
+from .sessions import CookieJar, token_hash
 from .settings import Settings
 from .usage import RequestLogBuffer
 
@@ -113,6 +114,10 @@ class Runtime:
             except ValueError as exc:
                 raise wiring.HookError(f"hooks.resources: {exc}") from None
         return dict(wired.resources)
+
+    def load_session(self, token: str) -> tuple[Principal, str] | None:
+        """The signed-in person a session cookie's token names, and the session's CSRF token."""
+        return self.session_loader(token_hash(token))
 
     async def run_blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run database work off the event loop."""

@@ -47,13 +47,12 @@ def codes_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
 def _batch_row(batch: dict[str, Any]) -> str:
     name = batch["batch"]
     csv_link = f'{API}export_batch?{urlencode({"batch": name})}'
-    options = "".join(f'<option value="{key}"{" selected" if key == DEFAULT_LAYOUT else ""}>{html.escape(layout.title)}</option>'
-                      for key, layout in LAYOUTS.items())
+    layouts = shell.options([(key, layout.title) for key, layout in LAYOUTS.items()], DEFAULT_LAYOUT)
     ident = f"layout-{batch['created_at']:%Y%m%d%H%M%S%f}"
     labels = (f'<form method=get action="{API}label_sheet" class=inline>'
               f'<input type=hidden name=batch value="{html.escape(name)}">'
               f'<label class=visually-hidden for="{ident}">Label layout for {html.escape(name)}</label>'
-              f'<select id="{ident}" name=layout>{options}</select>'
+              f'<select id="{ident}" name=layout>{layouts}</select>'
               f'<button type=submit class=secondary aria-label="Label sheet of {html.escape(name)}">Label sheet (PDF)</button></form>')
     return (f"<tr><td>{html.escape(name)}</td><td>{batch['quantity']:,}</td><td>{shell.when(batch['created_at'])}</td>"
             f'<td><a href="{html.escape(csv_link)}">CSV</a> {labels}</td></tr>')

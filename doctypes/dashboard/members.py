@@ -85,10 +85,10 @@ def _member_row(member: dict[str, Any], may_manage: bool) -> str:
     email = html.escape(member["email"])
     role = html.escape(member["role"])
     if may_manage:
-        options = "".join(f'<option{" selected" if value == member["role"] else ""}>{value}</option>' for value, _ in ROLE_CHOICES)
+        roles = shell.options(ROLE_CHOICES, member["role"])
         role = (f'<form method=post action="{API}change_role" data-method class=inline>'
                 f'<input type=hidden name=email value="{email}"><label class=visually-hidden for="role-{email}">Role of {email}</label>'
-                f'<select id="role-{email}" name=role>{options}</select> '
+                f'<select id="role-{email}" name=role>{roles}</select> '
                 f'<button type=submit class=secondary aria-label="Change the role of {email}">Change</button>'
                 f'<span class=error data-error-for=role></span><span class=alert data-alert></span></form>'
                 f'<form method=post action="{API}remove_member" data-method data-confirm="Remove {email}?" class=inline>'

@@ -32,8 +32,7 @@ def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
     offset = shell.offset_of(query)
     page = list_scans(ctx, PAGE_SIZE, offset, code=code, verdict=verdict)
     rows = "".join(_row(scan) for scan in page["data"]) or "<tr><td colspan=5>No scans match.</td></tr>"
-    choices = "".join(f'<option value="{value}"{" selected" if value == verdict else ""}>{label}</option>'
-                      for value, label in (("", "Any verdict"), *WORDS.items()))
+    choices = shell.options([("", "Any verdict"), *WORDS.items()], verdict or "")
     search = ('<form method=get class=filters role=search><label for=code>Code</label>'
               f'<input id=code name=code value="{html.escape(code or "")}">'
               f'<label for=verdict>Verdict</label><select id=verdict name=verdict>{choices}</select>'

@@ -75,11 +75,16 @@ def field(form: str, name: str, label: str, kind: str = "text", required: bool =
             f'<span class=error id="{ident}-error" data-error-for="{name}"></span></p>')
 
 
-def select(form: str, name: str, label: str, options: Sequence[tuple[str, str]]) -> str:
+def options(choices: Sequence[tuple[str, str]], selected: str | None = None) -> str:
+    """<option>s of (value, text) pairs, `selected` marked."""
+    return "".join(f'<option value="{html.escape(value)}"{" selected" if value == selected else ""}>'
+                   f'{html.escape(text)}</option>' for value, text in choices)
+
+
+def select(form: str, name: str, label: str, choices: Sequence[tuple[str, str]]) -> str:
     ident = f"{form}-{name}"
-    choices = "".join(f'<option value="{html.escape(value)}">{html.escape(text)}</option>' for value, text in options)
     return (f'<p class=field><label for="{ident}">{html.escape(label)}</label>'
-            f'<select id="{ident}" name="{name}" aria-describedby="{ident}-error">{choices}</select>'
+            f'<select id="{ident}" name="{name}" aria-describedby="{ident}-error">{options(choices)}</select>'
             f'<span class=error id="{ident}-error" data-error-for="{name}"></span></p>')
 
 

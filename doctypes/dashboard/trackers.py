@@ -28,8 +28,7 @@ def trackers_page(ctx: RequestContext, params: dict[str, str], query: dict[str, 
     offset = shell.offset_of(query)
     page = trackers.list_trackers(ctx, PAGE_SIZE, offset, status=status)
     rows = "".join(_row(tracker) for tracker in page["data"]) or "<tr><td colspan=5>No trackers yet.</td></tr>"
-    filters = "".join(f'<option value="{value}"{" selected" if value == status else ""}>{label}</option>'
-                      for value, label in (("", "Any status"), *STATES.items()))
+    filters = shell.options([("", "Any status"), *STATES.items()], status or "")
     content = (
         _create_form(ctx)
         + '<form method=get class=filters><label for=status>Status</label>'
@@ -47,7 +46,9 @@ def tracker_page(ctx: RequestContext, params: dict[str, str], query: dict[str, s
     try:
         tracker_id = int(params["tracker_id"])
     except ValueError:
-        raise trackers.TrackerNotFound("No such tracker") from None
+        tracker_id = 0
+    if not 0 < tracker_id < 2**63:  # what the tracker methods' schema accepts, and a database stores
+        raise trackers.TrackerNotFound("No such tracker")
     tracker = trackers.get_tracker(ctx, tracker_id)
     can_write = "write" in ctx.require_principal().rights
     steps = "".join(_step(tracker["id"], position, step, can_write)

@@ -29,8 +29,7 @@ def warranties_page(ctx: RequestContext, params: dict[str, str], query: dict[str
     page = warranties.list_warranties(ctx, PAGE_SIZE, offset, customer_email=email, status=status)
     may_write = "write" in ctx.require_principal().rights
     rows = "".join(_row(w, may_write) for w in page["data"]) or "<tr><td colspan=5>No warranties match.</td></tr>"
-    choices = "".join(f'<option value="{value}"{" selected" if value == status else ""}>{label}</option>'
-                      for value, label in (("", "Any status"), *STATUSES.items()))
+    choices = shell.options([("", "Any status"), *STATUSES.items()], status or "")
     search = ('<form method=get class=filters role=search><label for=status>Status</label>'
               f'<select id=status name=status>{choices}</select><label for=email>Customer email</label>'
               f'<input id=email name=customer_email type=email value="{html.escape(email or "")}">'

@@ -93,6 +93,8 @@ def test_tracker_pages_bad_queries_tenancy_and_a_viewers_view(client, member, ma
     sign_in(client, "vic@example.com")
     assert client.get(f"/app/trackers/{theirs['id']}").status_code == 404
     assert client.get("/app/trackers/not-a-number").status_code == 404
+    for out_of_range in ("0", "-5", "99999999999999999999999"):
+        assert client.get(f"/app/trackers/{out_of_range}").status_code == 404
     assert client.get("/app/trackers", params={"status": "lost"}).status_code == 417
     assert client.get("/app/trackers", params={"offset": "-1"}).status_code == 417
     listing = client.get("/app/trackers")

@@ -157,6 +157,7 @@ def test_signing_out_ends_the_session_everywhere(client, member):
     client.cookies.set("sid", cookie)  # the old cookie, replayed
     ended = client.get(PRODUCTS)
     assert ended.status_code == 401 and ended.json()["error_code"] == "session_expired"
+    assert client.get(METHOD + "traciqo_rpc.api.ping").status_code == 200  # a guest's call reads no session
     assert Session.select().count() == 0
 
 
