@@ -296,8 +296,10 @@ class TenantModel(BaseModel):
 def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
     """Create missing tables, columns and indexes; safe to re-run on a database with data.
 
-    Never drops or rewrites data. The one thing it removes is an index a model lists in
-    `Meta.retired_indexes` (one another index has replaced): it would slow every insert.
+    Never drops or rewrites data. A new table whose model has `fill_new_table` (a summary of
+    another table's rows) is filled once, in the same transaction. The one thing it removes is
+    an index a model lists in `Meta.retired_indexes` (one another index has replaced): it would
+    slow every insert.
     """
     db = database.obj
     models = peewee.sort_models(list(models))  # type: ignore[attr-defined]  # public, missing from the stubs
@@ -320,6 +322,9 @@ def migrate(models: Iterable[type[peewee.Model]]) -> list[str]:
                     apply_migrations(migrator.add_column(table, fld.column_name, fld))
                     changes.append(f"add column {table}.{fld.column_name}")
         db.create_tables(models, safe=True)
+        for model in models:  # a table that sums up others' rows counts what they hold already
+            if f"create table {model._meta.table_name}" in changes and hasattr(model, "fill_new_table"):
+                model.fill_new_table()
         for model in models:
             retired = set(getattr(model._meta, "retired_indexes", ()))
             if not retired:

@@ -119,7 +119,8 @@ def _scope_values(scope: RequestContext | Scope) -> Scope:
 
 
 def _bound(params: Sequence[Any]) -> tuple[Any, ...]:
-    """Datetimes as SQLite stores them (ISO text); PostgreSQL's driver takes them as they are."""
+    """Datetimes and dates as SQLite stores them (ISO text); PostgreSQL's driver takes them as they are."""
     if not db.is_sqlite():
         return tuple(params)
-    return tuple(db.bound_datetime(value) if isinstance(value, dt.datetime) else value for value in params)
+    return tuple(db.bound_datetime(value) if isinstance(value, dt.datetime)
+                 else value.isoformat() if isinstance(value, dt.date) else value for value in params)

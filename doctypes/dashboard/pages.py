@@ -8,16 +8,21 @@ import html
 from typing import Any
 from urllib.parse import urlsplit
 
+import peewee
+
 from doctypes.api_key import service as keys
+from doctypes.api_request_log.service import usage_summary
 from doctypes.auth_code.model import AuthCode
-from doctypes.scan.model import Scan
+from doctypes.scan import days as scan_days
 from doctypes.tracker.model import COMPLETED, Tracker
+from doctypes.warranty.model import Warranty
 from traciqo_rpc import HtmlResult, RequestContext
 from traciqo_rpc.pages import signed_in
 
-from . import shell
+from . import charts, shell
 
 PERIODS = (7, 30, 90)
+USAGE_DAYS = 30
 
 
 def login_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
@@ -34,19 +39,40 @@ def login_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
 
 @signed_in("read")
 def overview(ctx: RequestContext, params: dict[str, str], query: dict[str, str], headers: dict[str, str]) -> HtmlResult:
-    """What happened in this workspace and environment over the last 7, 30 and 90 days."""
-    now = ctx.now()
-    rows = []
-    for days in PERIODS:
-        since = now - dt.timedelta(days=days)
-        codes = AuthCode.scoped(ctx).where(AuthCode.created_at >= since).count()
-        scans = Scan.scoped(ctx).where(Scan.scanned_at >= since).count()
-        rows.append(f"<tr><th scope=row>Last {days} days</th><td>{codes:,}</td><td>{scans:,}</td></tr>")
+    """What happened in this workspace and environment over the last 7, 30 or 90 days, day by day."""
+    days = _period(query)
+    first = ctx.now().date() - dt.timedelta(days=days - 1)
+    codes = _daily(ctx, AuthCode, AuthCode.created_at, first, days)
+    activations = _daily(ctx, Warranty, Warranty.created_at, first, days)
+    scans = scan_days.per_day(ctx, days)
+    suspicious = scan_days.per_day(ctx, days, verdict="suspicious")
     in_progress = Tracker.scoped(ctx).where(Tracker.status != COMPLETED).count()
-    content = (f'<ul class=stats><li><strong>{in_progress:,}</strong>trackers not yet completed</li></ul>'
-               '<table><caption>Codes issued and scans</caption><thead><tr><th scope=col>Period</th>'
-               f'<th scope=col>Codes issued</th><th scope=col>Scans</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    figures = (("codes issued", codes), ("scans", scans), ("suspicious scans", suspicious),
+               ("warranties activated", activations))
+    stats = "".join(f"<li><strong>{sum(n for _, n in series):,}</strong>{label}</li>" for label, series in figures)
+    choose = "".join(f'<a href="/app?days={n}"{" aria-current=page" if n == days else ""}>{n} days</a> '
+                     for n in PERIODS)
+    content = (f'<nav aria-label=Period class=filters>{choose}</nav>'
+               f'<ul class=stats>{stats}<li><strong>{in_progress:,}</strong>trackers not yet completed</li></ul>'
+               + "".join(charts.bars(f"{label.capitalize()} per day, last {days} days", series)
+                         for label, series in figures))
     return shell.page(ctx, "Overview", content, shell.csrf_token(ctx), "/app")
+
+
+def _period(query: dict[str, str]) -> int:
+    chosen = query.get("days") or "30"
+    if chosen not in {str(n) for n in PERIODS}:
+        raise shell.BadListQuery(f"days must be one of {', '.join(map(str, PERIODS))}")
+    return int(chosen)
+
+
+def _daily(ctx: RequestContext, model: Any, column: Any, first: dt.date, days: int) -> list[tuple[str, int]]:
+    """(ISO date, rows of `model` whose `column` falls on it) for `days` days from `first`."""
+    day = peewee.fn.DATE(column).coerce(False)  # text on SQLite, a date on PostgreSQL
+    since = dt.datetime.combine(first, dt.time())
+    counted = {str(d)[:10]: n for d, n in model.scoped(ctx, day, peewee.fn.COUNT(model.id))
+               .where(column >= since).group_by(day).tuples()}
+    return [(d.isoformat(), counted.get(d.isoformat(), 0)) for d in (first + dt.timedelta(days=n) for n in range(days))]
 
 
 @signed_in("keys")
@@ -73,7 +99,27 @@ def api_keys(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
     table = ('<table><caption>Keys of this environment</caption><thead><tr><th scope=col>Name</th>'
              '<th scope=col>Key</th><th scope=col>Access</th><th scope=col>Last used</th><th scope=col>Status</th>'
              f'<th scope=col><span class=visually-hidden>Actions</span></th></tr></thead><tbody>{rows}</tbody></table>')
-    return shell.page(ctx, "API keys", create + issued + table, shell.csrf_token(ctx), "/app/keys")
+    return shell.page(ctx, "API keys", create + issued + table + _usage(ctx), shell.csrf_token(ctx), "/app/keys")
+
+
+def _usage(ctx: RequestContext) -> str:
+    """This environment's calls over the last 30 days: per day, and by method and by status."""
+    usage = usage_summary(ctx, USAGE_DAYS, limit=0)
+    per_day = {row["date"]: row["count"] for row in usage["per_day"]}
+    first = ctx.now().date() - dt.timedelta(days=USAGE_DAYS - 1)
+    series = [(day, per_day.get(day, 0)) for day in ((first + dt.timedelta(days=n)).isoformat() for n in range(USAGE_DAYS))]
+
+    def table(caption: str, heading: str, rows: list[tuple[str, int]]) -> str:
+        body = "".join(f"<tr><td>{html.escape(name)}</td><td>{count:,}</td></tr>" for name, count in rows)
+        return (f'<table><caption>{caption}</caption><thead><tr><th scope=col>{heading}</th><th scope=col>Calls</th>'
+                f'</tr></thead><tbody>{body or "<tr><td colspan=2>No calls yet.</td></tr>"}</tbody></table>')
+
+    return (f'<section aria-labelledby=usage><h2 id=usage>Usage, last {USAGE_DAYS} days</h2>'
+            f'<ul class=stats><li><strong>{usage["today"]:,}</strong>calls today</li>'
+            f'<li><strong>{usage["last_7_days"]:,}</strong>in 7 days</li><li><strong>{usage["last_30_days"]:,}</strong>in 30 days</li></ul>'
+            f'{charts.bars(f"Calls per day, last {USAGE_DAYS} days", series)}'
+            f'{table("Calls by method", "Method", [(r["method"], r["count"]) for r in usage["per_method"][:20]])}'
+            f'{table("Calls by status", "Status", [(str(r["status"]), r["count"]) for r in usage["per_status"]])}</section>')
 
 
 def _key_row(key: dict[str, Any]) -> str:

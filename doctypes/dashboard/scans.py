@@ -3,14 +3,11 @@ the last 30 days, the countries they came from, and the suspicious ones marked."
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from typing import Any
 
-import peewee
-
+from doctypes.scan import days
 from doctypes.scan.api import list_scans
-from doctypes.scan.model import Scan
 from doctypes.scan.schema import VERDICTS
 from traciqo_rpc import HtmlResult, RequestContext
 from traciqo_rpc.pages import signed_in
@@ -45,22 +42,13 @@ def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
 
 
 def _per_day(ctx: RequestContext) -> str:
-    today = ctx.now().date()
-    since = dt.datetime.combine(today - dt.timedelta(days=DAYS - 1), dt.time())
-    day = peewee.fn.DATE(Scan.scanned_at).coerce(False)  # text on SQLite, a date on PostgreSQL
-    counted = {str(d)[:10]: n for d, n in Scan.scoped(ctx, day, peewee.fn.COUNT(Scan.id))
-               .where(Scan.scanned_at >= since).group_by(day).tuples()}
-    days = [today - dt.timedelta(days=back) for back in range(DAYS - 1, -1, -1)]
-    return charts.bars(f"Scans per day, last {DAYS} days", [(d.isoformat(), counted.get(d.isoformat(), 0)) for d in days])
+    return charts.bars(f"Scans per day, last {DAYS} days", days.per_day(ctx, DAYS))
 
 
 def _countries(ctx: RequestContext) -> str:
-    since = ctx.now() - dt.timedelta(days=DAYS)
-    top = list(Scan.scoped(ctx, Scan.country, peewee.fn.COUNT(Scan.id).alias("n"))
-               .where(Scan.scanned_at >= since, Scan.country.is_null(False))
-               .group_by(Scan.country).order_by(peewee.fn.COUNT(Scan.id).desc()).limit(10).tuples())
+    top = days.countries(ctx, DAYS)
     if not top:
-        return "<p>No scan with a known country in the last 30 days.</p>"
+        return f"<p>No scan with a known country in the last {DAYS} days.</p>"
     items = "".join(f"<li>{html.escape(country)}: {count:,}</li>" for country, count in top)
     return f'<section aria-labelledby=countries><h2 id=countries>Countries, last {DAYS} days</h2><ul>{items}</ul></section>'
 

@@ -42,6 +42,8 @@ class ScanToLocate(NamedTuple):
     verdict: str
     code_id: int
     scan_count: int
+    workspace_id: int
+    is_sandbox: bool
 
 
 COUNT_SCANS = unscoped("""
@@ -64,7 +66,8 @@ VALUES {values} RETURNING code_id, id""", width=11)
 
 # The page's location, once per scan (hand-written like the rest: peewee took most of the call).
 SCAN_TO_LOCATE = unscoped("""
-SELECT scan.scanned_at, scan.lat IS NOT NULL, scan.country, scan.verdict, scan.code_id, auth_code.scan_count
+SELECT scan.scanned_at, scan.lat IS NOT NULL, scan.country, scan.verdict, scan.code_id, auth_code.scan_count,
+       scan.workspace_id, scan.is_sandbox
 FROM scan JOIN auth_code ON auth_code.id = scan.code_id WHERE scan.id = ?""",
     why="the scan a signed, ten-minute token names", row=ScanToLocate)
 LOCATE_SCAN = unscoped("UPDATE scan SET lat = ?, lon = ?, verdict = ? WHERE id = ? AND lat IS NULL",
@@ -72,3 +75,16 @@ LOCATE_SCAN = unscoped("UPDATE scan SET lat = ?, lon = ?, verdict = ? WHERE id =
 EARLIER_PLACES = unscoped("""
 SELECT scanned_at, lat, lon, country FROM scan WHERE code_id = ? AND scanned_at >= ? AND id != ?
 ORDER BY scanned_at DESC LIMIT 50""", why="the scans of a code this scan has just counted (by its id)")
+
+# The day's counts by country and verdict (ScanDay): rows in key order, so two batches that
+# touch the same days take their row locks in the same order. A located scan whose verdict
+# changes moves one count from the old verdict to the new (scans -1 and +1).
+COUNT_SCAN_DAYS = insert("""
+INSERT INTO scan_day (workspace_id, is_sandbox, day, country, verdict, scans) VALUES {values}
+ON CONFLICT (workspace_id, is_sandbox, day, country, verdict) DO UPDATE SET scans = scan_day.scans + excluded.scans""",
+    width=6)
+FILL_SCAN_DAYS = unscoped("""
+INSERT INTO scan_day (workspace_id, is_sandbox, day, country, verdict, scans)
+SELECT workspace_id, is_sandbox, DATE(scanned_at), COALESCE(country, ''), verdict, COUNT(*)
+FROM scan GROUP BY workspace_id, is_sandbox, DATE(scanned_at), COALESCE(country, ''), verdict""",
+    why="the migration that creates scan_day counts every workspace's scans into it, each under its own")

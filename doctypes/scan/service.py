@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -15,7 +16,15 @@ from traciqo_rpc.services import Services
 from traciqo_rpc.statements import fetch, read_datetime, run
 
 from . import assessment, tokens
-from .queries import COUNT_SCANS, EARLIER_PLACES, INSERT_SCANS, LOCATE_SCAN, SCAN_TO_LOCATE, CountedCode
+from .queries import (
+    COUNT_SCAN_DAYS,
+    COUNT_SCANS,
+    EARLIER_PLACES,
+    INSERT_SCANS,
+    LOCATE_SCAN,
+    SCAN_TO_LOCATE,
+    CountedCode,
+)
 
 
 class ScanTokenInvalid(errors.ValidationError):
@@ -105,6 +114,8 @@ def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], n
                    request.source, verdict)
         judged.append((row, request, found, verdict))
     scan_ids = dict(run(INSERT_SCANS, scan_rows, values=len(counted)).fetchall())
+    _count_days(Counter((row.workspace_id, bool(row.is_sandbox), now.date(), request.country or "", verdict)
+                        for row, request, _, verdict in judged))
     scanned_at = json_datetime(now)  # as the event bodies show it, rendered once for the round
     events = []
     for row, request, found, verdict in judged:
@@ -128,6 +139,12 @@ def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], n
             "scan_token": tokens.issue(services.secret_key, scan_id),
         }
     publish_many(events)
+
+
+def _count_days(counts: Counter[tuple[int, bool, dt.date, str, str]]) -> None:
+    """Add scans to their days' counts (ScanDay), in key order (see COUNT_SCAN_DAYS)."""
+    rows = [value for key in sorted(counts) for value in (*key, counts[key])]
+    run(COUNT_SCAN_DAYS, rows, values=len(counts))
 
 
 def _clone_reasons(row: CountedCode, now: dt.datetime, lat: float | None, lon: float | None,
@@ -174,7 +191,7 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
     scans = fetch(SCAN_TO_LOCATE, (scan_id,))
     if not scans:
         raise ScanNotFound("Scan not found")
-    scanned_at, located, country, verdict, code_id, scan_count = scans[0]
+    scanned_at, located, country, verdict, code_id, scan_count = scans[0][:6]
     found: list[str] = []
     if not located:
         scanned_at = read_datetime(scanned_at)
@@ -183,5 +200,8 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
                                    _earlier_places(code_id, scanned_at, exclude=scan_id))
         if found and verdict in ("genuine", "already_verified"):
             verdict = "suspicious"
-        run(LOCATE_SCAN, (lat, lon, verdict, scan_id))
+        moved = run(LOCATE_SCAN, (lat, lon, verdict, scan_id)).rowcount
+        if moved and verdict != scans[0].verdict:
+            day = (scans[0].workspace_id, bool(scans[0].is_sandbox), scanned_at.date(), country or "")
+            _count_days(Counter({(*day, scans[0].verdict): -1, (*day, verdict): 1}))
     return {"status": verdict, "genuine": verdict in ("genuine", "already_verified"), "reasons": found}

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from doctypes.user.cli import create_or_add
-from tests.support.helpers import call
+from tests.support.helpers import call, issue_code, key_headers
 
 PASSWORD = "correct horse battery"
 
@@ -66,8 +66,6 @@ def test_the_keys_page_shows_this_environments_keys_and_never_a_secret(client, m
 
 
 def test_webhooks_pages_are_for_the_webhooks_right_and_the_workspace_only(client, member, make_workspace):
-    from tests.support.helpers import key_headers
-
     other = make_workspace("other")
     theirs = client.post("/api/method/doctypes.webhook.api.create_webhook", headers=key_headers(other), json={
         "url": "http://127.0.0.1:9/theirs", "events": ["*"]}).json()["message"]
@@ -84,8 +82,6 @@ def test_webhooks_pages_are_for_the_webhooks_right_and_the_workspace_only(client
 
 
 def test_tracker_pages_bad_queries_tenancy_and_a_viewers_view(client, member, make_workspace):
-    from tests.support.helpers import key_headers
-
     other = make_workspace("other")
     theirs = client.post("/api/method/doctypes.tracker.api.create_tracker", headers=key_headers(other),
                          json={"name": "Their order"}).json()["message"]
@@ -135,8 +131,6 @@ def test_workspace_page_plan_limits_and_branding(client, member):
 
 
 def test_codes_page_lists_this_workspaces_batches_only(client, member, workspace, make_workspace):
-    from tests.support.helpers import key_headers
-
     api = "/api/method/doctypes.auth_code.api.create_code"
     client.post(api, json={"batch_name": "Ours", "quantity": 2}, headers=key_headers(workspace)).raise_for_status()
     client.post(api, json={"batch_name": "Theirs", "quantity": 2},
@@ -149,8 +143,6 @@ def test_codes_page_lists_this_workspaces_batches_only(client, member, workspace
 
 
 def test_scans_page_chart_search_and_suspicious_marks(client, member, workspace, make_workspace):
-    from tests.support.helpers import key_headers
-
     api = "/api/method/doctypes.auth_code.api."
     ours = client.post(api + "create_code", json={"batch_name": "B", "quantity": 2},
                        headers=key_headers(workspace)).json()["message"]["codes"]
@@ -174,8 +166,6 @@ def test_scans_page_chart_search_and_suspicious_marks(client, member, workspace,
 
 
 def test_products_and_parties_pages_search_page_and_tenancy(client, member, workspace, make_workspace):
-    from tests.support.helpers import key_headers
-
     api = "/api/method/doctypes."
     for number in range(55):
         client.post(api + "product.api.upsert_product", json={"name": f"Kettle {number:02d}"},
@@ -197,8 +187,6 @@ def test_products_and_parties_pages_search_page_and_tenancy(client, member, work
 
 
 def test_warranties_page_filters_and_a_viewers_view(client, member, workspace):
-    from tests.support.helpers import key_headers
-
     api = "/api/method/doctypes."
     client.post(api + "serial_number.api.add_serial_numbers", json={"serial_numbers": [{"serial_number": "SN-1"}]},
                 headers=key_headers(workspace)).raise_for_status()
@@ -225,3 +213,28 @@ def test_a_frozen_workspaces_members_see_the_plan_page_only(client, member):
     for path in ("/app", "/app/codes", "/app/keys"):
         refused = client.get(path)
         assert refused.status_code == 403 and "inactive" in refused.text, path
+
+
+def test_the_overview_counts_the_chosen_period_day_by_day(client, member, workspace):
+    code = issue_code(client, key_headers(workspace), name="Vase")
+    for _ in range(2):
+        client.get("/api/method/doctypes.auth_code.api.verify_code", params={"code": code})
+    member("ann@example.com", "owner")
+    sign_in(client, "ann@example.com")
+    page = client.get("/app", params={"days": "7"}).text
+    figures = dict((label, int(n.replace(",", ""))) for n, label in re.findall(r"<li><strong>([\d,]+)</strong>([a-z ]+)</li>", page))
+    assert figures == {"codes issued": 1, "scans": 2, "suspicious scans": 0, "warranties activated": 0,
+                       "trackers not yet completed": 0}
+    assert page.count("<figure class=chart>") == 4 and 'href="/app?days=7" aria-current=page' in page
+    for bad in ("5", "x", "-1", "9" * 40):
+        assert client.get("/app", params={"days": bad}).status_code == 417
+
+
+def test_the_keys_page_shows_the_environments_usage(client, member, workspace):
+    for _ in range(3):
+        client.get("/api/method/doctypes.product.api.list_products", headers=key_headers(workspace))
+    member("ann@example.com", "owner")
+    sign_in(client, "ann@example.com")
+    page = client.get("/app/keys").text
+    assert "<strong>3</strong>calls today" in page and "doctypes.product.api.list_products</td><td>3</td>" in page
+    assert "<td>200</td><td>3</td>" in page
