@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import peewee
@@ -66,6 +66,13 @@ class Page(Schema):
     total = fields.Integer(required=True)
     limit = fields.Integer(required=True)
     offset = fields.Integer(required=True)
+
+
+def ordered(query: peewee.ModelSelect, orders: Mapping[str, Sequence[Any]], order: str) -> peewee.ModelSelect:
+    """`query` in the order `order` names: a key of `orders` (its columns, each ascending), or
+    the key after a "-" (each descending). A doctype offers only orders an index gives."""
+    descending = order.startswith("-")
+    return query.order_by(*(column.desc() if descending else column.asc() for column in orders[order.lstrip("-")]))
 
 
 def paginate(query: peewee.ModelSelect, limit: int, offset: int, row: Callable[[Any], dict[str, Any]],

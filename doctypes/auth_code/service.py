@@ -13,7 +13,7 @@ from doctypes.product.service import require_product
 from doctypes.workspace.model import Workspace
 from traciqo_rpc import db, errors, publish
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate
+from traciqo_rpc.records import ordered, paginate
 from traciqo_rpc.statements import run
 
 from . import codes
@@ -205,8 +205,13 @@ def get_batch(ctx: RequestContext, name: str) -> dict[str, Any]:
     return _batch_summary(ctx, require_batch(ctx, name))
 
 
-def list_batches(ctx: RequestContext, limit: int, offset: int, product_id: str | None = None) -> dict[str, Any]:
-    query = CodeBatch.scoped(ctx).order_by(CodeBatch.created_at.desc(), CodeBatch.id.desc())
+# The orders a list offers (records.ordered): ids count up as batches are made.
+BATCH_ORDERS = {"created": (CodeBatch.id,)}
+
+
+def list_batches(ctx: RequestContext, limit: int, offset: int, product_id: str | None = None,
+                 order: str = "-created") -> dict[str, Any]:
+    query = ordered(CodeBatch.scoped(ctx), BATCH_ORDERS, order)
     if product_id:
         query = query.where(CodeBatch.product_id == require_product(ctx, product_id).id)
     return paginate(query, limit, offset, lambda b: {

@@ -16,12 +16,19 @@ from . import shell
 
 API = "/api/method/doctypes.auth_code.api."
 PAGE_SIZE = 25
+SORTS = {"-created": "Newest first", "created": "Oldest first"}
+HEADINGS = ("Batch", "Product", "Codes", "Created")
 
 
 @signed_in("read")
 def codes_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
                headers: dict[str, str]) -> HtmlResult:
-    page = codes.list_batches(ctx, PAGE_SIZE, 0)
+    offset, sort = shell.offset_of(query), shell.sort_of(query, SORTS)
+    if shell.wants_csv(query):
+        page = codes.list_batches(ctx, shell.CSV_ROWS, offset, order=sort)
+        return shell.csv_result("batches", HEADINGS, ([b["batch"], b["product_id"], b["quantity"], b["created_at"]]
+                                                      for b in page["data"]))
+    page = codes.list_batches(ctx, PAGE_SIZE, offset, order=sort)
     may_write = "write" in ctx.require_principal().rights
     rows = "".join(_batch_row(batch) for batch in page["data"]) or "<tr><td colspan=4>No batches yet.</td></tr>"
     content = ""
@@ -37,9 +44,12 @@ def codes_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
             f'<form method=post action="{API}void_code" data-method data-confirm="Withdraw this code for good?">'
             f'{shell.alert()}{shell.field("void", "code", "Code")}{shell.field("void", "reason", "Why", required=False)}'
             '<p><button type=submit class=secondary>Withdraw</button></p></form></section>')
-    content += ('<table><caption>Batches, newest first</caption><thead><tr><th scope=col>Batch</th>'
+    content += (f'<form method=get class=filters>{shell.sort_field(SORTS, sort)}'
+                '<button type=submit class=secondary>Sort</button></form>'
+                f'<table><caption>Batches: {SORTS[sort].lower()}</caption><thead><tr><th scope=col>Batch</th>'
                 '<th scope=col>Codes</th><th scope=col>Created</th><th scope=col>Download</th></tr></thead>'
-                f'<tbody>{rows}</tbody></table>'
+                f'<tbody>{rows}</tbody></table>{shell.pager("/app/codes", page, offset, PAGE_SIZE, "batches", sort=sort)}'
+                f'{shell.csv_link("/app/codes", sort=sort, offset=offset)}'
                 f'<p>A label sheet holds up to {MAX_LABELS:,} labels; withdrawn codes are left out.</p>')
     return shell.page(ctx, "Codes", content, shell.csrf_token(ctx), "/app/codes")
 

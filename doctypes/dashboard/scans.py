@@ -15,6 +15,8 @@ from traciqo_rpc.pages import signed_in
 from . import charts, shell
 
 PAGE_SIZE = 50
+SORTS = {"-created": "Newest first", "created": "Oldest first"}
+HEADINGS = ("When", "Code", "Verdict", "Country", "Source", "IP", "User agent", "Latitude", "Longitude")
 DAYS = 30
 WORDS = {"genuine": "Genuine", "already_verified": "Verified before", "suspicious": "Suspicious: likely a cloned label",
          "withdrawn": "Withdrawn code"}
@@ -26,17 +28,22 @@ def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
     code, verdict = (query.get("code") or "").strip()[:64] or None, query.get("verdict") or None
     if verdict is not None and verdict not in VERDICTS:
         raise shell.BadListQuery(f"Unknown verdict {verdict!r}")
-    offset = shell.offset_of(query)
-    page = list_scans(ctx, PAGE_SIZE, offset, code=code, verdict=verdict)
+    offset, sort = shell.offset_of(query), shell.sort_of(query, SORTS)
+    if shell.wants_csv(query):
+        page = list_scans(ctx, shell.CSV_ROWS, offset, code=code, verdict=verdict, order=sort)
+        return shell.csv_result("scans", HEADINGS, ([s["scanned_at"], s["code"], s["verdict"], s["country"], s["source"],
+                                                     s["ip"], s["user_agent"], s["lat"], s["lon"]] for s in page["data"]))
+    page = list_scans(ctx, PAGE_SIZE, offset, code=code, verdict=verdict, order=sort)
     rows = "".join(_row(scan) for scan in page["data"]) or "<tr><td colspan=5>No scans match.</td></tr>"
     choices = shell.options([("", "Any verdict"), *WORDS.items()], verdict or "")
     search = ('<form method=get class=filters role=search><label for=code>Code</label>'
               f'<input id=code name=code value="{html.escape(code or "")}">'
               f'<label for=verdict>Verdict</label><select id=verdict name=verdict>{choices}</select>'
-              '<button type=submit class=secondary>Search</button></form>')
-    table = ('<table><caption>Scans, newest first</caption><thead><tr><th scope=col>When</th><th scope=col>Code</th>'
+              f'{shell.sort_field(SORTS, sort)}<button type=submit class=secondary>Search</button></form>')
+    table = (f'<table><caption>Scans: {SORTS[sort].lower()}</caption><thead><tr><th scope=col>When</th><th scope=col>Code</th>'
              '<th scope=col>Verdict</th><th scope=col>Country</th><th scope=col>Source</th></tr></thead>'
-             f'<tbody>{rows}</tbody></table>{shell.pager("/app/scans", page, offset, PAGE_SIZE, "scans", code=code, verdict=verdict)}')
+             f'<tbody>{rows}</tbody></table>{shell.pager("/app/scans", page, offset, PAGE_SIZE, "scans", code=code, verdict=verdict, sort=sort)}'
+             f'{shell.csv_link("/app/scans", code=code, verdict=verdict, sort=sort, offset=offset)}')
     content = _per_day(ctx) + _countries(ctx) + search + table
     return shell.page(ctx, "Scans", content, shell.csrf_token(ctx), "/app/scans")
 

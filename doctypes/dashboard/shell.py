@@ -10,19 +10,22 @@ sent: the method's default applies.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext, errors
 
-NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"), ("/app/warranties", "Warranties"),
-       ("/app/trackers", "Trackers"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
-       ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/account", "Account"))
+NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"), ("/app/serials", "Serial numbers"), ("/app/warranties", "Warranties"),
+       ("/app/registrations", "Registrations"), ("/app/registration-forms", "Registration forms"),
+       ("/app/trackers", "Trackers"), ("/app/tracker-templates", "Tracker templates"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
+       ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/emails", "Emails"), ("/app/account", "Account"))
 
 
 def page(ctx: RequestContext, title: str, content: str, csrf_token: str, active: str) -> HtmlResult:
@@ -36,11 +39,11 @@ def page(ctx: RequestContext, title: str, content: str, csrf_token: str, active:
               'against the plan.</p>') if sandbox else ""
     header = (
         f'<header><a class=brand href="/app">traciqo</a>'
-        f'<span class=where>{html.escape(principal.workspace_name)} · {html.escape(principal.role)}</span>'
+        f'<span class=where>{html.escape(principal.workspace_name)} · {html.escape(principal.role)} · '
+        f'{principal.environment}</span>'
         f'<form method=post action="/api/method/doctypes.session.api.switch" data-method>'
         f'<input type=hidden name=environment value={other}>'
-        f'<button type=submit aria-label="Switch to {other}">Environment: {principal.environment} '
-        f'(switch to {other})</button></form>'
+        f'<button type=submit>Switch to {other}</button></form>'
         f'<form method=post action="/api/method/logout" data-method data-next="/login">'
         f'<button type=submit>Sign out</button></form></header>'
     )
@@ -130,6 +133,53 @@ def pager(path: str, page: Mapping[str, Any], offset: int, size: int, noun: str,
 def alert() -> str:
     """Where a form's refusal that names no field is announced."""
     return '<p class=alert role=alert data-alert></p>'
+
+
+def sort_of(query: Mapping[str, str], sorts: Mapping[str, str]) -> str:
+    """The list page's `sort`, one of `sorts` (the first when absent); 417 for any other."""
+    chosen = query.get("sort") or next(iter(sorts))
+    if chosen not in sorts:
+        raise BadListQuery(f"sort must be one of {', '.join(sorts)}")
+    return chosen
+
+
+def sort_field(sorts: Mapping[str, str], chosen: str) -> str:
+    """The 'Sort by' choice, inside a list's filter form (so filters and order go together)."""
+    return f'<label for=sort>Sort by</label><select id=sort name=sort>{options(list(sorts.items()), chosen)}</select>'
+
+
+CSV_ROWS = 10_000  # rows in one CSV download; the next ones come with a larger offset
+
+
+def wants_csv(query: Mapping[str, str]) -> bool:
+    if query.get("format") not in (None, "", "csv"):
+        raise BadListQuery("format must be csv")
+    return query.get("format") == "csv"
+
+
+def csv_link(path: str, **filters: str | int | None) -> str:
+    """A link to the list as CSV, with its filters, order and offset."""
+    query = urlencode({k: v for k, v in (*filters.items(), ("format", "csv")) if v})
+    return f'<p><a href="{html.escape(path + "?" + query)}" download>Download CSV</a> (up to {CSV_ROWS:,} rows)</p>'
+
+
+def csv_result(name: str, headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> HtmlResult:
+    """A list as a CSV download. A cell that a spreadsheet would run as a formula (=, +, -, @)
+    starts with an apostrophe: the data is the public's (a scan's user agent, a customer's name)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headings)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return HtmlResult(buffer.getvalue(), headers={"Content-Type": "text/csv; charset=utf-8",
+                                                  "Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%dT%H:%M:%SZ}"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 STYLE = (

@@ -17,6 +17,9 @@ from . import shell
 API = "/api/method/doctypes.tracker.api."
 PAGE_SIZE = 25
 STATES = {PENDING: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Done"}
+SORTS = {"-created": "Newest first", "created": "Oldest first", "-number": "Number, highest first",
+         "number": "Number, lowest first"}
+HEADINGS = ("Number", "Name", "Status", "Now", "Reference", "Customer email", "Template", "Created", "Public page")
 
 
 @signed_in("read")
@@ -25,17 +28,25 @@ def trackers_page(ctx: RequestContext, params: dict[str, str], query: dict[str, 
     status = query.get("status") or None
     if status is not None and status not in STATES:
         raise shell.BadListQuery(f"Unknown status {status!r}")
-    offset = shell.offset_of(query)
-    page = trackers.list_trackers(ctx, PAGE_SIZE, offset, status=status)
+    offset, sort = shell.offset_of(query), shell.sort_of(query, SORTS)
+    if shell.wants_csv(query):
+        page = trackers.list_trackers(ctx, shell.CSV_ROWS, offset, status=status, order=sort)
+        return shell.csv_result("trackers", HEADINGS, (
+            [t["number"], t["name"], t["status"], t["current_process"], t["reference"], t["customer_email"],
+             t["template"], t["created_at"], t["tracking_url"]] for t in page["data"]))
+    page = trackers.list_trackers(ctx, PAGE_SIZE, offset, status=status, order=sort)
     rows = "".join(_row(tracker) for tracker in page["data"]) or "<tr><td colspan=5>No trackers yet.</td></tr>"
     filters = shell.options([("", "Any status"), *STATES.items()], status or "")
     content = (
-        _create_form(ctx)
+        '<p>A tracker starts with the steps of its template: <a href="/app/tracker-templates">Tracker templates</a></p>'
+        + _create_form(ctx)
         + '<form method=get class=filters><label for=status>Status</label>'
-        f'<select id=status name=status>{filters}</select> <button type=submit class=secondary>Filter</button></form>'
-        '<table><caption>Trackers, newest first</caption><thead><tr><th scope=col>#</th><th scope=col>Name</th>'
+        f'<select id=status name=status>{filters}</select>{shell.sort_field(SORTS, sort)} '
+        '<button type=submit class=secondary>Filter</button></form>'
+        f'<table><caption>Trackers: {SORTS[sort].lower()}</caption><thead><tr><th scope=col>#</th><th scope=col>Name</th>'
         '<th scope=col>Status</th><th scope=col>Now</th><th scope=col>Reference</th></tr></thead>'
-        f'<tbody>{rows}</tbody></table>{shell.pager("/app/trackers", page, offset, PAGE_SIZE, "trackers", status=status)}'
+        f'<tbody>{rows}</tbody></table>{shell.pager("/app/trackers", page, offset, PAGE_SIZE, "trackers", status=status, sort=sort)}'
+        + shell.csv_link("/app/trackers", status=status, sort=sort, offset=offset)
     )
     return shell.page(ctx, "Trackers", content, shell.csrf_token(ctx), "/app/trackers")
 

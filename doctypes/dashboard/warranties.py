@@ -15,6 +15,8 @@ from . import shell
 API = "/api/method/doctypes.warranty.api."
 PAGE_SIZE = 25
 STATUSES = {"active": "Active", "expired": "Expired", "void": "Void"}
+SORTS = {"ends": "Ending soonest first", "-ends": "Ending latest first"}
+HEADINGS = ("Warranty", "Serial", "Owner", "Owner email", "Status", "Starts", "Ends")
 
 
 @signed_in("read")
@@ -25,15 +27,20 @@ def warranties_page(ctx: RequestContext, params: dict[str, str], query: dict[str
         raise shell.BadListQuery(f"Unknown status {status!r}")
     if email is not None and "@" not in email:
         raise shell.BadListQuery("customer_email must be an email address")
-    offset = shell.offset_of(query)
-    page = warranties.list_warranties(ctx, PAGE_SIZE, offset, customer_email=email, status=status)
+    offset, sort = shell.offset_of(query), shell.sort_of(query, SORTS)
+    if shell.wants_csv(query):
+        page = warranties.list_warranties(ctx, shell.CSV_ROWS, offset, customer_email=email, status=status, order=sort)
+        return shell.csv_result("warranties", HEADINGS, (
+            [w["id"], w["serial_number"], w["customer"]["name"], w["customer"]["email"], w["status"], w["starts_on"],
+             w["ends_on"]] for w in page["data"]))
+    page = warranties.list_warranties(ctx, PAGE_SIZE, offset, customer_email=email, status=status, order=sort)
     may_write = "write" in ctx.require_principal().rights
     rows = "".join(_row(w, may_write) for w in page["data"]) or "<tr><td colspan=5>No warranties match.</td></tr>"
     choices = shell.options([("", "Any status"), *STATUSES.items()], status or "")
     search = ('<form method=get class=filters role=search><label for=status>Status</label>'
               f'<select id=status name=status>{choices}</select><label for=email>Customer email</label>'
               f'<input id=email name=customer_email type=email value="{html.escape(email or "")}">'
-              '<button type=submit class=secondary>Search</button></form>')
+              f'{shell.sort_field(SORTS, sort)}<button type=submit class=secondary>Search</button></form>')
     activate = ""
     if may_write:
         activate = ('<section class=card aria-labelledby=activate><h2 id=activate>Activate a warranty</h2>'
@@ -43,11 +50,14 @@ def warranties_page(ctx: RequestContext, params: dict[str, str], query: dict[str
                     f'{shell.field("activate", "customer_email", "Customer email", "email")}'
                     f'{shell.field("activate", "purchase_date", "Purchase date", "date", required=False)}'
                     '<p><button type=submit>Activate</button></p></form></section>')
-    table = ('<table><caption>Warranties, ending soonest first</caption><thead><tr><th scope=col>Serial</th>'
+    table = (f'<table><caption>Warranties: {SORTS[sort].lower()}</caption><thead><tr><th scope=col>Serial</th>'
              '<th scope=col>Owner</th><th scope=col>Status</th><th scope=col>Ends</th><th scope=col>Actions</th>'
              f'</tr></thead><tbody>{rows}</tbody></table>')
-    pages = shell.pager("/app/warranties", page, offset, PAGE_SIZE, "warranties", status=status, customer_email=email)
-    return shell.page(ctx, "Warranties", activate + search + table + pages, shell.csrf_token(ctx), "/app/warranties")
+    pages = shell.pager("/app/warranties", page, offset, PAGE_SIZE, "warranties", status=status, customer_email=email,
+                        sort=sort)
+    download = shell.csv_link("/app/warranties", status=status, customer_email=email, sort=sort, offset=offset)
+    return shell.page(ctx, "Warranties", activate + search + table + pages + download, shell.csrf_token(ctx),
+                      "/app/warranties")
 
 
 def _row(warranty: dict[str, Any], may_write: bool) -> str:

@@ -7,6 +7,7 @@ import html
 from typing import Any
 
 from doctypes.webhook import service as webhooks
+from doctypes.webhook.model import FAILED, PENDING, SUCCEEDED
 from traciqo_rpc import HtmlResult, RequestContext
 from traciqo_rpc.pages import signed_in
 
@@ -14,12 +15,27 @@ from . import shell
 
 API = "/api/method/doctypes.webhook.api."
 DELIVERIES_SHOWN = 50
+STATUSES = {PENDING: "Pending", SUCCEEDED: "Succeeded", FAILED: "Failed"}
+SORTS = {"-created": "Newest first", "created": "Oldest first"}
+HEADINGS = ("Delivery", "Event", "Endpoint", "Status", "Attempts", "Last answer", "Created")
 
 
 @signed_in("webhooks")
 def webhooks_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
                   headers: dict[str, str]) -> HtmlResult:
     endpoints = webhooks.list_endpoints(ctx)
+    urls = {e["id"]: e["url"] for e in endpoints}
+    status, endpoint = query.get("status") or None, query.get("webhook_id") or None
+    if status is not None and status not in STATUSES:
+        raise shell.BadListQuery(f"Unknown status {status!r}")
+    if endpoint is not None and endpoint not in urls:
+        raise shell.BadListQuery("No such endpoint")
+    offset, sort = shell.offset_of(query), shell.sort_of(query, SORTS)
+    if shell.wants_csv(query):
+        page = webhooks.list_deliveries(ctx, shell.CSV_ROWS, offset, webhook_id=endpoint, status=status, order=sort)
+        return shell.csv_result("deliveries", HEADINGS, (
+            [d["id"], d["event"], urls.get(d["webhook_id"], d["webhook_id"]), d["status"], d["attempts"],
+             d["last_status_code"], d["created_at"]] for d in page["data"]))
     events = "".join(
         f'<li><label><input type=checkbox name=events value="{html.escape(name)}"> {html.escape(name)}</label></li>'
         for name in ["*", *webhooks.event_types(ctx)])
@@ -39,7 +55,8 @@ def webhooks_page(ctx: RequestContext, params: dict[str, str], query: dict[str, 
     rows = "".join(_endpoint_row(endpoint) for endpoint in endpoints) or "<tr><td colspan=4>No endpoints yet.</td></tr>"
     table = ('<table><caption>Endpoints</caption><thead><tr><th scope=col>URL</th><th scope=col>Events</th>'
              f'<th scope=col>State</th><th scope=col>Actions</th></tr></thead><tbody>{rows}</tbody></table>')
-    log = _delivery_log(ctx, {e["id"]: e["url"] for e in endpoints})
+    page = webhooks.list_deliveries(ctx, DELIVERIES_SHOWN, offset, webhook_id=endpoint, status=status, order=sort)
+    log = _delivery_log(page, urls, status, endpoint, sort, offset)
     return shell.page(ctx, "Webhooks", create + table + log, shell.csrf_token(ctx), "/app/webhooks")
 
 
@@ -84,13 +101,24 @@ def _endpoint_row(endpoint: dict[str, Any]) -> str:
             f"<td>{html.escape(', '.join(endpoint['events']))}</td><td>{state}</td><td>{actions}</td></tr>")
 
 
-def _delivery_log(ctx: RequestContext, urls: dict[str, str]) -> str:
-    page = webhooks.list_deliveries(ctx, DELIVERIES_SHOWN, 0)
+def _delivery_log(page: dict[str, Any], urls: dict[str, str], status: str | None, endpoint: str | None, sort: str,
+                  offset: int) -> str:
+    """The delivery log: by status and endpoint, in either order, its pages and its CSV."""
     rows = "".join(
         f'<tr><td><a href="/app/webhooks/deliveries/{html.escape(d["id"])}">{html.escape(d["event"])}</a></td>'
         f'<td><code>{html.escape(urls.get(d["webhook_id"], d["webhook_id"]))}</code></td>'
         f'<td>{html.escape(d["status"])}</td><td>{d["attempts"]}</td><td>{d["last_status_code"] or ""}</td>'
         f'<td>{shell.when(d["created_at"])}</td></tr>' for d in page["data"]) or "<tr><td colspan=6>No deliveries yet.</td></tr>"
-    return ('<table><caption>Delivery log (newest first)</caption><thead><tr><th scope=col>Event</th>'
+    filters = (
+        '<form method=get class=filters aria-label="Filter the delivery log"><label for=status>Status</label>'
+        f'<select id=status name=status>{shell.options([("", "Any status"), *STATUSES.items()], status or "")}</select>'
+        f'<label for=endpoint>Endpoint</label><select id=endpoint name=webhook_id>'
+        f'{shell.options([("", "Any endpoint"), *urls.items()], endpoint or "")}</select>'
+        f'{shell.sort_field(SORTS, sort)}<button type=submit class=secondary>Filter</button></form>')
+    filtered = {"status": status, "webhook_id": endpoint, "sort": sort}
+    return ('<section aria-labelledby=log><h2 id=log>Delivery log</h2>' + filters
+            + f'<table><caption>Deliveries: {SORTS[sort].lower()}</caption><thead><tr><th scope=col>Event</th>'
             '<th scope=col>Endpoint</th><th scope=col>Status</th><th scope=col>Attempts</th>'
-            f'<th scope=col>Last answer</th><th scope=col>Created</th></tr></thead><tbody>{rows}</tbody></table>')
+            f'<th scope=col>Last answer</th><th scope=col>Created</th></tr></thead><tbody>{rows}</tbody></table>'
+            + shell.pager("/app/webhooks", page, offset, DELIVERIES_SHOWN, "deliveries", **filtered)
+            + shell.csv_link("/app/webhooks", **filtered, offset=offset) + '</section>')

@@ -6,7 +6,7 @@ from typing import Any
 
 from traciqo_rpc import errors
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate, public_id, upsert_scoped
+from traciqo_rpc.records import ordered, paginate, public_id, upsert_scoped
 
 from .model import Party
 
@@ -40,9 +40,12 @@ def get_party(ctx: RequestContext, party_id: str) -> dict[str, Any]:
     return party_dict(party)
 
 
+ORDERS = {"name": (Party.name,)}  # the orders a list offers (records.ordered): each one an index gives
+
+
 def list_parties(ctx: RequestContext, limit: int, offset: int, name: str | None = None,
-                 email: str | None = None) -> dict[str, Any]:
-    query = Party.scoped(ctx).order_by(Party.name)
+                 email: str | None = None, order: str = "name") -> dict[str, Any]:
+    query = ordered(Party.scoped(ctx), ORDERS, order)
     if name:
         query = query.where(Party.name.contains(name))
     if email:

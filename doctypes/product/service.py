@@ -8,7 +8,7 @@ from peewee import fn
 
 from traciqo_rpc import errors
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate, public_id, upsert_scoped
+from traciqo_rpc.records import ordered, paginate, public_id, upsert_scoped
 
 from .model import Product
 
@@ -71,8 +71,13 @@ def get_product(ctx: RequestContext, product_id: str) -> dict[str, Any]:
     return product_dict(product)
 
 
-def list_products(ctx: RequestContext, limit: int, offset: int, name: str | None = None) -> dict[str, Any]:
-    query = Product.scoped(ctx).order_by(Product.sku_number)
+# The orders a list offers (records.ordered): each one an index gives.
+ORDERS = {"sku": (Product.sku_number,), "name": (Product.name,)}
+
+
+def list_products(ctx: RequestContext, limit: int, offset: int, name: str | None = None,
+                  order: str = "sku") -> dict[str, Any]:
+    query = ordered(Product.scoped(ctx), ORDERS, order)
     if name:
         query = query.where(Product.name.contains(name))
     return paginate(query, limit, offset, product_dict)

@@ -7,7 +7,7 @@ from typing import Any
 from doctypes.auth_code import codes
 from doctypes.auth_code.model import AuthCode
 from traciqo_rpc import RequestContext, whitelist
-from traciqo_rpc.records import paginate
+from traciqo_rpc.records import ordered, paginate
 
 from . import days, service
 from .model import Scan
@@ -21,16 +21,19 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
     return service.attach_location(ctx, scan_token, lat, lon)
 
 
+ORDERS = {"created": (Scan.id,)}  # the orders a list offers (records.ordered): ids count up as scans come
+
+
 @whitelist(methods=["GET"], schema=ListScansArgs, returns=ScanPage)
 def list_scans(ctx: RequestContext, limit: int, offset: int, code: str | None = None,
-               verdict: str | None = None) -> dict[str, Any]:
+               verdict: str | None = None, order: str = "-created") -> dict[str, Any]:
     """The workspace's scans, newest first: in the ids' order, which an index gives with or without a code."""
     query = (
         Scan.scoped(ctx, Scan, AuthCode.code.alias("code_text"))
         .join(AuthCode, on=(Scan.code_id == AuthCode.id))
-        .order_by(Scan.id.desc())
         .objects()
     )
+    query = ordered(query, ORDERS, order)
     if code:
         query = query.where(AuthCode.code == codes.normalise(code))
     if verdict:

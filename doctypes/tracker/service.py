@@ -16,7 +16,7 @@ from doctypes.tracker_template import service as templates
 from doctypes.workspace.model import Workspace
 from traciqo_rpc import db, errors, publish
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate
+from traciqo_rpc.records import ordered, paginate
 
 from . import public
 from .model import COMPLETED, Tracker, TrackerStep
@@ -81,11 +81,15 @@ def get_tracker(ctx: RequestContext, tracker_id: int) -> dict[str, Any]:
     return tracker_dict(ctx, tracker, _steps(tracker))
 
 
+# The orders a list offers (records.ordered): ids count up as trackers are made.
+ORDERS = {"created": (Tracker.id,), "number": (Tracker.number,)}
+
+
 def list_trackers(ctx: RequestContext, limit: int, offset: int, status: str | None = None,
                   template: str | None = None, reference: str | None = None, created_after: Any = None,
-                  created_before: Any = None) -> dict[str, Any]:
+                  created_before: Any = None, order: str = "-created") -> dict[str, Any]:
     """Newest first."""
-    query = Tracker.scoped(ctx).order_by(Tracker.id.desc())
+    query = ordered(Tracker.scoped(ctx), ORDERS, order)
     for column, value in ((Tracker.status, status), (Tracker.template, template), (Tracker.reference, reference)):
         if value is not None:
             query = query.where(column == value)

@@ -12,7 +12,7 @@ from doctypes.serial_number.model import SerialNumber
 from doctypes.serial_number.service import find_serial
 from traciqo_rpc import errors, publish
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate
+from traciqo_rpc.records import ordered, paginate
 
 from .model import ACTIVE, VOID, Warranty, WarrantyOwner
 
@@ -111,10 +111,13 @@ def void(ctx: RequestContext, warranty_id: str, reason: str | None) -> dict[str,
     return warranty_dict(ctx, warranty, with_owners=True)
 
 
+ORDERS = {"ends": (Warranty.ends_on, Warranty.id)}  # the orders a list offers (records.ordered)
+
+
 def list_warranties(ctx: RequestContext, limit: int, offset: int, customer_email: str | None = None,
                     product_id: str | None = None, status: str | None = None,
-                    expiring_before: dt.date | None = None) -> dict[str, Any]:
-    query = Warranty.scoped(ctx).order_by(Warranty.ends_on, Warranty.id)
+                    expiring_before: dt.date | None = None, order: str = "ends") -> dict[str, Any]:
+    query = ordered(Warranty.scoped(ctx), ORDERS, order)
     today = ctx.now().date()
     if customer_email:
         query = query.join(Party, on=(Warranty.party_id == Party.id)).where(Party.email == customer_email.lower())

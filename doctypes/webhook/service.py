@@ -10,7 +10,7 @@ from doctypes.event.service import store_event
 from traciqo_rpc import errors, events, outbound
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate, public_id
+from traciqo_rpc.records import ordered, paginate, public_id
 
 from . import delivery as deliveries
 from . import signing
@@ -134,9 +134,12 @@ def ping(ctx: RequestContext, webhook_id: str) -> dict[str, Any]:
     return {"delivery_id": delivery_id, "event_id": event_id}
 
 
+DELIVERY_ORDERS = {"created": (Delivery.created_at, Delivery.id)}  # the orders a list offers (records.ordered)
+
+
 def list_deliveries(ctx: RequestContext, limit: int, offset: int, webhook_id: str | None = None,
-                    event: str | None = None, status: str | None = None) -> dict[str, Any]:
-    query = Delivery.scoped(ctx).order_by(Delivery.created_at.desc(), Delivery.id)
+                    event: str | None = None, status: str | None = None, order: str = "-created") -> dict[str, Any]:
+    query = ordered(Delivery.scoped(ctx), DELIVERY_ORDERS, order)
     if webhook_id:
         query = query.where(Delivery.endpoint_id == webhook_id)
     if event:

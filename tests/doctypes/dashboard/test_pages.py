@@ -156,7 +156,7 @@ def test_scans_page_chart_search_and_suspicious_marks(client, member, workspace,
     sign_in(client, "vic@example.com")
     page = client.get("/app/scans").text
     assert "13 scans" in page and theirs not in page
-    assert "<desc id=chart-d>13 in all;" in page
+    assert "<desc id=chart-scans-per-day-last-30-days-d>13 in all;" in page
     assert page.count("<tr class=flagged>") == 2 and "⚠ Suspicious: likely a cloned label" in page
     genuine = client.get("/app/scans", params={"verdict": "genuine"}).text
     assert "2 scans" in genuine and "class=flagged" not in genuine
@@ -178,12 +178,41 @@ def test_products_and_parties_pages_search_page_and_tenancy(client, member, work
     sign_in(client, "olga@example.com")
     first = client.get("/app/products").text
     assert "55 products" in first and "Kettle 00" in first and "Kettle 54" not in first and "Their kettle" not in first
-    assert 'href="/app/products?offset=50">Older' in first and "Add a product" in first
+    assert 'href="/app/products?sort=sku&offset=50">Older' in first and "Add a product" in first
     older = client.get("/app/products", params={"offset": 50}).text
     assert "Kettle 54" in older and "Newer" in older
     assert "1 products" in client.get("/app/products", params={"name": "Kettle 07"}).text
+    last_first = client.get("/app/products", params={"sort": "-name"}).text
+    assert last_first.index("Kettle 54") < last_first.index("Kettle 53") and "Kettle 00" not in last_first
     assert "Dealer &lt;One&gt;" in client.get("/app/parties").text
     assert client.get("/app/parties", params={"offset": "-3"}).status_code == 417
+    for bad in ({"sort": "price"}, {"sort": "-"}, {"format": "xlsx"}):
+        assert client.get("/app/products", params=bad).status_code == 417
+
+
+def test_every_list_downloads_as_csv_with_its_filters_order_and_offset(client, member, workspace, make_workspace):
+    api = "/api/method/doctypes."
+    for name in ("=HYPERLINK(\"http://x\")", "Kettle", "Vase"):
+        client.post(api + "product.api.upsert_product", json={"name": name},
+                    headers=key_headers(workspace)).raise_for_status()
+    client.post(api + "product.api.upsert_product", json={"name": "Theirs"},
+                headers=key_headers(make_workspace("other"))).raise_for_status()
+    member("ann@example.com", "owner")
+    sign_in(client, "ann@example.com")
+    page = client.get("/app/products", params={"sort": "-name"}).text
+    assert 'href="/app/products?sort=-name&amp;format=csv" download' in page
+    download = client.get("/app/products", params={"sort": "-name", "format": "csv"})
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
+    assert download.headers["content-disposition"] == 'attachment; filename="products.csv"'
+    lines = download.text.splitlines()
+    assert lines[0] == "SKU,Name,Brand,GTIN,Warranty (months)" and len(lines) == 4  # never the other workspace's
+    assert [line.split(",")[1] for line in lines[1:]] == ["Vase", "Kettle", '"\'=HYPERLINK(""http://x"")"']
+    assert len(client.get("/app/products", params={"format": "csv", "offset": 2}).text.splitlines()) == 2
+    assert client.get("/app/products", params={"format": "csv", "name": "Vase"}).text.count("Vase") == 1
+    for path in ("/app/parties", "/app/codes", "/app/scans", "/app/warranties", "/app/trackers", "/app/webhooks"):
+        response = client.get(path, params={"format": "csv"})
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv"), path
+        assert 'format=csv" download' in client.get(path).text, path
 
 
 def test_warranties_page_filters_and_a_viewers_view(client, member, workspace):
