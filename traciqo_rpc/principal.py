@@ -28,6 +28,7 @@ class Principal:
     user_email: str = ""
     role: str = ""
     session_id: int = 0  # the session a person signed in with
+    csrf_token: str = ""  # that session's CSRF token, for the pages' forms
 
     def __post_init__(self) -> None:
         if not self.rights:

@@ -75,13 +75,11 @@ def ordered(query: peewee.ModelSelect, orders: Mapping[str, Sequence[Any]], orde
     return query.order_by(*(column.desc() if descending else column.asc() for column in orders[order.lstrip("-")]))
 
 
-def paginate(query: peewee.ModelSelect, limit: int, offset: int, row: Callable[[Any], dict[str, Any]],
-             total: Callable[[], int] | None = None) -> dict[str, Any]:
-    """{"data": [...], "total", "limit", "offset"} for one page of `query`; `total` counts the
-    matches when something cheaper than counting the query's rows knows how many there are."""
+def paginate(query: peewee.ModelSelect, limit: int, offset: int, row: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """{"data": [...], "total", "limit", "offset"} for one page of `query`."""
     return {
         "data": [row(item) for item in query.limit(limit).offset(offset)],
-        "total": total() if total is not None else query.order_by().count(),
+        "total": query.order_by().count(),
         "limit": limit,
         "offset": offset,
     }

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from doctypes.scan import days
-from doctypes.scan.api import list_scans
+from doctypes.scan.listing import list_scans
 from doctypes.scan.schema import VERDICTS
 from traciqo_rpc import HtmlResult, RequestContext
 from traciqo_rpc.pages import signed_in

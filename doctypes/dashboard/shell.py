@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from doctypes.session import service as sessions
 from traciqo_rpc import HtmlResult, RequestContext, errors
 
 NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"), ("/app/serials", "Serial numbers"), ("/app/warranties", "Warranties"),
@@ -98,7 +97,7 @@ def when(moment: dt.datetime | None) -> str:
 
 def csrf_token(ctx: RequestContext) -> str:
     """The session's CSRF token, for the page's forms."""
-    return str(sessions.session_info(ctx)["csrf_token"])
+    return ctx.require_principal().csrf_token
 
 
 class BadListQuery(errors.ValidationError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from traciqo_rpc.statements import insert, unscoped
+from traciqo_rpc.statements import Statement, insert, tenant, unscoped
 
 
 class CountedCode(NamedTuple):
@@ -83,8 +83,50 @@ COUNT_SCAN_DAYS = insert("""
 INSERT INTO scan_day (workspace_id, is_sandbox, day, country, verdict, scans) VALUES {values}
 ON CONFLICT (workspace_id, is_sandbox, day, country, verdict) DO UPDATE SET scans = scan_day.scans + excluded.scans""",
     width=6)
-FILL_SCAN_DAYS = unscoped("""
+# The migration that creates scan_day counts every workspace's scans into it, each under its own.
+FILL_SCAN_DAYS = insert("""
 INSERT INTO scan_day (workspace_id, is_sandbox, day, country, verdict, scans)
 SELECT workspace_id, is_sandbox, DATE(scanned_at), COALESCE(country, ''), verdict, COUNT(*)
-FROM scan GROUP BY workspace_id, is_sandbox, DATE(scanned_at), COALESCE(country, ''), verdict""",
-    why="the migration that creates scan_day counts every workspace's scans into it, each under its own")
+FROM scan GROUP BY workspace_id, is_sandbox, DATE(scanned_at), COALESCE(country, ''), verdict""")
+
+
+class ListedScan(NamedTuple):
+    id: int
+    code: str
+    scanned_at: Any
+    verdict: str
+    source: str
+    ip: str | None
+    user_agent: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+
+
+def _listing(code: bool, verdict: bool, descending: bool) -> Statement:
+    """A page of scans in id order, of one code and/or one verdict: an index gives each."""
+    where = (" AND a.code = ?" if code else "") + (" AND s.verdict = ?" if verdict else "")
+    return tenant(f"""
+SELECT s.id, a.code, s.scanned_at, s.verdict, s.source, s.ip, s.user_agent, s.lat, s.lon, s.country
+FROM scan AS s JOIN auth_code AS a ON a.id = s.code_id
+WHERE {{scope:s}}{where} ORDER BY s.id {"DESC" if descending else "ASC"} LIMIT ? OFFSET ?""", row=ListedScan)
+
+
+# The owners' list (list_scans, the dashboard), by (code given, verdict given, newest first).
+LIST_SCANS = {(code, verdict, descending): _listing(code, verdict, descending)
+              for code in (False, True) for verdict in (False, True) for descending in (False, True)}
+# A code's scans are counted (they are few); any other total comes from scan_day.
+COUNT_CODE_SCANS = {verdict: tenant("SELECT COUNT(*) FROM scan AS s JOIN auth_code AS a ON a.id = s.code_id "
+                                    "WHERE {scope:s} AND a.code = ?" + (" AND s.verdict = ?" if verdict else ""))
+                    for verdict in (False, True)}
+
+# The daily counts (days.py), with and without one verdict.
+SCANS_PER_DAY = {verdict: tenant("SELECT day, SUM(scans) FROM scan_day WHERE {scope} AND day >= ?"
+                                 + (" AND verdict = ?" if verdict else "") + " GROUP BY day")
+                 for verdict in (False, True)}
+SCANS_TOTAL = {verdict: tenant("SELECT COALESCE(SUM(scans), 0) FROM scan_day WHERE {scope}"
+                               + (" AND verdict = ?" if verdict else ""))
+               for verdict in (False, True)}
+SCANS_BY_COUNTRY = tenant("""
+SELECT country, SUM(scans) FROM scan_day WHERE {scope} AND day >= ? AND country != ''
+GROUP BY country ORDER BY SUM(scans) DESC, country LIMIT ?""")

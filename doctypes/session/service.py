@@ -7,18 +7,19 @@ import datetime as dt
 import math
 from typing import Any, NoReturn
 
-from doctypes.plan.model import Plan
 from doctypes.user import passwords, second_factor
-from doctypes.user.model import Membership, User
+from doctypes.user.model import User
 from doctypes.user.roles import ROLE_RIGHTS, key_scopes
 from doctypes.user.service import find_user, workspaces_of
-from doctypes.workspace.model import ACTIVE, Workspace
+from doctypes.workspace.model import ACTIVE
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.principal import Principal
 from traciqo_rpc.sessions import SignedIn, SignedOut, new_token, token_hash
+from traciqo_rpc.statements import Statement, fetch
 
 from .model import LoginFailure, Session
+from .queries import SESSION_BY_ID, SESSION_BY_TOKEN, LoadedSession
 
 # Sign-ins refused (429) after this many failures within the window, per account and per address.
 THROTTLE_FAILURES = 10
@@ -137,7 +138,7 @@ def switch(ctx: RequestContext, workspace: str | None, environment: str | None) 
 def session_info_after(ctx: RequestContext) -> dict[str, Any]:
     """The session as it is now (after a switch in this transaction)."""
     principal = _person(ctx)
-    loaded = _load(Session.id == principal.session_id, ctx.now())
+    loaded = _load(SESSION_BY_ID, principal.session_id, ctx.now())
     if loaded is None:
         raise errors.SessionEnded()
     ctx.principal = loaded[0]
@@ -148,29 +149,22 @@ def load_principal(hashed_token: str) -> tuple[Principal, str] | None:
     """hooks.session_loader: the person a session token's hash names, as a principal of their
     session's workspace and environment, with the session's CSRF token; None when the session
     ended (signed out, expired) or they are no longer a member of its workspace."""
-    return _load(Session.token_hash == hashed_token, db.utcnow())
+    return _load(SESSION_BY_TOKEN, hashed_token, db.utcnow())
 
 
-def _load(which: Any, now: dt.datetime) -> tuple[Principal, str] | None:
-    row = (Session.select(Session.id, Session.user_id, Session.workspace_id, Session.is_sandbox, Session.csrf_token,
-                          User.email, Membership.role, Workspace.name.alias("workspace_name"), Workspace.status,
-                          Plan.name.alias("plan"), Plan.api_access, Plan.rate_limit_per_minute)
-           .join(User, on=(Session.user_id == User.id))
-           .join(Membership, on=((Membership.user_id == Session.user_id)
-                                 & (Membership.workspace_id == Session.workspace_id)))
-           .join(Workspace, on=(Session.workspace_id == Workspace.id))
-           .join(Plan, on=(Workspace.plan == Plan.name))
-           .where(which, Session.expires_at > now).dicts().first())
-    if row is None:
+def _load(statement: Statement, key: Any, now: dt.datetime) -> tuple[Principal, str] | None:
+    rows: list[LoadedSession] = fetch(statement, (key, now))
+    if not rows:
         return None
+    row = rows[0]
     principal = Principal(
-        api_key_id=0, api_key="", secret_hash="", workspace_id=row["workspace_id"],
-        workspace_name=row["workspace_name"], is_sandbox=bool(row["is_sandbox"]),
-        workspace_active=row["status"] == ACTIVE, plan=row["plan"], api_access=bool(row["api_access"]),
-        rate_limit_per_minute=row["rate_limit_per_minute"], scopes=key_scopes(row["role"]),
-        rights=ROLE_RIGHTS[row["role"]], user_id=row["user_id"], user_email=row["email"], role=row["role"],
-        session_id=row["id"])
-    return principal, row["csrf_token"]
+        api_key_id=0, api_key="", secret_hash="", workspace_id=row.workspace_id,
+        workspace_name=row.workspace_name, is_sandbox=bool(row.is_sandbox),
+        workspace_active=row.workspace_status == ACTIVE, plan=row.plan, api_access=bool(row.api_access),
+        rate_limit_per_minute=row.rate_limit_per_minute, scopes=key_scopes(row.role),
+        rights=ROLE_RIGHTS[row.role], user_id=row.user_id, user_email=row.email, role=row.role,
+        session_id=row.id, csrf_token=row.csrf_token)
+    return principal, row.csrf_token
 
 
 def _person(ctx: RequestContext) -> Principal:
