@@ -45,7 +45,7 @@ from bench.harness import (
 )
 from bench.trackers import _connection
 from doctypes.auth_code import codes
-from doctypes.scan.queries import FILL_SCAN_DAYS
+from doctypes.scan.queries import FILL_SCAN_COUNTRY_DAYS, FILL_SCAN_DAYS
 
 METHOD = "/api/method/"
 WHOAMI = METHOD + "traciqo_rpc.api.whoami"
@@ -109,8 +109,9 @@ def grow_to(ws: Workspace, database_url: str | None, total: int, workspace_id: i
                 connection.execute(SCANS_SQLITE, (start, end, workspace_id, first_code, CODES - 1))
             else:
                 connection.execute(SCANS_POSTGRESQL, (workspace_id, first_code, CODES - 1, start, end))
-        connection.execute("DELETE FROM scan_day")
-        connection.execute(FILL_SCAN_DAYS.sql)
+        for table, fill in (("scan_day", FILL_SCAN_DAYS), ("scan_country_day", FILL_SCAN_COUNTRY_DAYS)):
+            connection.execute(f"DELETE FROM {table}")
+            connection.execute(fill.sql)
         assert connection.execute("SELECT COUNT(*) FROM scan").fetchone()[0] == total
         assert connection.execute("SELECT SUM(scans) FROM scan_day").fetchone()[0] == total
     if database_url:

@@ -76,18 +76,26 @@ EARLIER_PLACES = unscoped("""
 SELECT scanned_at, lat, lon, country FROM scan WHERE code_id = ? AND scanned_at >= ? AND id != ?
 ORDER BY scanned_at DESC LIMIT 50""", why="the scans of a code this scan has just counted (by its id)")
 
-# The day's counts by country and verdict (ScanDay): rows in key order, so two batches that
-# touch the same days take their row locks in the same order. A located scan whose verdict
-# changes moves one count from the old verdict to the new (scans -1 and +1).
+# The days' counts by verdict (ScanDay) and by country (ScanCountryDay): rows in key order, so
+# two batches that touch the same days take their row locks in the same order. A located scan
+# whose verdict changes moves one count from the old verdict to the new (scans -1 and +1).
 COUNT_SCAN_DAYS = insert("""
-INSERT INTO scan_day (workspace_id, is_sandbox, day, country, verdict, scans) VALUES {values}
-ON CONFLICT (workspace_id, is_sandbox, day, country, verdict) DO UPDATE SET scans = scan_day.scans + excluded.scans""",
-    width=6)
-# The migration that creates scan_day counts every workspace's scans into it, each under its own.
+INSERT INTO scan_day (workspace_id, is_sandbox, day, verdict, scans) VALUES {values}
+ON CONFLICT (workspace_id, is_sandbox, day, verdict) DO UPDATE SET scans = scan_day.scans + excluded.scans""",
+    width=5)
+COUNT_SCAN_COUNTRY_DAYS = insert("""
+INSERT INTO scan_country_day (workspace_id, is_sandbox, day, country, scans) VALUES {values}
+ON CONFLICT (workspace_id, is_sandbox, day, country) DO UPDATE SET scans = scan_country_day.scans + excluded.scans""",
+    width=5)
+# The migrations that create them count every workspace's scans into them, each under its own.
 FILL_SCAN_DAYS = insert("""
-INSERT INTO scan_day (workspace_id, is_sandbox, day, country, verdict, scans)
-SELECT workspace_id, is_sandbox, DATE(scanned_at), COALESCE(country, ''), verdict, COUNT(*)
-FROM scan GROUP BY workspace_id, is_sandbox, DATE(scanned_at), COALESCE(country, ''), verdict""")
+INSERT INTO scan_day (workspace_id, is_sandbox, day, verdict, scans)
+SELECT workspace_id, is_sandbox, DATE(scanned_at), verdict, COUNT(*)
+FROM scan GROUP BY workspace_id, is_sandbox, DATE(scanned_at), verdict""")
+FILL_SCAN_COUNTRY_DAYS = insert("""
+INSERT INTO scan_country_day (workspace_id, is_sandbox, day, country, scans)
+SELECT workspace_id, is_sandbox, DATE(scanned_at), country, COUNT(*)
+FROM scan WHERE country IS NOT NULL GROUP BY workspace_id, is_sandbox, DATE(scanned_at), country""")
 
 
 class ListedScan(NamedTuple):
@@ -128,5 +136,5 @@ SCANS_TOTAL = {verdict: tenant("SELECT COALESCE(SUM(scans), 0) FROM scan_day WHE
                                + (" AND verdict = ?" if verdict else ""))
                for verdict in (False, True)}
 SCANS_BY_COUNTRY = tenant("""
-SELECT country, SUM(scans) FROM scan_day WHERE {scope} AND day >= ? AND country != ''
+SELECT country, SUM(scans) FROM scan_country_day WHERE {scope} AND day >= ?
 GROUP BY country ORDER BY SUM(scans) DESC, country LIMIT ?""")

@@ -17,6 +17,7 @@ from traciqo_rpc.statements import fetch, read_datetime, run
 
 from . import assessment, tokens
 from .queries import (
+    COUNT_SCAN_COUNTRY_DAYS,
     COUNT_SCAN_DAYS,
     COUNT_SCANS,
     EARLIER_PLACES,
@@ -114,8 +115,10 @@ def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], n
                    request.source, verdict)
         judged.append((row, request, found, verdict))
     scan_ids = dict(run(INSERT_SCANS, scan_rows, values=len(counted)).fetchall())
-    _count_days(Counter((row.workspace_id, bool(row.is_sandbox), now.date(), request.country or "", verdict)
-                        for row, request, _, verdict in judged))
+    day = now.date()
+    _count_days(Counter((row.workspace_id, bool(row.is_sandbox), day, verdict) for row, _, _, verdict in judged),
+                Counter((row.workspace_id, bool(row.is_sandbox), day, request.country)
+                        for row, request, _, _ in judged if request.country))
     scanned_at = json_datetime(now)  # as the event bodies show it, rendered once for the round
     events = []
     for row, request, found, verdict in judged:
@@ -141,10 +144,12 @@ def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], n
     publish_many(events)
 
 
-def _count_days(counts: Counter[tuple[int, bool, dt.date, str, str]]) -> None:
-    """Add scans to their days' counts (ScanDay), in key order (see COUNT_SCAN_DAYS)."""
-    rows = [value for key in sorted(counts) for value in (*key, counts[key])]
-    run(COUNT_SCAN_DAYS, rows, values=len(counts))
+def _count_days(by_verdict: Counter[tuple[int, bool, dt.date, str]],
+                by_country: Counter[tuple[int, bool, dt.date, str]] | None = None) -> None:
+    """Add scans to their days' counts by verdict and by country, in key order (see COUNT_SCAN_DAYS)."""
+    for statement, counts in ((COUNT_SCAN_DAYS, by_verdict), (COUNT_SCAN_COUNTRY_DAYS, by_country)):
+        if counts:
+            run(statement, [value for key in sorted(counts) for value in (*key, counts[key])], values=len(counts))
 
 
 def _clone_reasons(row: CountedCode, now: dt.datetime, lat: float | None, lon: float | None,
@@ -202,6 +207,6 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
             verdict = "suspicious"
         moved = run(LOCATE_SCAN, (lat, lon, verdict, scan_id)).rowcount
         if moved and verdict != scans[0].verdict:
-            day = (scans[0].workspace_id, bool(scans[0].is_sandbox), scanned_at.date(), country or "")
+            day = (scans[0].workspace_id, bool(scans[0].is_sandbox), scanned_at.date())
             _count_days(Counter({(*day, scans[0].verdict): -1, (*day, verdict): 1}))
     return {"status": verdict, "genuine": verdict in ("genuine", "already_verified"), "reasons": found}

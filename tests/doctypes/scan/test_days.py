@@ -8,7 +8,7 @@ from collections import Counter
 import peewee
 import pytest
 
-from doctypes.scan.model import Scan, ScanDay
+from doctypes.scan.model import Scan, ScanCountryDay, ScanDay
 from tests.support.helpers import issue_code, key_headers
 
 VERIFY = "/api/method/doctypes.auth_code.api.verify_code"
@@ -16,16 +16,19 @@ ATTACH = "/api/method/doctypes.scan.api.attach_location"
 LIST = "/api/method/doctypes.scan.api.list_scans"
 
 
-def counted_from_scans() -> Counter:
+def counted_from_scans() -> tuple[Counter, Counter]:
     day = peewee.fn.DATE(Scan.scanned_at).coerce(False)
-    rows = Scan.select(Scan.workspace_id, Scan.is_sandbox, day, Scan.country, Scan.verdict).tuples()
-    return Counter((ws, bool(sb), str(d)[:10], country or "", verdict) for ws, sb, d, country, verdict in rows)
+    rows = list(Scan.select(Scan.workspace_id, Scan.is_sandbox, day, Scan.country, Scan.verdict).tuples())
+    return (Counter((ws, bool(sb), str(d)[:10], verdict) for ws, sb, d, _, verdict in rows),
+            Counter((ws, bool(sb), str(d)[:10], country) for ws, sb, d, country, _ in rows if country))
 
 
-def counted_by_days() -> Counter:
-    rows = ScanDay.select(ScanDay.workspace_id, ScanDay.is_sandbox, ScanDay.day, ScanDay.country, ScanDay.verdict,
-                          ScanDay.scans).tuples()
-    return Counter({(ws, bool(sb), str(d)[:10], c, v): n for ws, sb, d, c, v, n in rows if n})
+def counted_by_days() -> tuple[Counter, Counter]:
+    verdicts = ScanDay.select(ScanDay.workspace_id, ScanDay.is_sandbox, ScanDay.day, ScanDay.verdict, ScanDay.scans)
+    countries = ScanCountryDay.select(ScanCountryDay.workspace_id, ScanCountryDay.is_sandbox, ScanCountryDay.day,
+                                      ScanCountryDay.country, ScanCountryDay.scans)
+    return tuple(Counter({(ws, bool(sb), str(d)[:10], key): n for ws, sb, d, key, n in rows.tuples() if n})
+                 for rows in (verdicts, countries))
 
 
 @pytest.fixture
@@ -40,9 +43,10 @@ def test_every_scan_is_counted_on_its_day_by_country_and_verdict(client, codes, 
                    {"code": sandbox, "country": "de"}, {"code": "NOT-A-CODE"}):
         client.get(VERIFY, params=params)
     assert counted_by_days() == counted_from_scans()
-    keys = {(sb, country, verdict): n for (_, sb, _, country, verdict), n in counted_by_days().items()}
-    assert keys == {(False, "NL", "genuine"): 1, (False, "NL", "already_verified"): 1, (False, "", "already_verified"): 1,
-                    (True, "DE", "genuine"): 1}
+    verdicts, countries = counted_by_days()
+    assert {(sb, verdict): n for (_, sb, _, verdict), n in verdicts.items()} == {
+        (False, "genuine"): 1, (False, "already_verified"): 2, (True, "genuine"): 1}
+    assert {(sb, country): n for (_, sb, _, country), n in countries.items()} == {(False, "NL"): 2, (True, "DE"): 1}
 
 
 def test_a_verdict_a_location_changes_moves_its_count(client, codes):
@@ -52,7 +56,7 @@ def test_a_verdict_a_location_changes_moves_its_count(client, codes):
     assert client.post(ATTACH, json={"scan_token": token, "lat": 48.85, "lon": 2.35}).json()["message"]["status"] == "suspicious"
     client.post(ATTACH, json={"scan_token": token, "lat": 1, "lon": 1})  # a second location changes nothing
     assert counted_by_days() == counted_from_scans()
-    assert {v for (_, _, _, _, v) in counted_by_days()} == {"genuine", "suspicious"}
+    assert {verdict for (_, _, _, verdict) in counted_by_days()[0]} == {"genuine", "suspicious"}
 
 
 def test_the_migration_that_creates_the_table_counts_the_scans_already_there(rt, client, codes):
@@ -61,9 +65,10 @@ def test_the_migration_that_creates_the_table_counts_the_scans_already_there(rt,
     client.get(VERIFY, params={"code": codes[1]})
     expected = counted_from_scans()
     ScanDay.drop_table()
-    assert "create table scan_day" in rt.migrate()
+    ScanCountryDay.drop_table()
+    assert {"create table scan_day", "create table scan_country_day"} <= set(rt.migrate())
     assert counted_by_days() == expected
-    assert "create table scan_day" not in rt.migrate()  # once: a second run adds nothing
+    assert not rt.migrate()  # once: a second run adds nothing
     assert counted_by_days() == expected
 
 
