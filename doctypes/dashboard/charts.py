@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 WIDTH, HEIGHT, GAP = 600, 160, 2
 
 
 def bars(title: str, labelled: Sequence[tuple[str, int]]) -> str:
-    """A bar per (label, value), left to right, scaled to the largest."""
+    """A bar per (label, value), left to right, scaled to the largest; its ids come from the title,
+    so give each chart of a page its own."""
     if not labelled:
         return f"<p>{html.escape(title)}: nothing yet.</p>"
     top = max(value for _, value in labelled) or 1
@@ -21,7 +23,8 @@ def bars(title: str, labelled: Sequence[tuple[str, int]]) -> str:
         rects.append(f'<rect x="{index * width + GAP / 2:.1f}" y="{HEIGHT - height:.1f}" width="{max(width - GAP, 1):.1f}" '
                      f'height="{height}" fill="#1d4ed8"><title>{html.escape(label)}: {value:,}</title></rect>')
     summary = f"{sum(v for _, v in labelled):,} in all; most on {html.escape(max(labelled, key=lambda p: p[1])[0])} ({top:,})"
-    return (f'<figure class=chart><svg viewBox="0 0 {WIDTH} {HEIGHT}" role=img aria-labelledby="chart-t chart-d" '
-            f'width="100%" preserveAspectRatio="none"><title id=chart-t>{html.escape(title)}</title>'
-            f'<desc id=chart-d>{summary}</desc>{"".join(rects)}</svg>'
+    ident = "chart-" + (re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "bars")  # a page has several
+    return (f'<figure class=chart><svg viewBox="0 0 {WIDTH} {HEIGHT}" role=img aria-labelledby="{ident}-t {ident}-d" '
+            f'width="100%" preserveAspectRatio="none"><title id={ident}-t>{html.escape(title)}</title>'
+            f'<desc id={ident}-d>{summary}</desc>{"".join(rects)}</svg>'
             f'<figcaption>{html.escape(title)}: {summary}</figcaption></figure>')

@@ -122,7 +122,7 @@ def pager(path: str, page: Mapping[str, Any], offset: int, size: int, noun: str,
     """"N <noun>" with Newer and Older links that keep the filters."""
     def link(to: int, label: str) -> str:
         query = urlencode({k: v for k, v in (*filters.items(), ("offset", to)) if v})
-        return f'<a href="{path}{"?" + query if query else ""}">{label}</a>'
+        return f'<a href="{html.escape(path + ("?" + query if query else ""))}">{label}</a>'
 
     parts = ([link(max(0, offset - size), "Newer")] if offset else []) + (
         [link(offset + size, "Older")] if offset + size < page["total"] else [])

@@ -8,7 +8,7 @@ from email.message import EmailMessage as MimeMessage
 from typing import Any
 
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import paginate
+from traciqo_rpc.records import ordered, paginate
 from traciqo_rpc.statements import run_many
 
 from .model import FAILED, QUEUED, SENT, EmailMessage
@@ -88,8 +88,12 @@ def email_dict(message: EmailMessage) -> dict[str, Any]:
     }
 
 
-def list_emails(ctx: RequestContext, limit: int, offset: int, status: str | None, to: str | None) -> dict[str, Any]:
-    query = EmailMessage.scoped(ctx).order_by(EmailMessage.send_after.desc(), EmailMessage.id.desc())
+ORDERS = {"due": (EmailMessage.send_after, EmailMessage.id)}  # the orders a list offers (records.ordered)
+
+
+def list_emails(ctx: RequestContext, limit: int, offset: int, status: str | None, to: str | None,
+                order: str = "-due") -> dict[str, Any]:
+    query = ordered(EmailMessage.scoped(ctx), ORDERS, order)
     if status:
         query = query.where(EmailMessage.status == status)
     if to:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 FIELD_TYPES = ("text", "number", "date", "email", "boolean", "select")
+MAX_FORM_FIELDS = 50  # a form a customer fills in; past this it is a survey, and every registration checks them all
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

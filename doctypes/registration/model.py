@@ -21,6 +21,7 @@ class RegistrationForm(TenantModel):
 
 class Registration(TenantModel):
     id = peewee.CharField(primary_key=True, max_length=32)
+    workspace_id = peewee.IntegerField()  # every index below starts with it
     form_slug = peewee.CharField(max_length=80)
     email = peewee.CharField(max_length=254)
     name = peewee.CharField(max_length=255)
@@ -35,6 +36,11 @@ class Registration(TenantModel):
     updated_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        # Each filter of a resource list continues with the creation sequence: its pages read in order (resource.py).
-        indexes = ((("workspace_id", "is_sandbox", "email", "id"), False),)
-        retired_indexes = ("registration_email",)
+        # Each filter of a list continues with the creation sequence (time-first ids): its pages
+        # read in order, newest first too (resource.py, list_registrations).
+        indexes = (
+            (("workspace_id", "is_sandbox", "id"), False),
+            (("workspace_id", "is_sandbox", "email", "id"), False),
+            (("workspace_id", "is_sandbox", "form_slug", "id"), False),
+        )
+        retired_indexes = ("registration_email", "registration_workspace_id")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from doctypes.warranty.activation import ActivationRequest, activate_many
 from traciqo_rpc import errors, publish, publish_many
 from traciqo_rpc.context import RequestContext
-from traciqo_rpc.records import public_id
+from traciqo_rpc.records import ordered, paginate, public_id
 
 from . import forms
+from .forms import MAX_FORM_FIELDS
 from .model import DEFAULT_FORM, Registration, RegistrationForm
 
 
@@ -34,6 +36,26 @@ class RegistrationFieldsInvalid(errors.ValidationError):
     """Changed extra fields break the registration's form."""
 
 
+class RegistrationFormNotFound(errors.DoesNotExistError):
+    """No form with that slug in the caller's workspace and environment."""
+
+
+class FormFieldNotFound(errors.DoesNotExistError):
+    """The form has no extra field of that name."""
+
+
+class FormFieldExists(errors.ValidationError):
+    """The form has an extra field of that name already."""
+
+
+class TooManyFormFields(errors.LimitExceeded):
+    """A form asks for at most MAX_FORM_FIELDS extra fields."""
+
+
+class RegistrationFormInUse(errors.ValidationError):
+    """Registrations were made with the form: deleting it would leave them without one."""
+
+
 STANDARD = ("type", "email", "name", "phone", "serial_number", "purchase_date", "receipt_url")
 
 
@@ -51,6 +73,91 @@ def form_dict(form: RegistrationForm) -> dict[str, Any]:
 
 def list_forms(ctx: RequestContext) -> list[dict[str, Any]]:
     return [form_dict(f) for f in RegistrationForm.scoped(ctx).order_by(RegistrationForm.slug)]
+
+
+def _find_form(ctx: RequestContext, slug: str) -> RegistrationForm:
+    form = RegistrationForm.scoped(ctx).where(RegistrationForm.slug == slug).first()
+    if form is None:
+        raise RegistrationFormNotFound(f"Form {slug!r} not found")
+    return form
+
+
+def _change_form(ctx: RequestContext, slug: str, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+                 title: str | None = None) -> dict[str, Any]:
+    """Store the form's extra fields as `change` makes them from the stored ones (and its new title).
+
+    Registrations keep the values they were made with: a field removed or changed later
+    stays in them as it was (update_registration checks only the values it is sent).
+    """
+    for _ in range(5):
+        form = _find_form(ctx, slug)
+        stored = form.fields
+        form.fields = json.dumps(change(json.loads(stored)))
+        form.title = title or form.title
+        # Another editor may have saved the form since it was read: write over what was read
+        # only, else read it again (on PostgreSQL two builders could otherwise lose a field).
+        saved = (RegistrationForm.update(fields=form.fields, title=form.title)
+                 .where(RegistrationForm.id == form.id, RegistrationForm.fields == stored).execute())
+        if saved:
+            return form_dict(form)
+    raise RuntimeError(f"form {slug!r} kept changing while it was being saved")
+
+
+def update_form(ctx: RequestContext, slug: str, title: str | None,
+                form_fields: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """A new title, or the whole list of extra fields in their new order, or both."""
+    return _change_form(ctx, slug, lambda stored: stored if form_fields is None else form_fields, title)
+
+
+def add_field(ctx: RequestContext, slug: str, field: dict[str, Any]) -> dict[str, Any]:
+    """A new extra field at the end of the form."""
+    def add(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if any(f["name"] == field["name"] for f in stored):
+            raise FormFieldExists(f"Form {slug!r} has a field {field['name']!r} already",
+                                  field_errors={"name": ["The form has a field with this name already."]})
+        if len(stored) >= MAX_FORM_FIELDS:
+            raise TooManyFormFields(f"A form has at most {MAX_FORM_FIELDS} fields",
+                                    field_errors={"fields": [f"At most {MAX_FORM_FIELDS} fields."]})
+        return [*stored, field]
+    return _change_form(ctx, slug, add)
+
+
+def _position(stored: list[dict[str, Any]], slug: str, name: str) -> int:
+    for index, field in enumerate(stored):
+        if field["name"] == name:
+            return index
+    raise FormFieldNotFound(f"Form {slug!r} has no field {name!r}")
+
+
+def remove_field(ctx: RequestContext, slug: str, name: str) -> dict[str, Any]:
+    """The form without that field; registrations made with it keep their value."""
+    def remove(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        index = _position(stored, slug, name)
+        return stored[:index] + stored[index + 1:]
+    return _change_form(ctx, slug, remove)
+
+
+def move_field(ctx: RequestContext, slug: str, name: str, direction: str) -> dict[str, Any]:
+    """Swap a field with the one before ("up") or after ("down"); at either end nothing moves."""
+    def move(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        index = _position(stored, slug, name)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(stored):
+            stored[index], stored[other] = stored[other], stored[index]
+        return stored
+    return _change_form(ctx, slug, move)
+
+
+def delete_form(ctx: RequestContext, slug: str) -> dict[str, Any]:
+    """Delete a form no registration was made with."""
+    form = _find_form(ctx, slug)
+    # A registration made at this very moment may still slip in; it then keeps its values and
+    # shows as ever, only its extra fields can no longer be changed.
+    if Registration.scoped(ctx).where(Registration.form_slug == slug).exists():
+        raise RegistrationFormInUse(f"Registrations were made with form {slug!r}: delete them first",
+                                    field_errors={"slug": ["Registrations were made with this form."]})
+    form.delete_instance()
+    return {"deleted": slug}
 
 
 def _definition(ctx: RequestContext, slug: str) -> list[dict[str, Any]]:
@@ -128,7 +235,9 @@ def update_registration(ctx: RequestContext, registration_id: str, extra: dict[s
     """Change extra fields (merged, checked against the form) and the contact details given."""
     registration = _find(ctx, registration_id)
     merged = {**json.loads(registration.fields), **extra}
-    problems = forms.check(_definition(ctx, registration.form_slug), merged, partial=True)
+    # Only the values sent are checked: the stored ones fitted the form when they were made,
+    # and the form may have changed since (a field removed, or its type).
+    problems = forms.check(_definition(ctx, registration.form_slug), extra, partial=True)
     if problems:
         raise RegistrationFieldsInvalid("Invalid fields", field_errors={"fields": problems})
     registration.fields = json.dumps(merged)
@@ -155,3 +264,17 @@ def get_registrations(ctx: RequestContext, email: str, form_slug: str | None, li
     if form_slug:
         query = query.where(Registration.form_slug == form_slug)
     return [registration_dict(r) for r in query.order_by(Registration.created_at.desc()).limit(limit)]
+
+
+ORDERS = {"created": (Registration.id,)}  # the orders a list offers (records.ordered): ids are time-first
+
+
+def list_registrations(ctx: RequestContext, limit: int, offset: int, form_slug: str | None = None,
+                       email: str | None = None, order: str = "-created") -> dict[str, Any]:
+    """Newest first by default; each filter has an index in the ids' order (model.py)."""
+    query = ordered(Registration.scoped(ctx), ORDERS, order)
+    if email:
+        query = query.where(Registration.email == email.lower())
+    if form_slug:
+        query = query.where(Registration.form_slug == form_slug)
+    return paginate(query, limit, offset, registration_dict)

@@ -26,6 +26,7 @@ class SerialNumber(TenantModel):
             (("workspace_id", "is_sandbox", "status", "id"), False),
             # Each filter of a resource list continues with the creation sequence: its pages read in order (resource.py).
             (("workspace_id", "is_sandbox", "product_id", "id"), False),
+            (("workspace_id", "is_sandbox", "id"), False),  # newest first, unfiltered (the dashboard's list)
         )
         retired_indexes = ("serial_number_workspace_id", "serial_number_product_id",
                            "serial_number_workspace_id_is_sandbox_status")

@@ -1,4 +1,4 @@
-"""Adding serial numbers in bulk, looking them up, handing out unregistered ones, voiding."""
+"""Adding serial numbers in bulk, looking them up, listing them, handing out unregistered ones, voiding."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 from peewee import fn
 
 from doctypes.product.service import require_product
+from doctypes.warranty.model import Warranty
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
+from traciqo_rpc.records import ordered, paginate
 from traciqo_rpc.statements import run
 
 from .model import UNREGISTERED, VOID, SerialNumber
@@ -69,6 +71,10 @@ def find_serial(ctx: RequestContext, serial: str) -> SerialNumber:
 
 
 def serial_dict(row: SerialNumber, warranty: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {**_fields(row), "warranty": warranty}
+
+
+def _fields(row: SerialNumber) -> dict[str, Any]:
     return {
         "serial_number": row.serial,
         "product_id": row.product_id,
@@ -78,8 +84,37 @@ def serial_dict(row: SerialNumber, warranty: dict[str, Any] | None = None) -> di
         "registered_at": row.registered_at,
         "voided_at": row.voided_at,
         "void_reason": row.void_reason,
-        "warranty": warranty,
     }
+
+
+# The last code point: in code-point order every serial that starts with a prefix sorts before prefix + this.
+LAST_CHARACTER = "\U0010ffff"
+ORDERS = {"created": (SerialNumber.id,)}  # the orders a list offers (records.ordered): ids count up as serials come
+
+
+def list_serial_numbers(ctx: RequestContext, limit: int, offset: int, prefix: str | None = None,
+                        product_id: str | None = None, status: str | None = None,
+                        order: str = "-created") -> dict[str, Any]:
+    """Serials in creation order (newest first unless `order` says), each with its warranty's id. A page
+    filtered by product or status is read from that filter's index in this order; by prefix, it is a range
+    of the serial index."""
+    query = ordered(SerialNumber.scoped(ctx), ORDERS, order)
+    if prefix:
+        # The range lets the index answer; the comparison keeps the answer exact whatever the collation.
+        query = query.where(SerialNumber.serial >= prefix, SerialNumber.serial < prefix + LAST_CHARACTER,
+                            fn.SUBSTR(SerialNumber.serial, 1, len(prefix)) == prefix)
+    if product_id:
+        query = query.where(SerialNumber.product_id == require_product(ctx, product_id).id)
+    if status:
+        query = query.where(SerialNumber.status == status)
+    page = paginate(query, limit, offset, lambda row: row)
+    rows: list[SerialNumber] = page["data"]
+    warranties: dict[int, str] = {}
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        ids = [row.id for row in rows[start:start + LOOKUP_CHUNK]]
+        warranties.update(Warranty.scoped(ctx, Warranty.serial_id, Warranty.id).where(Warranty.serial_id.in_(ids)).tuples())
+    page["data"] = [{**_fields(row), "warranty_id": warranties.get(row.id)} for row in rows]
+    return page
 
 
 def random_unregistered(ctx: RequestContext, product_id: str | None) -> dict[str, Any]:

@@ -42,6 +42,15 @@ def set_up(user: User) -> dict[str, Any]:
     """A new secret for the user's authenticator app, waiting for its first code (confirm)."""
     secret = pyotp.random_base32()
     User.update(totp_pending_secret=secret).where(User.id == user.id).execute()
+    return _for_the_app(user, secret)
+
+
+def pending(user: User) -> dict[str, Any] | None:
+    """The secret set up and not yet confirmed, as set_up gave it (None when there is none)."""
+    return _for_the_app(user, user.totp_pending_secret) if user.totp_pending_secret else None
+
+
+def _for_the_app(user: User, secret: str) -> dict[str, Any]:
     return {"secret": secret, "otpauth_uri": pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)}
 
 

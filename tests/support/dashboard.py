@@ -1,0 +1,91 @@
+"""The dashboard's pages as data for the tests that visit every one: the routes (read from
+hooks.page_routes, so a page added later is visited too), a workspace's data of every kind for
+them to show, and the people who sign in."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from typing import Any
+
+import pytest
+
+import hooks
+from doctypes.dashboard import shell
+from doctypes.user.cli import create_or_add
+from tests.support.helpers import call
+
+PASSWORD = "correct horse battery"
+API = "/api/method/doctypes."
+PLACEHOLDER = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+def app_routes() -> list[str]:
+    """Every signed-in page route (/app and under), placeholders and all."""
+    return sorted(route for route in hooks.page_routes if route == "/app" or route.startswith("/app/"))
+
+
+def query_names(route: str) -> set[str]:
+    """The query string's names the route's page module reads, and those the shell's helpers read
+    for it (offset, sort, format)."""
+    modules = [importlib.import_module(hooks.page_routes[route].rpartition(".")[0]), shell]
+    return {name for module in modules
+            for name in re.findall(r"query(?:\.get\(|\[)['\"](\w+)['\"]", inspect.getsource(module))}
+
+
+def fill(route: str, values: dict[str, Any]) -> str:
+    """The route with its placeholders filled from `values`; fails the test when one cannot be,
+    so that a new page with a new placeholder is not skipped without a word."""
+    missing = [name for name in PLACEHOLDER.findall(route) if name not in values]
+    if missing:
+        pytest.fail(f"{route}: no value for {', '.join('{' + name + '}' for name in missing)}; "
+                    "seed one in tests/support/dashboard.py (seed) so that the page is checked")
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), route)
+
+
+def add_person(rt: Any, email: str, role: str, workspace: str = "acme") -> None:
+    call(rt, lambda ctx: create_or_add(ctx, email, workspace, role, PASSWORD))
+
+
+def post(http: Any, method: str, headers: dict[str, str] | None = None, **body: Any) -> Any:
+    """Call a method with `http` (a TestClient or an httpx client) and answer its message."""
+    response = http.post(API + method, json=body, headers=headers or {})
+    assert response.status_code == 200, f"{method}: {response.status_code} {response.text}"
+    return response.json()["message"]
+
+
+def seed(http: Any, headers: dict[str, str], marker: str) -> dict[str, Any]:
+    """Data of every kind in the environment `headers` (a key's) names, each carrying `marker`
+    in a name, an email or a URL; answers the ids the detail pages' placeholders need, and the
+    codes (random, shown on the scans page)."""
+    lower = marker.lower()
+    product = post(http, "product.api.upsert_product", headers, name=f"{marker} kettle", brand="Acme",
+                   gtin="4006381333931", warranty_months=24)
+    post(http, "party.api.upsert_party", headers, name=f"{marker} dealer", email=f"{lower}-dealer@example.com",
+         phone="+44 20 7946 0000")
+    codes = post(http, "auth_code.api.create_code", headers, batch_name=marker, quantity=3,
+                 product_id=product["id"])["codes"]
+    for _ in range(11):  # past the suspicious threshold: a flagged row too
+        http.get(API + "auth_code.api.verify_code", params={"code": codes[0], "country": "GB"})
+    http.get(API + "auth_code.api.verify_code", params={"code": codes[1], "country": "DE"})
+    post(http, "serial_number.api.add_serial_numbers", headers,
+         serial_numbers=[{"serial_number": f"{marker}-SN-1"}, {"serial_number": f"{marker}-SN-2"}])
+    post(http, "warranty.api.activate_warranty", headers, serial_number=f"{marker}-SN-1",
+         customer_name=f"{marker} customer", customer_email=f"{lower}-customer@example.com")
+    form = post(http, "registration.api.create_registration_form", headers, slug=f"{lower}-form", title=f"{marker} form",
+                fields=[{"name": "colour", "type": "select", "options": ["red", "blue"]}, {"name": "gift", "type": "boolean"}])
+    post(http, "registration.api.add_registrations", headers, registrations=[
+        {"type": form["slug"], "email": f"{lower}-owner@example.com", "name": f"{marker} owner",
+         "serial_number": f"{marker}-SN-2", "colour": "red"}])
+    post(http, "tracker_template.api.create_template", headers, slug=f"{lower}-service", name=f"{marker} service",
+         steps=[{"name": "Received"}, {"name": "Checked", "visible": False}, {"name": "Returned"}])
+    tracker = post(http, "tracker.api.create_tracker", headers, name=f"{marker} order", template="repair-service",
+                   reference=f"{marker}-REF", customer_email=f"{lower}-tracked@example.com")
+    post(http, "tracker.api.update_status", headers, tracker_id=tracker["id"], process="Device Received",
+         action="complete")
+    endpoint = post(http, "webhook.api.create_webhook", headers, url=f"http://127.0.0.1:9/{lower}",
+                    events=["*"], description=f"{marker} endpoint")
+    delivery = post(http, "webhook.api.ping_webhook", headers, webhook_id=endpoint["id"])["delivery_id"]
+    post(http, "branding.api.update_branding", headers, display_name=f"{marker} brand")
+    return {"tracker_id": tracker["id"], "delivery_id": delivery, "codes": codes}
