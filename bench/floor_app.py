@@ -9,7 +9,8 @@ verifications and activations each take one statement per step for all of them, 
 verify_many and activate_many do. A tracker's status update runs update_status's statements
 (doctypes/tracker/queries.py) for one call, either each call in its own transaction or group
 committed;
-a tracking page view looks its token up and serves the page kept for that version.
+a tracking page view looks its token up and serves the page kept for that version; the
+dashboard's scans page reads the session and the page's rows with its statements, on the loop.
 bench.verify_code, bench.serial_numbers and bench.trackers load it in the same run as
 traciqo-rpc: how far a method is from the least a Python server can do for it.
 
@@ -35,9 +36,21 @@ from urllib.parse import parse_qsl
 
 from doctypes.auth_code import codes
 from doctypes.auth_code.schema import VerifyArgs
+from doctypes.dashboard import charts, shell
+from doctypes.dashboard import scans as scans_page
 from doctypes.email.queries import QUEUE
-from doctypes.scan import tokens
-from doctypes.scan.queries import COUNT_SCANS, INSERT_SCANS
+from doctypes.scan import listing, tokens
+from doctypes.scan.queries import (
+    COUNT_CODE_SCANS,
+    COUNT_SCANS,
+    INSERT_SCANS,
+    LIST_SCANS,
+    SCANS_BY_COUNTRY,
+    SCANS_PER_DAY,
+    SCANS_TOTAL,
+    ListedScan,
+)
+from doctypes.session.queries import SESSION_BY_TOKEN
 from doctypes.tracker import page as tracking
 from doctypes.tracker import queries as tracker_queries
 from doctypes.tracker.public import TOKEN, PublicStep, PublicTracker
@@ -46,6 +59,8 @@ from doctypes.warranty import activation, dates, queries, reminders
 from doctypes.warranty.schema import ActivateWarrantyArgs
 from traciqo_rpc.db import SQLITE_PRAGMAS, with_values
 from traciqo_rpc.rendering import dumps
+from traciqo_rpc.sessions import CookieJar, token_hash
+from traciqo_rpc.statements import Statement
 
 
 def _connect() -> sqlite3.Connection:
@@ -257,6 +272,41 @@ def _render(tracker_id: int, token: str) -> tuple[str, ...]:
     return tuple(tracking._full_page(tracker, tracking.NO_BRANDING, token).split(tracking.NONCE))
 
 
+_jar = CookieJar(os.environ.get("FLOOR_SECRET_KEY", "bench"), 3600, secure=False)
+SCANS_SHOWN, DAYS = 50, 30
+
+
+def _scoped(statement: Statement, scope: tuple[int, bool], params: list[Any]) -> list[tuple[Any, ...]]:
+    """A tenant statement's rows, its workspace and environment bound where its clause is."""
+    at = statement.scope_at
+    return _reader.execute(statement.sql, (*params[:at], *scope, *params[at:])).fetchall()
+
+
+def _scans_page(headers: dict[bytes, bytes], query: dict[str, str]) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    """The signed-in scans page's own work: the cookie's signature, the session it names (with
+    the person's membership, workspace and plan), the page of scans and its total, the days'
+    and the countries' counts, rendered by the dashboard's own pieces."""
+    token = _jar.read(headers)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    session = _reader.execute(SESSION_BY_TOKEN.sql, (token_hash(token), now.isoformat(" "))).fetchone() if token else None
+    if session is None:
+        return 303, b"", [(b"location", b"/login")]
+    scope, code = (session[2], bool(session[3])), query.get("code")
+    filters = [codes.normalise(code)] if code else []
+    listed = [ListedScan(*row) for row in _scoped(LIST_SCANS[bool(code), False, True], scope, [*filters, SCANS_SHOWN, 0])]
+    total = _scoped(COUNT_CODE_SCANS[False] if code else SCANS_TOTAL[False], scope, filters)[0][0]
+    first = now.date() - dt.timedelta(days=DAYS - 1)
+    counted = {str(day)[:10]: n for day, n in _scoped(SCANS_PER_DAY[False], scope, [first.isoformat()])}
+    days = [(d.isoformat(), counted.get(d.isoformat(), 0)) for d in (first + dt.timedelta(days=n) for n in range(DAYS))]
+    countries = "".join(f"<li>{html.escape(country)}: {n:,}</li>"
+                        for country, n in _scoped(SCANS_BY_COUNTRY, scope, [first.isoformat(), 10]))
+    rows = "".join(scans_page._row(listing._scan(scan)) for scan in listed)
+    body = (f"<main><h1>Scans</h1>{charts.bars('Scans per day', days)}<ul>{countries}</ul><table>"
+            f"<caption>{total:,} scans</caption><tbody>{rows}</tbody></table></main>")
+    page = shell.document("Scans", body, session[4])
+    return 200, page.body.encode(), [(k.lower().encode(), v.encode()) for k, v in page.headers.items()]
+
+
 def _writer() -> None:
     """Group commit: whatever has arrived, in one transaction, grouped by the work it asks for."""
     while True:
@@ -293,6 +343,12 @@ async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[
     path, status = scope["path"], 200
     if path.startswith("/track/"):  # HTML, not JSON
         status, body, headers = _tracking_page(path.removeprefix("/track/"))
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*_HTML, *headers, (b"content-length", b"%d" % len(body))]})
+        await send({"type": "http.response.body", "body": body})
+        return
+    if path == "/app/scans":  # HTML too
+        status, body, headers = _scans_page(dict(scope["headers"]), _query(scope))
         await send({"type": "http.response.start", "status": status,
                     "headers": [*_HTML, *headers, (b"content-length", b"%d" % len(body))]})
         await send({"type": "http.response.body", "body": body})

@@ -341,6 +341,7 @@ def floor_server(ws: Workspace, cpu: int | None = None) -> Iterator[Served]:
     port = free_port()
     argv = pinned([sys.executable, "-c", BARE_SERVE, HOST, str(port), "bench.floor_app:app"], cpu)
     env = {**os.environ, "FLOOR_DATABASE": str(database), "FLOOR_WORKSPACE": str(workspace_id),
+           "FLOOR_SECRET_KEY": traciqo_env(ws.cwd)["TRACIQO_SECRET_KEY"],  # to read the session cookie
            "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}  # the checkout, for `bench`
     with tempfile.TemporaryDirectory(prefix="traciqo-bench-floor-") as tmp_name:
         with serve(argv, env, Path(tmp_name), f"http://{HOST}:{port}/pong") as pid:

@@ -48,6 +48,25 @@ def add_person(rt: Any, email: str, role: str, workspace: str = "acme") -> None:
     call(rt, lambda ctx: create_or_add(ctx, email, workspace, role, PASSWORD))
 
 
+def sign_in(client: Any, email: str, password: str = PASSWORD) -> str:
+    """Sign in over HTTP (the client keeps the session's cookie); answers the CSRF token."""
+    response = client.post("/api/method/login", json={"usr": email, "pwd": password})
+    assert response.status_code == 200, response.text
+    return response.json()["csrf_token"]
+
+
+def sign_in_headers(client: Any, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """sign_in, its CSRF token as the header a signed-in call sends."""
+    return {"X-Frappe-CSRF-Token": sign_in(client, email, password)}
+
+
+def sign_in_page(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form the browser `page` shows."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def post(http: Any, method: str, headers: dict[str, str] | None = None, **body: Any) -> Any:
     """Call a method with `http` (a TestClient or an httpx client) and answer its message."""
     response = http.post(API + method, json=body, headers=headers or {})

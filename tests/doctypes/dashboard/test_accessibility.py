@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.support.dashboard import PASSWORD, add_person, app_routes, fill, seed
+from tests.support.dashboard import add_person, app_routes, fill, seed, sign_in_page
 from tests.support.helpers import key_headers
 
 AXE = Path(__file__).resolve().parents[2] / "vendor" / "axe-core" / "axe.min.js"
@@ -70,9 +70,7 @@ def test_no_serious_accessibility_violation_on_any_dashboard_page(rt, site, work
     found += visit(page, site.base + "/invite/not-a-token", "/invite/<a token not valid>")
 
     page.goto(site.base + "/login")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app")
     csrf = page.locator("meta[name=csrf-token]").get_attribute("content")
     invited = page.request.post(site.base + "/api/method/doctypes.user.api.invite_member",

@@ -12,12 +12,10 @@ import pyotp
 import pytest
 from PIL import Image, ImageDraw
 
-from doctypes.user.cli import create_or_add
-from tests.support.helpers import call
+from tests.support.dashboard import add_person, sign_in, sign_in_page
 
 zxingcpp = pytest.importorskip("zxingcpp", reason="the zxing-cpp package is not installed")
 
-PASSWORD = "correct horse battery"
 API = "/api/method/doctypes.user.api."
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 MODULE = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H(\d+)z")
@@ -25,7 +23,7 @@ MODULE = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H(\d+)z")
 
 @pytest.fixture
 def ann(rt, workspace):
-    call(rt, lambda ctx: create_or_add(ctx, "ann@example.com", "acme", "owner", PASSWORD))
+    add_person(rt, "ann@example.com", "owner")
 
 
 def decode(image: Image.Image) -> str:
@@ -51,7 +49,7 @@ def rasterise(svg: str, scale: int = 8) -> Image.Image:
 
 
 def test_the_set_up_key_shows_as_text_and_as_a_qr_of_the_otpauth_uri(client, ann):
-    csrf = client.post("/api/method/login", json={"usr": "ann@example.com", "pwd": PASSWORD}).json()["csrf_token"]
+    csrf = sign_in(client, "ann@example.com")
     before = client.get("/app/account").text
     assert "Set it up" in before and "<svg" not in before
     set_up = client.post(API + "set_up_second_factor", headers={"X-Frappe-CSRF-Token": csrf}).json()["message"]
@@ -76,9 +74,7 @@ def test_the_set_up_key_shows_as_text_and_as_a_qr_of_the_otpauth_uri(client, ann
 
 def test_chromium_draws_a_qr_that_decodes_to_the_uri(site, ann, open_page):
     page, _ = open_page(site.base + "/app/account")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/account")
     page.get_by_role("button", name="Set it up").click()
     qr = page.get_by_role("img", name="QR code of the key, for your authenticator app")

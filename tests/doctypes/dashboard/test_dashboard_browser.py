@@ -7,30 +7,22 @@ import re
 
 import pytest
 
-from doctypes.user.cli import create_or_add
-from tests.support.helpers import call, deliver_until
-
-PASSWORD = "correct horse battery"
+from tests.support.dashboard import PASSWORD, add_person, sign_in_page
+from tests.support.helpers import deliver_until
 
 
 @pytest.fixture
 def people(rt, workspace):
     for email, role in (("ann@example.com", "owner"), ("vic@example.com", "viewer")):
-        call(rt, lambda ctx, email=email, role=role: create_or_add(ctx, email, "acme", role, PASSWORD))
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+        add_person(rt, email, role)
 
 
 def test_sign_in_create_a_key_see_its_secret_once_switch_and_sign_out(site, people, open_page):
     page, response = open_page(site.base + "/app/keys")
     assert page.url == site.base + "/login?next=/app/keys"
-    sign_in(page, "ann@example.com", "not the password")
+    sign_in_page(page, "ann@example.com", "not the password")
     page.get_by_role("alert").filter(has_text="Incorrect email or password").wait_for()
-    sign_in(page, "ann@example.com")
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/keys")
     assert page.get_by_role("heading", name="API keys").is_visible()
 
@@ -61,7 +53,7 @@ def test_sign_in_create_a_key_see_its_secret_once_switch_and_sign_out(site, peop
 
 def test_a_viewer_cannot_open_the_keys(site, people, open_page):
     page, _ = open_page(site.base + "/login")
-    sign_in(page, "vic@example.com")
+    sign_in_page(page, "vic@example.com")
     page.wait_for_url(site.base + "/app")
     assert page.get_by_role("link", name="Overview").get_attribute("aria-current") == "page"
     response = page.goto(site.base + "/app/keys")
@@ -101,7 +93,7 @@ def test_register_a_webhook_and_see_the_ping_test_in_the_delivery_log(rt, site, 
     try:
         hook = f"http://127.0.0.1:{server.server_address[1]}/hook"
         page, _ = open_page(site.base + "/app/webhooks")
-        sign_in(page, "ann@example.com")
+        sign_in_page(page, "ann@example.com")
         page.wait_for_url(site.base + "/app/webhooks")
         page.get_by_label("URL").fill(hook)
         page.get_by_label("Ping Test").check()
@@ -131,7 +123,7 @@ def test_register_a_webhook_and_see_the_ping_test_in_the_delivery_log(rt, site, 
 
 def test_create_a_tracker_and_move_it_through_its_steps(site, people, open_page):
     page, _ = open_page(site.base + "/app/trackers")
-    sign_in(page, "ann@example.com")
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/trackers")
     page.get_by_label("Name", exact=True).fill("Order 1001")
     page.get_by_label("Template").select_option("repair-service")
@@ -155,7 +147,7 @@ def test_invite_a_viewer_who_joins_and_cannot_change_anything(site, people, open
     from doctypes.email.model import EmailMessage
 
     page, _ = open_page(site.base + "/app/members")
-    sign_in(page, "ann@example.com")
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/members")
     page.get_by_label("Email").fill("newbie@example.com")
     page.get_by_label("Role", exact=True).select_option("viewer")
@@ -194,7 +186,7 @@ def test_forgot_password_link_sets_a_new_one(site, people, open_page):
     page.get_by_label(re.compile("New password")).fill("my brand new password")
     page.get_by_role("button", name="Set the new password").click()
     page.wait_for_url(re.compile("/login"))
-    sign_in(page, "ann@example.com", "my brand new password")
+    sign_in_page(page, "ann@example.com", "my brand new password")
     page.wait_for_url(site.base + "/app")
 
 
@@ -204,7 +196,7 @@ def test_turn_the_second_factor_on_and_sign_in_with_it(site, people, open_page):
     import pyotp
 
     page, _ = open_page(site.base + "/app/account")
-    sign_in(page, "ann@example.com")
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/account")
     page.get_by_role("button", name="Set it up").click()
     key = page.locator("#totp [data-value=secret]")
@@ -215,7 +207,7 @@ def test_turn_the_second_factor_on_and_sign_in_with_it(site, people, open_page):
     page.get_by_role("heading", name="Second factor: on").wait_for()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile("/login"))
-    sign_in(page, "ann@example.com")
+    sign_in_page(page, "ann@example.com")
     page.get_by_role("alert").filter(has_text="authenticator").wait_for()
     page.get_by_label(re.compile("Authenticator code")).fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="Sign in").click()
@@ -230,7 +222,7 @@ def test_create_a_batch_and_download_its_csv_and_label_pdf(site, people, open_pa
     zxingcpp = pytest.importorskip("zxingcpp")
     pdfium = pytest.importorskip("pypdfium2")
     page, _ = open_page(site.base + "/app/codes", accept_downloads=True)
-    sign_in(page, "ann@example.com")
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/codes")
     page.get_by_label("Batch name").fill("Spring run")
     page.get_by_label("How many codes").fill("5")
@@ -256,7 +248,7 @@ def test_activate_a_warranty_find_it_and_transfer_it(site, people, open_page):
     post(site.api, "doctypes.serial_number.api.add_serial_numbers",
          serial_numbers=[{"serial_number": "SN-100"}, {"serial_number": "SN-101"}])
     page, _ = open_page(site.base + "/app/warranties")
-    sign_in(page, "ann@example.com")
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/warranties")
     page.get_by_label("Serial number").fill("SN-404")
     page.get_by_label("Customer name").fill("Jane Buyer")

@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from tests.support.dashboard import PASSWORD, add_person, app_routes, fill, post, query_names, seed
+from tests.support.dashboard import add_person, app_routes, fill, post, query_names, seed, sign_in_headers
 from tests.support.helpers import key_headers
 
 OTHER, SANDBOX, LIVE = "OTHER-WS-MARKER", "SANDBOX-MARKER", "LIVE-MARKER"
@@ -18,12 +18,6 @@ LISTS_ITS_ENVIRONMENT = {"/app/products", "/app/parties", "/app/codes", "/app/sc
                          "/app/serials", "/app/registrations", "/app/registration-forms", "/app/tracker-templates",
                          "/app/emails"}
 BAD_VALUES = ("-1", "x", "nonsense", "9" * 40, "1e309", "a" * 5000, "ü€😀 ☃ \u202e", "' OR 1=1 --", "%", "\x00")
-
-
-def sign_in(client, email: str) -> dict[str, str]:
-    response = client.post("/api/method/login", json={"usr": email, "pwd": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"X-Frappe-CSRF-Token": response.json()["csrf_token"]}
 
 
 def switch(client, csrf: dict[str, str], environment: str) -> None:
@@ -47,9 +41,9 @@ def seeded(client, rt, workspace, make_workspace):
     add_person(rt, "vic@example.com", "viewer")
     add_person(rt, "olaf@example.com", "owner", "other")
     add_person(rt, f"{OTHER.lower()}-member@example.com", "viewer", "other")
-    post(client, "user.api.invite_member", sign_in(client, "olaf@example.com"),
+    post(client, "user.api.invite_member", sign_in_headers(client, "olaf@example.com"),
          email=f"{OTHER.lower()}-invitee@example.com", role="viewer")
-    post(client, "user.api.invite_member", sign_in(client, "ann@example.com"), email="invitee@example.com",
+    post(client, "user.api.invite_member", sign_in_headers(client, "ann@example.com"), email="invitee@example.com",
          role="operator")
     client.cookies.clear()
     return data
@@ -65,7 +59,7 @@ def _foreign(data, environment: str) -> list[str]:
 
 
 def test_every_page_shows_its_workspace_and_environment_only(client, seeded):
-    csrf = sign_in(client, "ann@example.com")
+    csrf = sign_in_headers(client, "ann@example.com")
     for environment, mine, marker in (("live", seeded.live, LIVE), ("sandbox", seeded.sandbox, SANDBOX)):
         switch(client, csrf, environment)
         foreign = _foreign(seeded, environment)
@@ -95,7 +89,7 @@ def _statuses(client, data) -> dict[tuple[str, str], int]:
 
 @pytest.mark.parametrize("email", ["ann@example.com", "vic@example.com"])
 def test_every_page_answers_a_bad_query_string_with_a_page_not_a_500(client, seeded, email):
-    sign_in(client, email)
+    sign_in_headers(client, email)
     plain = _statuses(client, seeded)
     allowed = {200} if email == "ann@example.com" else {200, 403}
     assert set(plain.values()) <= allowed, plain

@@ -6,23 +6,8 @@ import re
 
 import pytest
 
-from doctypes.user.cli import create_or_add
-from tests.support.helpers import call, issue_code, key_headers
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def member(rt, workspace):
-    def add(email: str, role: str, workspace_name: str = "acme") -> None:
-        call(rt, lambda ctx: create_or_add(ctx, email, workspace_name, role, PASSWORD))
-    return add
-
-
-def sign_in(client, email: str) -> str:
-    response = client.post("/api/method/login", json={"usr": email, "pwd": PASSWORD})
-    assert response.status_code == 200, response.text
-    return response.json()["csrf_token"]
+from tests.support.dashboard import sign_in
+from tests.support.helpers import issue_code, key_headers
 
 
 @pytest.mark.parametrize("path", ["/app", "/app/keys"])

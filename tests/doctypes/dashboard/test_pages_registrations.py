@@ -7,26 +7,12 @@ import time
 
 import pytest
 
-from doctypes.user.cli import create_or_add
-from tests.support.helpers import call, key_headers
+from tests.support.dashboard import sign_in_headers
+from tests.support.helpers import key_headers
 
-PASSWORD = "correct horse battery"
 API = "/api/method/doctypes.registration.api."
 BIKE = {"slug": "bike", "title": "Bike <b>registration</b>", "fields": [
     {"name": "frame_size", "type": "select", "options": ["S", "M"]}, {"name": "note", "type": "text"}]}
-
-
-@pytest.fixture
-def member(rt, workspace):
-    def add(email: str, role: str, workspace_name: str = "acme") -> None:
-        call(rt, lambda ctx: create_or_add(ctx, email, workspace_name, role, PASSWORD))
-    return add
-
-
-def sign_in(client, email: str) -> dict[str, str]:
-    response = client.post("/api/method/login", json={"usr": email, "pwd": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"X-Frappe-CSRF-Token": response.json()["csrf_token"]}
 
 
 def register(client, headers, *entries) -> list[str]:
@@ -53,7 +39,7 @@ def test_the_list_shows_this_workspace_and_environment_only(client, member, live
     register(client, key_headers(workspace, "sandbox"), {"email": "sam@example.com", "name": "Sam Sandbox"})
     register(client, key_headers(make_workspace("other")), {"email": "olly@example.com", "name": "Olly Other"})
     member("ann@example.com", "owner")
-    csrf = sign_in(client, "ann@example.com")
+    csrf = sign_in_headers(client, "ann@example.com")
     page = client.get("/app/registrations")
     assert page.status_code == 200 and "Ann Live" in page.text
     assert "Sam Sandbox" not in page.text and "Olly Other" not in page.text
@@ -71,7 +57,7 @@ def test_filters_and_pages(client, member, live):
     time.sleep(0.002)  # ids are time-first, to the millisecond: Cat's is the newest
     register(client, live, {"email": "Cat@Example.com", "name": "Cat Bike", "type": "bike", "frame_size": "S"})
     member("ann@example.com", "owner")
-    sign_in(client, "ann@example.com")
+    sign_in_headers(client, "ann@example.com")
     first = client.get("/app/registrations").text
     assert "52 registrations" in first and first.index("Cat Bike") < first.index("Buyer ")
     assert first.count("<tr><td><time") == 50 and 'href="/app/registrations?sort=-created&amp;offset=50">Older' in first
@@ -90,7 +76,7 @@ def test_bad_queries_answer_417_pages(client, member, live, make_workspace):
     client.post(API + "create_registration_form", json={"slug": "theirs", "title": "Theirs"},
                 headers=key_headers(make_workspace("other"))).raise_for_status()
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     for query in ({"form_slug": "theirs"}, {"form_slug": "<nope>"}, {"email": "not-an-email"}, {"offset": "-1"},
                   {"offset": "many"}, {"offset": "99999999999999999999"}):
         response = client.get("/app/registrations", params=query)
@@ -101,7 +87,7 @@ def test_bad_queries_answer_417_pages(client, member, live, make_workspace):
 def test_a_viewer_reads_but_sees_no_buttons_and_the_methods_refuse(client, member, live):
     registration_id = register(client, live, {"email": "ann@example.com", "name": "Ann Live"})[0]
     member("vic@example.com", "viewer")
-    csrf = sign_in(client, "vic@example.com")
+    csrf = sign_in_headers(client, "vic@example.com")
     listing = client.get("/app/registrations")
     assert listing.status_code == 200 and "Ann Live" in listing.text and "delete_registration" not in listing.text
     forms = client.get("/app/registration-forms")
@@ -120,7 +106,7 @@ def test_a_viewer_reads_but_sees_no_buttons_and_the_methods_refuse(client, membe
 
 def test_the_builder_posts_one_field_at_a_time(client, member, workspace):
     member("ann@example.com", "owner")
-    csrf = sign_in(client, "ann@example.com")
+    csrf = sign_in_headers(client, "ann@example.com")
 
     def post(method: str, **form: str):
         return client.post(API + method, data=form, headers=csrf)
@@ -158,7 +144,7 @@ def test_a_form_changed_after_registrations_still_shows_them(client, member, liv
     registration_id = register(client, live, {"email": "ann@example.com", "name": "Ann Live", "type": "bike",
                                               "frame_size": "M", "note": "leave at the door"})[0]
     member("ann@example.com", "owner")
-    csrf = sign_in(client, "ann@example.com")
+    csrf = sign_in_headers(client, "ann@example.com")
     client.post(API + "remove_registration_form_field", data={"slug": "bike", "name": "note"},
                 headers=csrf).raise_for_status()
     client.post(API + "add_registration_form_field", data={"slug": "bike", "name": "gears", "type": "number",

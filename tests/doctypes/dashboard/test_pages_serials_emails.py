@@ -9,26 +9,12 @@ import re
 import pytest
 
 from doctypes.email.model import EmailMessage
-from doctypes.user.cli import create_or_add
 from tests.support.conformance import check_answer
-from tests.support.helpers import call, key_headers
+from tests.support.dashboard import sign_in_headers
+from tests.support.helpers import key_headers
 
-PASSWORD = "correct horse battery"
 METHOD = "/api/method/doctypes."
 SERIALS = METHOD + "serial_number.api."
-
-
-@pytest.fixture
-def member(rt, workspace):
-    def add(email: str, role: str, workspace_name: str = "acme") -> None:
-        call(rt, lambda ctx: create_or_add(ctx, email, workspace_name, role, PASSWORD))
-    return add
-
-
-def sign_in(client, email: str) -> dict[str, str]:
-    response = client.post("/api/method/login", json={"usr": email, "pwd": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"X-Frappe-CSRF-Token": response.json()["csrf_token"]}
 
 
 def switch(client, csrf: dict[str, str], environment: str) -> None:
@@ -168,7 +154,7 @@ def test_serials_page_shows_this_workspace_and_environment_only(client, member, 
     add(client, other, "THEIRS-1")
     product(client, other, "Their kettle")
     member("ann@example.com", "owner")
-    csrf = sign_in(client, "ann@example.com")
+    csrf = sign_in_headers(client, "ann@example.com")
     page = client.get("/app/serials")
     assert page.status_code == 200 and 'href="/app/serials" aria-current=page' in page.text
     assert "LIVE-1" in page.text and "1 serial numbers" in page.text
@@ -186,7 +172,7 @@ def test_serials_page_filters_pages_and_warranties(client, member, workspace):
     add(client, headers, "K-1", "K-2", product_id=kettle["id"])
     activate(client, headers, "K-2", "jane@example.com")
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     first = client.get("/app/serials").text
     assert "57 serial numbers" in first and "K-2" in first and "P-07" in first and "P-06" not in first
     assert 'href="/app/serials?sort=-created&amp;offset=50">Older' in first
@@ -216,7 +202,7 @@ def test_serials_page_downloads_as_csv_with_its_filters(client, member, workspac
     add(client, key_headers(make_workspace("other")), "C-THEIRS")
     activate(client, headers, "C-1", "jane@example.com")
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     assert 'href="/app/serials?prefix=C&amp;sort=-created&amp;format=csv" download' in client.get(
         "/app/serials", params={"prefix": "C"}).text
     download = client.get("/app/serials", params={"format": "csv"})
@@ -238,14 +224,14 @@ def test_serials_page_downloads_as_csv_with_its_filters(client, member, workspac
 ])
 def test_serials_page_refuses_bad_queries_with_a_417_page(client, member, params):
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     response = client.get("/app/serials", params=params)
     assert response.status_code == 417 and response.headers["content-type"].startswith("text/html")
 
 
 def test_serials_page_takes_any_text_as_a_prefix(client, member):
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     for text in ("a" * 5000, "ü€😀 ☃ \u202e", "' OR 1=1 --", "%", "_"):
         response = client.get("/app/serials", params={"prefix": text})
         assert response.status_code == 200 and "No serial numbers match." in response.text
@@ -254,7 +240,7 @@ def test_serials_page_takes_any_text_as_a_prefix(client, member):
 def test_a_viewer_sees_no_add_or_void_forms(client, member, workspace):
     add(client, key_headers(workspace), "V-1")
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     page = client.get("/app/serials").text
     assert "V-1" in page and "Add serial numbers" not in page
     assert "add_serial_numbers" not in page and "void_serial_number" not in page
@@ -263,7 +249,7 @@ def test_a_viewer_sees_no_add_or_void_forms(client, member, workspace):
 def test_the_pages_forms_add_and_void_through_the_methods(client, member, workspace):
     product(client, key_headers(workspace), "Drill")
     member("olga@example.com", "operator")
-    csrf = sign_in(client, "olga@example.com")
+    csrf = sign_in_headers(client, "olga@example.com")
     added = client.post(SERIALS + "add_serial_numbers", headers=csrf, files={
         "serial_numbers_text": (None, "F-1\nF-2"), "product_id": (None, "PRD-00001")})  # multipart, as FormData
     assert added.status_code == 200 and added.json()["message"]["added"] == 2, added.text
@@ -284,7 +270,7 @@ def test_emails_page_shows_the_outbox_of_this_workspace_and_environment(client, 
     add(client, key_headers(other), "E-3")
     activate(client, key_headers(other), "E-3", "theirs@example.com")
     member("ann@example.com", "owner")
-    csrf = sign_in(client, "ann@example.com")
+    csrf = sign_in_headers(client, "ann@example.com")
     page = client.get("/app/emails")
     assert page.status_code == 200 and 'href="/app/emails" aria-current=page' in page.text
     assert "jane@example.com" in page.text and "1 emails" in page.text and "warranty confirmation" in page.text
@@ -307,7 +293,7 @@ def test_emails_page_filters_and_shows_sent_and_failed(client, member, workspace
     EmailMessage.update(status="failed", attempts=5, error="550 <no such mailbox>").where(
         EmailMessage.to == "b@example.com").execute()
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     assert "3 emails" in client.get("/app/emails").text
     sent = client.get("/app/emails", params={"status": "sent"}).text
     assert "1 emails" in sent and "a@example.com" in sent and "<time datetime=" in sent and "not yet" not in sent
@@ -324,14 +310,14 @@ def test_emails_page_filters_and_shows_sent_and_failed(client, member, workspace
 ])
 def test_emails_page_refuses_bad_queries_with_a_417_page(client, member, params):
     member("vic@example.com", "viewer")
-    sign_in(client, "vic@example.com")
+    sign_in_headers(client, "vic@example.com")
     response = client.get("/app/emails", params=params)
     assert response.status_code == 417 and response.headers["content-type"].startswith("text/html")
 
 
 def test_emails_page_never_shows_an_invitations_or_a_resets_link(client, member, workspace):
     member("ann@example.com", "owner")
-    csrf = sign_in(client, "ann@example.com")
+    csrf = sign_in_headers(client, "ann@example.com")
     invited = client.post(METHOD + "user.api.invite_member", headers=csrf, json={"email": "new@example.com",
                                                                                  "role": "viewer"})
     assert invited.status_code == 200, invited.text

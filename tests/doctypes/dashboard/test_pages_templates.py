@@ -9,25 +9,11 @@ import re
 
 import pytest
 
-from doctypes.user.cli import create_or_add
-from tests.support.helpers import call, key_headers
+from tests.support.dashboard import sign_in
+from tests.support.helpers import key_headers
 
-PASSWORD = "correct horse battery"
 PAGE = "/app/tracker-templates"
 API = "/api/method/doctypes.tracker_template.api."
-
-
-@pytest.fixture
-def member(rt, workspace):
-    def add(email: str, role: str, workspace_name: str = "acme") -> None:
-        call(rt, lambda ctx: create_or_add(ctx, email, workspace_name, role, PASSWORD))
-    return add
-
-
-def sign_in(client, email: str) -> str:
-    response = client.post("/api/method/login", json={"usr": email, "pwd": PASSWORD})
-    assert response.status_code == 200, response.text
-    return response.json()["csrf_token"]
 
 
 def submit(client, csrf: str, method: str, expect: int = 200, **form: str):

@@ -7,24 +7,19 @@ import re
 
 import pytest
 
-from doctypes.user.cli import create_or_add
-from tests.support.helpers import call
-
-PASSWORD = "correct horse battery"
+from tests.support.dashboard import add_person, sign_in_page
 
 
 @pytest.fixture
 def owner(rt, workspace):
-    call(rt, lambda ctx: create_or_add(ctx, "ann@example.com", "acme", "owner", PASSWORD))
+    add_person(rt, "ann@example.com", "owner")
 
 
 def test_build_a_form_with_two_fields_and_see_its_registrations(site, owner, open_page):
     from tests.support.browser import post
 
     page, _ = open_page(site.base + "/app/registration-forms")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/registration-forms")
 
     page.get_by_label("Slug").fill("bike")

@@ -7,22 +7,17 @@ import re
 
 import pytest
 
-from doctypes.user.cli import create_or_add
-from tests.support.helpers import call
-
-PASSWORD = "correct horse battery"
+from tests.support.dashboard import add_person, sign_in_page
 
 
 @pytest.fixture
 def ann(rt, workspace):
-    call(rt, lambda ctx: create_or_add(ctx, "ann@example.com", "acme", "owner", PASSWORD))
+    add_person(rt, "ann@example.com", "owner")
 
 
 def test_create_a_template_move_a_step_and_track_with_it(site, ann, open_page):
     page, _ = open_page(site.base + "/app/tracker-templates")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, "ann@example.com")
     page.wait_for_url(site.base + "/app/tracker-templates")
 
     page.get_by_label("Name", exact=True).fill("Kiln firing")
