@@ -17,7 +17,6 @@ from starlette.types import Receive, Scope, Send
 from . import api_reference, errors, health, openapi, runtime
 from .front import FrontDoor
 from .logs import configure_logging
-from .pages import page_endpoint
 from .rendering import error_response
 from .routes import route_endpoint
 from .settings import Settings
@@ -71,7 +70,7 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
             Route("/readyz", health.readyz, methods=["GET"]),
             Route("/api/openapi.json", openapi_json, methods=["GET"]),
             Route("/api/docs", reference_page, methods=["GET"]),
-            *(Route(path, page_endpoint(func), methods=["GET"]) for path, func in rt.wiring.page_routes.items()),
+            *(Route(path, page.endpoint, methods=["GET"]) for path, page in rt.page_routes.pages.items()),
             *(Route(path, route_endpoint(func), methods=[verb]) for (verb, path), func in rt.wiring.http_routes.items()),
         ],
         exception_handlers={errors.TraciqoError: traciqo_error, HTTPException: http_error},

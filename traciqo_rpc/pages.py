@@ -15,13 +15,15 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.routing import compile_path
+from starlette.types import Scope, Send
 
 from . import errors
 from .auth import permit, require_right
@@ -68,43 +70,47 @@ def error_page(status: int, title: str, message: str) -> HtmlResult:
     )
 
 
-def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
-    """Adapt a page function to a Starlette endpoint (GET)."""
-    on_the_loop = asyncio.iscoroutinefunction(func)
-    right, any_workspace_state = getattr(func, _SIGNED_IN, (None, True))
-    if right is not None and on_the_loop:
-        raise TypeError("a signed-in page reads its session: make it a plain function")
+class Page:
+    """One page route's function, served straight from the front door (a GET: the path matched
+    here, the answer sent as bytes) or through Starlette's router (HEAD, and the 405 for any
+    other verb): the same answer either way."""
 
-    async def endpoint(request: Request) -> Response:
-        rt = request.app.state.runtime
-        ctx = RequestContext(
-            request_id=request.state.request_id,
-            ip=request.client.host if request.client else None,
-            user_agent=request.headers.get("user-agent"),
-            services=rt.services,
-        )
-        params = dict(request.path_params)
-        query = dict(request.query_params)
-        headers = {"accept-language": request.headers.get("accept-language", "")}
+    def __init__(self, func: PageFunction) -> None:
+        self.func = func
+        self.on_the_loop = asyncio.iscoroutinefunction(func)
+        marked: tuple[str | None, bool] = getattr(func, _SIGNED_IN, (None, True))
+        self.right, self.any_workspace_state = marked
+        if self.right is not None and self.on_the_loop:
+            raise TypeError("a signed-in page reads its session: make it a plain function")
+
+    async def answer(self, rt: Any, scope: Scope, params: dict[str, str], request_id: str) -> HtmlResult:
+        """The page for this request (an error page for anything it refused)."""
+        headers: dict[bytes, bytes] = dict(scope["headers"])
+        client = scope.get("client")
+        ctx = RequestContext(request_id=request_id, ip=client[0] if client else None,
+                             user_agent=_text(headers.get(b"user-agent")), services=rt.services)
+        query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+        shown = {"accept-language": _text(headers.get(b"accept-language")) or ""}
+        path = scope["path"]
 
         def failed(exc: Exception) -> HtmlResult:
             if isinstance(exc, errors.TraciqoError):
                 return error_page(exc.status, "Sorry", exc.message)
             if isinstance(exc, CommitFailed):
                 return error_page(503, "Please try again", "This could not be saved just now; please reload the page.")
-            log.error("page %s failed (request %s)", request.url.path, ctx.request_id, exc_info=exc)
-            return error_page(500, "Something went wrong", f"Please try again. Request id {ctx.request_id}.")
+            log.error("page %s failed (request %s)", path, request_id, exc_info=exc)
+            return error_page(500, "Something went wrong", f"Please try again. Request id {request_id}.")
 
         def render() -> HtmlResult:
             try:
-                if right is not None:
-                    loaded = _person(rt, request)
+                if self.right is not None:
+                    loaded = _person(rt, headers)
                     if loaded is None:
-                        return redirect(f"{LOGIN_PATH}?next={quote(request.url.path, safe='/')}")
-                    ctx.principal = loaded if any_workspace_state else permit(loaded)
-                    require_right(loaded, right, request.url.path)
+                        return redirect(f"{LOGIN_PATH}?next={quote(path, safe='/')}")
+                    ctx.principal = loaded if self.any_workspace_state else permit(loaded)
+                    require_right(loaded, self.right, path)
                 # Pages are read by the public: a page that writes opens its own short transaction.
-                return rt.run_in_transaction(ctx, lambda: func(ctx, params, query, headers), transaction=False)
+                return rt.run_in_transaction(ctx, lambda: self.func(ctx, params, query, shown), transaction=False)
             except Exception as exc:
                 return failed(exc)
 
@@ -112,24 +118,65 @@ def page_endpoint(func: PageFunction) -> Callable[[Request], Any]:
             check_arguments(params)
             check_arguments(query)
         except errors.ValidationError as exc:
-            result = failed(exc)
-        else:
-            if on_the_loop:
-                try:
-                    result = await cast(Awaitable[HtmlResult], func(ctx, params, query, headers))
-                except Exception as exc:
-                    result = failed(exc)
-            else:
-                result = await rt.run_blocking(render)
-        page_headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-                        "Referrer-Policy": "no-referrer", **result.headers}
-        return HTMLResponse(result.body, status_code=result.status, headers=page_headers)
+            return failed(exc)
+        if not self.on_the_loop:
+            return cast(HtmlResult, await rt.run_blocking(render))
+        try:
+            return await cast(Awaitable[HtmlResult], self.func(ctx, params, query, shown))
+        except Exception as exc:
+            return failed(exc)
 
-    return endpoint
+    async def send(self, rt: Any, scope: Scope, send: Send, params: dict[str, str], request_id: str) -> int:
+        """Answer a GET the front door matched; returns the status, for the access log."""
+        result = await self.answer(rt, scope, params, request_id)
+        body = result.body.encode("utf-8")
+        named = {**_PAGE_HEADERS, **{name.lower(): value for name, value in result.headers.items()}}
+        headers = [(b"content-type", named.pop("content-type", "text/html; charset=utf-8").encode("latin-1")),
+                   (b"content-length", b"%d" % len(body)),
+                   *((name.encode("latin-1"), value.encode("latin-1")) for name, value in named.items()),
+                   (b"x-request-id", request_id.encode())]
+        await send({"type": "http.response.start", "status": result.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return result.status
+
+    async def endpoint(self, request: Request) -> Response:
+        """The Starlette endpoint (HEAD; and GET where the front door did not match first)."""
+        result = await self.answer(request.app.state.runtime, request.scope, dict(request.path_params),
+                                   request.state.request_id)
+        return HTMLResponse(result.body, status_code=result.status, headers={**PAGE_HEADERS, **result.headers})
 
 
-def _person(rt: Any, request: Request) -> Any:
+# Every page's, unless it says otherwise (the tracking page keeps itself a few seconds).
+PAGE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+_PAGE_HEADERS = {name.lower(): value for name, value in PAGE_HEADERS.items()}
+
+
+class PageRoutes:
+    """hooks.page_routes matched by the front door: exact paths by lookup, the rest by pattern
+    (Starlette's path syntax, `{name}` for one segment), in the order hooks declares them."""
+
+    def __init__(self, routes: Mapping[str, PageFunction]) -> None:
+        self.pages = {path: Page(func) for path, func in routes.items()}
+        self._exact = {path: page for path, page in self.pages.items() if "{" not in path}
+        self._patterns = [(compile_path(path)[0], page) for path, page in self.pages.items() if "{" in path]
+
+    def match(self, path: str) -> tuple[Page, dict[str, str]] | None:
+        page = self._exact.get(path)
+        if page is not None:
+            return page, {}
+        for pattern, page in self._patterns:
+            found = pattern.match(path)
+            if found:
+                return page, found.groupdict()
+        return None
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value is not None else None
+
+
+def _person(rt: Any, headers: Mapping[bytes, bytes]) -> Any:
     """The signed-in person a request's cookie names (frozen workspaces included: the page says so)."""
-    token = rt.cookies.read({b"cookie": request.headers.get("cookie", "").encode("latin-1")})
+    token = rt.cookies.read(headers)
     loaded = rt.load_session(token) if token is not None else None
     return loaded[0] if loaded is not None else None

@@ -24,6 +24,7 @@ from .client import RESOURCE_ROUTES
 from .context import RequestContext
 from .idempotency import IdempotencyStore
 from .page_cache import KeptPages
+from .pages import PageRoutes
 from .principal import Principal
 from .ratelimit import LocalCounters, RateLimiter, SyncedCounters
 from .resource import Resource
@@ -67,6 +68,7 @@ class Runtime:
         self.cookies = CookieJar(self.secret_key, settings.session_hours * 3600,
                                  secure=settings.base_url.startswith("https://"))
         self.session_loader = wired.session_loader
+        self.page_routes = PageRoutes(wired.page_routes)  # matched by the front door (front.py)
         self.rate_limiter = RateLimiter()
         # A Redis round trip per request cost more than the rest of a cached call: count in memory,
         # share in the background (one process needs no sharing at all).
