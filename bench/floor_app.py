@@ -36,8 +36,8 @@ from urllib.parse import parse_qsl
 
 from doctypes.auth_code import codes
 from doctypes.auth_code.schema import VerifyArgs
-from doctypes.dashboard import charts, shell
 from doctypes.dashboard import scans as scans_page
+from doctypes.dashboard import shell
 from doctypes.email.queries import QUEUE
 from doctypes.scan import listing, tokens
 from doctypes.scan.queries import (
@@ -58,6 +58,7 @@ from doctypes.tracker.schema import UpdateStatusArgs
 from doctypes.warranty import activation, dates, queries, reminders
 from doctypes.warranty.schema import ActivateWarrantyArgs
 from traciqo_rpc.db import SQLITE_PRAGMAS, with_values
+from traciqo_rpc.principal import Principal
 from traciqo_rpc.rendering import dumps
 from traciqo_rpc.sessions import CookieJar, token_hash
 from traciqo_rpc.statements import Statement
@@ -285,7 +286,7 @@ def _scoped(statement: Statement, scope: tuple[int, bool], params: list[Any]) ->
 def _scans_page(headers: dict[bytes, bytes], query: dict[str, str]) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     """The signed-in scans page's own work: the cookie's signature, the session it names (with
     the person's membership, workspace and plan), the page of scans and its total, the days'
-    and the countries' counts, rendered by the dashboard's own pieces."""
+    and the countries' counts, rendered into the same page by the dashboard's own functions."""
     token = _jar.read(headers)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     session = _reader.execute(SESSION_BY_TOKEN.sql, (token_hash(token), now.isoformat(" "))).fetchone() if token else None
@@ -297,14 +298,24 @@ def _scans_page(headers: dict[bytes, bytes], query: dict[str, str]) -> tuple[int
     total = _scoped(COUNT_CODE_SCANS[False] if code else SCANS_TOTAL[False], scope, filters)[0][0]
     first = now.date() - dt.timedelta(days=DAYS - 1)
     counted = {str(day)[:10]: n for day, n in _scoped(SCANS_PER_DAY[False], scope, [first.isoformat()])}
-    days = [(d.isoformat(), counted.get(d.isoformat(), 0)) for d in (first + dt.timedelta(days=n) for n in range(DAYS))]
-    countries = "".join(f"<li>{html.escape(country)}: {n:,}</li>"
-                        for country, n in _scoped(SCANS_BY_COUNTRY, scope, [first.isoformat(), 10]))
-    rows = "".join(scans_page._row(listing._scan(scan)) for scan in listed)
-    body = (f"<main><h1>Scans</h1>{charts.bars('Scans per day', days)}<ul>{countries}</ul><table>"
-            f"<caption>{total:,} scans</caption><tbody>{rows}</tbody></table></main>")
-    page = shell.document("Scans", body, session[4])
-    return 200, page.body.encode(), [(k.lower().encode(), v.encode()) for k, v in page.headers.items()]
+    per_day = [(d.isoformat(), counted.get(d.isoformat(), 0)) for d in (first + dt.timedelta(days=n) for n in range(DAYS))]
+    countries = _scoped(SCANS_BY_COUNTRY, scope, [first.isoformat(), 10])
+    page = {"data": [listing._scan(scan) for scan in listed], "total": total}
+    content = scans_page.render(page, per_day, countries, code, None, "-created", 0)
+    person = _Person(Principal(0, "", "", session[2], session[7], bool(session[3]), True, session[9], True, session[11],
+                               role=session[6], user_email=session[5], csrf_token=session[4]))
+    result = shell.page(person, "Scans", content, session[4], "/app/scans")  # type: ignore[arg-type]  # its principal
+    return 200, result.body.encode(), [(k.lower().encode(), v.encode()) for k, v in result.headers.items()]
+
+
+class _Person:
+    """What the page frame reads of a request: its principal."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+
+    def require_principal(self) -> Principal:
+        return self.principal
 
 
 def _writer() -> None:

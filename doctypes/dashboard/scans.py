@@ -34,6 +34,13 @@ def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
         return shell.csv_result("scans", HEADINGS, ([s["scanned_at"], s["code"], s["verdict"], s["country"], s["source"],
                                                      s["ip"], s["user_agent"], s["lat"], s["lon"]] for s in page["data"]))
     page = list_scans(ctx, PAGE_SIZE, offset, code=code, verdict=verdict, order=sort)
+    content = render(page, days.per_day(ctx, DAYS), days.countries(ctx, DAYS), code, verdict, sort, offset)
+    return shell.page(ctx, "Scans", content, shell.csrf_token(ctx), "/app/scans")
+
+
+def render(page: dict[str, Any], per_day: list[tuple[str, int]], countries: list[tuple[str, int]], code: str | None,
+           verdict: str | None, sort: str, offset: int) -> str:
+    """The page's content from what it read (bench/floor_app.py renders the same from the same)."""
     rows = "".join(_row(scan) for scan in page["data"]) or "<tr><td colspan=5>No scans match.</td></tr>"
     choices = shell.options([("", "Any verdict"), *WORDS.items()], verdict or "")
     search = ('<form method=get class=filters role=search><label for=code>Code</label>'
@@ -44,16 +51,10 @@ def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
              '<th scope=col>Verdict</th><th scope=col>Country</th><th scope=col>Source</th></tr></thead>'
              f'<tbody>{rows}</tbody></table>{shell.pager("/app/scans", page, offset, PAGE_SIZE, "scans", code=code, verdict=verdict, sort=sort)}'
              f'{shell.csv_link("/app/scans", code=code, verdict=verdict, sort=sort, offset=offset)}')
-    content = _per_day(ctx) + _countries(ctx) + search + table
-    return shell.page(ctx, "Scans", content, shell.csrf_token(ctx), "/app/scans")
+    return charts.bars(f"Scans per day, last {DAYS} days", per_day) + _countries(countries) + search + table
 
 
-def _per_day(ctx: RequestContext) -> str:
-    return charts.bars(f"Scans per day, last {DAYS} days", days.per_day(ctx, DAYS))
-
-
-def _countries(ctx: RequestContext) -> str:
-    top = days.countries(ctx, DAYS)
+def _countries(top: list[tuple[str, int]]) -> str:
     if not top:
         return f"<p>No scan with a known country in the last {DAYS} days.</p>"
     items = "".join(f"<li>{html.escape(country)}: {count:,}</li>" for country, count in top)

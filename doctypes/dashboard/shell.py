@@ -5,7 +5,9 @@ Forms post to the same whitelisted methods a client calls (`action="/api/method/
 script sends them with the session's CSRF token, puts `field_errors` next to their fields and
 any other refusal in the form's alert, and on success reloads the page (or shows what a
 `data-reveal` form was answered, such as a new key's secret, once). A field left empty is not
-sent: the method's default applies.
+sent: the method's default applies. A form's file (a logo) is uploaded first, through
+get_upload_url and its signed PUT, and the form then posts the file's URL in the field its
+input names (`data-url-field`).
 """
 
 from __future__ import annotations
@@ -234,14 +236,25 @@ r.hidden=false;var h=r.querySelector('[tabindex]');if(h){h.focus();}}
 document.addEventListener('click',function(e){var b=e.target.closest('[data-copy]');if(!b){return;}
 var t=document.getElementById(b.getAttribute('data-copy'));if(t&&navigator.clipboard){navigator.clipboard.writeText(t.textContent);
 b.textContent='Copied';}});
+function post(url,fd){return fetch(url,{method:'POST',body:fd,credentials:'same-origin',
+headers:{'X-Frappe-CSRF-Token':csrf,'Accept':'application/json'}}).then(function(r){
+return r.json().catch(function(){return {};}).then(function(d){return {ok:r.ok,d:d};});});}
+function upload(f){var i=f.querySelector('input[type=file]'),file=i&&i.files[0];if(!file){return Promise.resolve(true);}
+function refused(m){var e={};e[i.name]=m;show(f,{field_errors:e});return false;}
+var q=new FormData();q.append('file_name',file.name);q.append('file_type',file.type||'application/octet-stream');
+q.append('file_size',String(file.size));return post('/api/method/doctypes.upload.api.get_upload_url',q).then(function(a){
+if(!a.ok){return refused(a.d.field_errors?[].concat.apply([],Object.keys(a.d.field_errors).map(function(k){return a.d.field_errors[k];})):[a.d.exception||'The file was refused.']);}
+return fetch(new URL(a.d.message.signedRequest).pathname,{method:'PUT',body:file,credentials:'same-origin',
+headers:{'Content-Type':file.type}}).then(function(p){if(!p.ok){return refused(['The upload failed; please try again.']);}
+f.querySelector('[name="'+i.getAttribute('data-url-field')+'"]').value=a.d.message.url;return true;});});}
 document.addEventListener('submit',function(e){var f=e.target;if(!f.hasAttribute('data-method')){return;}
 e.preventDefault();if(f.hasAttribute('data-confirm')&&!window.confirm(f.getAttribute('data-confirm'))){return;}
 clear(f);var b=f.querySelector('[type=submit]');if(b){b.disabled=true;}
-var fd=new FormData(f);Array.from(fd.keys()).forEach(function(k){if(fd.getAll(k).every(function(v){return v==='';})){fd.delete(k);}});
-fetch(f.getAttribute('action'),{method:'POST',body:fd,credentials:'same-origin',
-headers:{'X-Frappe-CSRF-Token':csrf,'Accept':'application/json'}}).then(function(r){
-return r.json().catch(function(){return {};}).then(function(d){if(b){b.disabled=false;}
-if(r.ok){if(f.hasAttribute('data-reveal')){reveal(f,d.message||{});f.reset();}
+upload(f).then(function(uploaded){if(!uploaded){if(b){b.disabled=false;}return;}
+var fd=new FormData(f);f.querySelectorAll('input[type=file]').forEach(function(i){fd.delete(i.name);});
+Array.from(fd.keys()).forEach(function(k){if(fd.getAll(k).every(function(v){return v==='';})){fd.delete(k);}});
+return post(f.getAttribute('action'),fd).then(function(a){if(b){b.disabled=false;}var d=a.d;
+if(a.ok){if(f.hasAttribute('data-reveal')){reveal(f,d.message||{});f.reset();}
 else{window.location.assign(f.getAttribute('data-next')||window.location.href);}}else{show(f,d);}});
 }).catch(function(){if(b){b.disabled=false;}show(f,{exception:'The server could not be reached; please try again.'});});});
 })();

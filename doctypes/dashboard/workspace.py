@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from urllib.parse import urlsplit
 
 from doctypes.branding import service as brandings
+from doctypes.branding.service import LOGO_TYPES
 from doctypes.plan.model import Plan
 from doctypes.tracker.model import COMPLETED, Tracker
 from doctypes.workspace.model import Workspace
@@ -52,4 +54,17 @@ def _branding_form(ctx: RequestContext) -> str:
             f'{shell.field("brand", "display_name", "Display name", required=False, value=branding["display_name"] or "")}'
             f'{shell.field("brand", "accent_color", "Accent colour (#rrggbb)", required=False, value=branding["accent_color"] or "")}'
             f'{shell.field("brand", "support_url", "Support link", "url", required=False, value=branding["support_url"] or "")}'
-            '<p><button type=submit>Save branding</button></p></form></section>')
+            '<p><button type=submit>Save branding</button></p></form>' + _logo_form(branding["logo_url"]) + '</section>')
+
+
+def _logo_form(current: str | None) -> str:
+    """The logo: the file goes up through get_upload_url first (the form script), then its URL
+    is saved like the other fields."""
+    shown = (f'<p>Current logo: <img src="{html.escape(urlsplit(current).path)}" alt="The current logo" height=48></p>'
+             if current else "<p>No logo yet: the pages show the display name.</p>")
+    return (f'<h3>Logo</h3>{shown}<form method=post action="/api/method/doctypes.branding.api.update_branding" data-method>'
+            f'{shell.alert()}<p class=field><label for=brand-logo>Logo image (PNG, JPEG, GIF or WebP)</label>'
+            '<input id=brand-logo name=logo type=file required data-url-field=logo_url '
+            f'accept="{",".join(sorted(LOGO_TYPES))}" aria-describedby=brand-logo-error>'
+            '<span class=error id=brand-logo-error data-error-for=logo></span></p><input type=hidden name=logo_url>'
+            '<p><button type=submit>Upload logo</button></p></form>')

@@ -269,3 +269,27 @@ def test_activate_a_warranty_find_it_and_transfer_it(site, people, open_page):
     page.get_by_text("0 warranties").wait_for()  # Jane's search: the warranty is Bob's now
     page.goto(site.base + "/app/warranties")
     assert "Bob Second" in page.get_by_role("row", name=re.compile("SN-100")).text_content()
+
+
+def test_upload_a_logo_for_the_tracking_pages(site, people, open_page, tmp_path):
+    from PIL import Image
+
+    logo, pdf = tmp_path / "logo.png", tmp_path / "terms.pdf"
+    Image.new("RGB", (64, 32), "#1d4ed8").save(logo)
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page, _ = open_page(site.base + "/app/workspace")
+    sign_in_page(page, "ann@example.com")
+    page.wait_for_url(site.base + "/app/workspace")
+    assert page.get_by_text("No logo yet").is_visible()
+
+    page.get_by_label("Logo image").set_input_files(str(pdf))  # an upload browsers cannot show as a logo
+    page.get_by_role("button", name="Upload logo").click()
+    page.get_by_role("alert").filter(has_text="PNG, JPEG, GIF or WebP").wait_for()
+
+    page.get_by_label("Logo image").set_input_files(str(logo))
+    page.get_by_role("button", name="Upload logo").click()
+    shown = page.get_by_role("img", name="The current logo")
+    shown.wait_for()
+    assert shown.evaluate("image => image.complete && image.naturalWidth") == 64  # served from our /files/
+    saved = site.api.get("/api/method/doctypes.branding.api.get_branding").json()["message"]["logo_url"]
+    assert re.search(r"/files/[0-9a-f]+/logo\.png$", saved)
