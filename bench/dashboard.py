@@ -71,10 +71,10 @@ SELECT ?, 0, ? + 1 + i % ?, datetime('now', '-' || (i % 30) || ' days', '-' || (
 FROM n"""
 SCANS_POSTGRESQL = """
 INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
-SELECT %s, false, %s + 1 + i %% %s, now() at time zone 'utc' - (i %% 30) * interval '1 day' - (i %% 86400) * interval '1 second',
+SELECT %s::int, false, %s::int + 1 + i %% %s::int, now() at time zone 'utc' - (i %% 30) * interval '1 day' - (i %% 86400) * interval '1 second',
        '127.0.0.1', 'bench', NULL, NULL, substr('NLDEFRUSGBESITPLBEATSEDK', 1 + 2 * (i %% 12), 2), 'api',
        CASE i %% 10 WHEN 0 THEN 'suspicious' WHEN 1 THEN 'genuine' WHEN 2 THEN 'withdrawn' ELSE 'already_verified' END
-FROM generate_series(%s, %s) AS i"""
+FROM generate_series(%s::int, %s::int) AS i"""
 
 
 def sign_in(ws: Workspace, database_url: str | None) -> dict[str, str]:
