@@ -16,7 +16,7 @@ from . import charts, shell
 
 PAGE_SIZE = 50
 SORTS = {"-created": "Newest first", "created": "Oldest first"}
-HEADINGS = ("When", "Code", "Verdict", "Country", "Source", "IP", "User agent", "Latitude", "Longitude")
+HEADINGS = ("When", "Code", "Verdict", "Reasons", "Country", "Source", "IP", "User agent", "Latitude", "Longitude")
 DAYS = 30
 WORDS = {"genuine": "Genuine", "already_verified": "Verified before", "suspicious": "Suspicious: likely a cloned label",
          "withdrawn": "Withdrawn code"}
@@ -31,8 +31,9 @@ def scans_page(ctx: RequestContext, params: dict[str, str], query: dict[str, str
     offset, sort = shell.offset_of(query), shell.sort_of(query, SORTS)
     if shell.wants_csv(query):
         page = list_scans(ctx, shell.CSV_ROWS, offset, code=code, verdict=verdict, order=sort)
-        return shell.csv_result("scans", HEADINGS, ([s["scanned_at"], s["code"], s["verdict"], s["country"], s["source"],
-                                                     s["ip"], s["user_agent"], s["lat"], s["lon"]] for s in page["data"]))
+        return shell.csv_result("scans", HEADINGS, ([s["scanned_at"], s["code"], s["verdict"], "; ".join(s["reasons"]),
+                                                     s["country"], s["source"], s["ip"], s["user_agent"], s["lat"],
+                                                     s["lon"]] for s in page["data"]))
     page = list_scans(ctx, PAGE_SIZE, offset, code=code, verdict=verdict, order=sort)
     content = render(page, days.per_day(ctx, DAYS), days.countries(ctx, DAYS), code, verdict, sort, offset)
     return shell.page(ctx, "Scans", content, shell.csrf_token(ctx), "/app/scans")
@@ -65,6 +66,7 @@ def _row(scan: dict[str, Any]) -> str:
     verdict = scan["verdict"]
     mark = ' class=flagged' if verdict == "suspicious" else ""
     icon = "⚠ " if verdict == "suspicious" else ""
+    why = "".join(f"<br><small>{html.escape(reason)}</small>" for reason in scan["reasons"])
     return (f"<tr{mark}><td>{shell.when(scan['scanned_at'])}</td><td><code>{html.escape(scan['code'])}</code></td>"
-            f"<td>{icon}{html.escape(WORDS.get(verdict, verdict))}</td><td>{html.escape(scan['country'] or '')}</td>"
+            f"<td>{icon}{html.escape(WORDS.get(verdict, verdict))}{why}</td><td>{html.escape(scan['country'] or '')}</td>"
             f"<td>{html.escape(scan['source'])}</td></tr>")

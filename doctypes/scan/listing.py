@@ -4,6 +4,7 @@ it on every view and building the peewee query cost more than running it."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from doctypes.auth_code import codes
@@ -32,4 +33,4 @@ def list_scans(ctx: RequestContext, limit: int, offset: int, code: str | None = 
 def _scan(row: ListedScan) -> dict[str, Any]:
     return {"id": row.id, "code": codes.display(row.code), "scanned_at": read_datetime(row.scanned_at),
             "verdict": row.verdict, "source": row.source, "ip": row.ip, "user_agent": row.user_agent,
-            "lat": row.lat, "lon": row.lon, "country": row.country}
+            "lat": row.lat, "lon": row.lon, "country": row.country, "reasons": json.loads(row.reasons) if row.reasons else []}

@@ -19,6 +19,7 @@ class Scan(TenantModel):
     country = peewee.CharField(max_length=2, null=True)
     source = peewee.CharField(max_length=8, default="api")  # api | page
     verdict = peewee.CharField(max_length=16)
+    reasons = peewee.TextField(null=True)  # why it looked suspicious (a JSON list of sentences); None when it did not
 
     class Meta:
         # Each filter of a resource list continues with the creation sequence: its pages read in order (resource.py).

@@ -61,8 +61,9 @@ RETURNING code, id, workspace_id, is_sandbox, status, product_id, scan_count, fi
     why="a consumer's scan: the code (unguessable) is the key, and its row names its workspace", row=CountedCode)
 
 INSERT_SCANS = insert("""
-INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict)
-VALUES {values} RETURNING code_id, id""", width=11)
+INSERT INTO scan (workspace_id, is_sandbox, code_id, scanned_at, ip, user_agent, lat, lon, country, source, verdict,
+                  reasons)
+VALUES {values} RETURNING code_id, id""", width=12)
 
 # The page's location, once per scan (hand-written like the rest: peewee took most of the call).
 SCAN_TO_LOCATE = unscoped("""
@@ -70,7 +71,7 @@ SELECT scan.scanned_at, scan.lat IS NOT NULL, scan.country, scan.verdict, scan.c
        scan.workspace_id, scan.is_sandbox
 FROM scan JOIN auth_code ON auth_code.id = scan.code_id WHERE scan.id = ?""",
     why="the scan a signed, ten-minute token names", row=ScanToLocate)
-LOCATE_SCAN = unscoped("UPDATE scan SET lat = ?, lon = ?, verdict = ? WHERE id = ? AND lat IS NULL",
+LOCATE_SCAN = unscoped("UPDATE scan SET lat = ?, lon = ?, verdict = ?, reasons = ? WHERE id = ? AND lat IS NULL",
                        why="the scan a signed token names")
 EARLIER_PLACES = unscoped("""
 SELECT scanned_at, lat, lon, country FROM scan WHERE code_id = ? AND scanned_at >= ? AND id != ?
@@ -109,13 +110,14 @@ class ListedScan(NamedTuple):
     lat: float | None
     lon: float | None
     country: str | None
+    reasons: str | None
 
 
 def _listing(code: bool, verdict: bool, descending: bool) -> Statement:
     """A page of scans in id order, of one code and/or one verdict: an index gives each."""
     where = (" AND a.code = ?" if code else "") + (" AND s.verdict = ?" if verdict else "")
     return tenant(f"""
-SELECT s.id, a.code, s.scanned_at, s.verdict, s.source, s.ip, s.user_agent, s.lat, s.lon, s.country
+SELECT s.id, a.code, s.scanned_at, s.verdict, s.source, s.ip, s.user_agent, s.lat, s.lon, s.country, s.reasons
 FROM scan AS s JOIN auth_code AS a ON a.id = s.code_id
 WHERE {{scope:s}}{where} ORDER BY s.id {"DESC" if descending else "ASC"} LIMIT ? OFFSET ?""", row=ListedScan)
 

@@ -59,6 +59,8 @@ class ScanInfo(Schema):
     lat = fields.Float(required=True, allow_none=True)
     lon = fields.Float(required=True, allow_none=True)
     country = fields.String(required=True, allow_none=True)
+    reasons = fields.List(fields.String(), required=True, metadata={
+        "description": "Why the scan looked like a cloned label (empty unless it did)."})
 
 
 class ScanPage(Page):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -112,7 +113,7 @@ def _record(services: Services, gtin: str | None, by_code: dict[str, _Wanted], n
         user_agent = request.ctx.user_agent
         scan_rows += (row.workspace_id, bool(row.is_sandbox), row.id, now, request.ctx.ip,
                    user_agent[:512] if user_agent else None, request.lat, request.lon, request.country,
-                   request.source, verdict)
+                   request.source, verdict, json.dumps(found) if found else None)
         judged.append((row, request, found, verdict))
     scan_ids = dict(run(INSERT_SCANS, scan_rows, values=len(counted)).fetchall())
     day = now.date()
@@ -205,7 +206,7 @@ def attach_location(ctx: RequestContext, scan_token: str, lat: float, lon: float
                                    _earlier_places(code_id, scanned_at, exclude=scan_id))
         if found and verdict in ("genuine", "already_verified"):
             verdict = "suspicious"
-        moved = run(LOCATE_SCAN, (lat, lon, verdict, scan_id)).rowcount
+        moved = run(LOCATE_SCAN, (lat, lon, verdict, json.dumps(found) if found else None, scan_id)).rowcount
         if moved and verdict != scans[0].verdict:
             day = (scans[0].workspace_id, bool(scans[0].is_sandbox), scanned_at.date())
             _count_days(Counter({(*day, scans[0].verdict): -1, (*day, verdict): 1}))

@@ -143,6 +143,7 @@ def test_scans_page_chart_search_and_suspicious_marks(client, member, workspace,
     assert "13 scans" in page and theirs not in page
     assert "<desc id=chart-scans-per-day-last-30-days-d>13 in all;" in page
     assert page.count("<tr class=flagged>") == 2 and "⚠ Suspicious: likely a cloned label" in page
+    assert page.count("<br><small>scanned 1") == 2  # each with the reason it was flagged (11 and 12 times)
     genuine = client.get("/app/scans", params={"verdict": "genuine"}).text
     assert "2 scans" in genuine and "class=flagged" not in genuine
     assert "1 scans" in client.get("/app/scans", params={"code": ours[1]}).text

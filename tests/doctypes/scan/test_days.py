@@ -84,3 +84,16 @@ def test_list_totals_come_from_the_counts_and_agree_with_the_rows(client, codes,
     sandbox = client.get(LIST, headers=key_headers(workspace, "sandbox")).json()["message"]
     assert sandbox["total"] == 0 and sandbox["data"] == []
     assert client.get(LIST, headers=key_headers(make_workspace("other"))).json()["message"]["total"] == 0
+
+
+def test_a_suspicious_scan_keeps_its_reasons_for_the_owners_list(client, codes, workspace):
+    live = codes[0]
+    client.get(VERIFY, params={"code": live, "lat": -33.87, "lon": 151.21})
+    second = client.get(VERIFY, params={"code": live, "lat": 48.85, "lon": 2.35}).json()["message"]
+    assert second["status"] == "suspicious" and second["reasons"]
+    listed = client.get(LIST, headers=key_headers(workspace)).json()["message"]["data"]
+    assert [scan["reasons"] for scan in listed] == [second["reasons"], []]
+    token = client.get(VERIFY, params={"code": live}).json()["message"]["scan_token"]
+    located = client.post(ATTACH, json={"scan_token": token, "lat": -33.87, "lon": 151.21}).json()["message"]
+    newest = client.get(LIST, headers=key_headers(workspace)).json()["message"]["data"][0]
+    assert newest["verdict"] == located["status"] == "suspicious" and newest["reasons"] == located["reasons"]
