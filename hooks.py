@@ -10,6 +10,8 @@ doctypes = [
     "plan", "workspace", "api_key", "api_request_log", "idempotency_key", "event", "email",
     "product", "party", "auth_code", "scan", "serial_number", "warranty", "registration", "upload", "webhook",
     "tracker_template", "branding", "tracker", "user", "session",
+    "item",
+    "warehouse", "stock",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
@@ -40,6 +42,8 @@ resources = {
     "Webhook Delivery": "doctypes.webhook.resource.webhook_delivery",
     "Tracker": "doctypes.tracker.resource.tracker",
     "Tracker Template": "doctypes.tracker.resource.tracker_template",
+    "Item": "doctypes.item.resource.item",
+    "Warehouse": "doctypes.warehouse.resource.warehouse",
 }
 
 # "<doctype>:<change>" -> event name, written to the outbox in the same transaction.
@@ -55,6 +59,8 @@ doc_events = {
     "tracker:created": "Tracker Created",
     "tracker:status_changed": "Tracker Status Changed",
     "tracker:completed": "Tracker Completed",
+    "stock:receipt_posted": "Stock Receipt Posted",
+    "stock:low": "Stock Low",
 }
 event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, data)) -> ids, None if not kept
 
@@ -138,7 +144,8 @@ http_routes = {
 }
 
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).
-cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register", "doctypes.user.cli.register"]
+cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register", "doctypes.user.cli.register",
+                "doctypes.stock.cli.register"]
 
 # How the framework finds an API key's principal, and where usage (minute counts, recent calls) goes.
 principal_loader = "doctypes.api_key.service.load_principal"

@@ -10,7 +10,7 @@ def check_digit(body: str) -> int:
 
 
 def is_valid(gtin: str) -> bool:
-    return gtin.isdigit() and len(gtin) in (8, 12, 13, 14) and check_digit(gtin[:-1]) == int(gtin[-1])
+    return gtin.isascii() and gtin.isdigit() and len(gtin) in (8, 12, 13, 14) and check_digit(gtin[:-1]) == int(gtin[-1])
 
 
 def to_gtin14(gtin: str) -> str:

@@ -14,7 +14,7 @@ EDITABLE = ("description", "brand", "price", "gtin", "warranty_months")
 def sku_number(sku: str) -> int:
     """PRD-00042 -> 42."""
     prefix, _, number = sku.strip().upper().partition("-")
-    if prefix != "PRD" or not number.isdigit() or len(number) > 12:
+    if prefix != "PRD" or not (number.isascii() and number.isdigit()) or len(number) > 12:
         raise ValueError("An SKU looks like PRD-00042.")
     return int(number)
 

@@ -35,8 +35,10 @@ def upsert_product(ctx: RequestContext, name: str, **values: Any) -> dict[str, A
 def find_product(ctx: RequestContext, product_id: str) -> Product | None:
     """The caller's product by id or SKU."""
     query = Product.scoped(ctx)
-    if product_id.upper().startswith("PRD-") and product_id[4:].isdigit():
-        return query.where(Product.sku_number == int(product_id[4:])).first()
+    number = product_id[4:]
+    # ASCII digits only ("²".isdigit() is true, and int() refuses it), and a number a column holds.
+    if product_id.upper().startswith("PRD-") and number.isascii() and number.isdigit():
+        return query.where(Product.sku_number == int(number)).first() if len(number) <= 12 else None
     return query.where(Product.id == product_id).first()
 
 

@@ -96,3 +96,14 @@ def test_concurrent_pushes_of_one_name_create_one_product(app, workspace):
         results = list(pool.map(lambda _: upsert(client, headers, name="Racer").json()["message"], range(8)))
     assert len({r["id"] for r in results}) == 1
     assert sum(r["created"] for r in results) == 1
+
+
+@pytest.mark.parametrize("product_id", ["PRD-²", "PRD-" + "9" * 40, "PRD-٣"])
+def test_sku_like_ids_a_column_cannot_hold_are_simply_unknown(client, headers, product_id):
+    response = client.get(API + "get_product", params={"product_id": product_id}, headers=headers)
+    assert response.status_code == 404, response.text
+
+
+def test_a_gtin_in_other_digits_is_refused(client, headers):
+    response = client.post(API + "upsert_product", json={"name": "Vase", "gtin": "٤٠٠٦٣٨١٣٣٣٩٣١"}, headers=headers)
+    assert response.status_code == 417 and "gtin" in response.json()["field_errors"]
