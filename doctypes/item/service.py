@@ -1,8 +1,8 @@
 """Items: created with a unique SKU, found by id or SKU, listed, changed, made inactive. Stock
 moves find their item here (find_item, require_active_item).
 
-An item's `tracking` may be changed here at any time; changing it once the item has stock is for
-the stock module to refuse (it owns the ledger, and this module does not import it)."""
+An item's `tracking` can change only until it first moves in stock: its ledger entries and
+serials are of the kind it had."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import peewee
 
 from doctypes.product.service import require_product
+from doctypes.stock.model import StockEntry
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import ordered, paginate, public_id
@@ -77,11 +78,18 @@ def get_item(ctx: RequestContext, ref: str) -> dict[str, Any]:
     return item_dict(find_item(ctx, ref))
 
 
+class TrackingLocked(errors.ValidationError):
+    """A change of tracking once the item has moved: its entries and serials are of the old kind."""
+
+
 def update_item(ctx: RequestContext, ref: str, **changes: Any) -> dict[str, Any]:
     """Change the fields sent; the SKU stays (moves, labels and other systems name the item by it)."""
     item = find_item(ctx, ref)
     stored = _stored(ctx, changes)
     changed = {name: value for name, value in stored.items() if getattr(item, name) != value}
+    if "tracking" in changed and StockEntry.scoped(ctx).where(StockEntry.item_id == item.id).exists():
+        raise TrackingLocked(f"{item.sku} has moved in stock: its tracking stays {item.tracking}",
+                             field_errors={"tracking": ["The item has stock entries; make a new item instead."]})
     if changed:
         changed["updated_at"] = ctx.now()
         for name, value in changed.items():

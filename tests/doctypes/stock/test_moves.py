@@ -217,3 +217,12 @@ def test_receipts_and_falling_below_the_reorder_level_are_events(stock, client, 
     receipt, low = events[0][1], events[1][1]
     assert (receipt["item"], receipt["quantity"], receipt["unit_cost"], receipt["reference"]) == ("NUT", 8, 0.5, "PO-9")
     assert (low["item"], low["quantity"], low["reorder_level"]) == ("NUT", 4, 5)
+
+
+def test_an_item_keeps_its_tracking_once_it_has_moved(stock):
+    stock("item.api.update_item", item="BOLT", tracking="batch")  # not moved yet: allowed
+    stock("item.api.update_item", item="BOLT", tracking="none")
+    stock("stock.api.receive", item="BOLT", warehouse="WH1", quantity=1)
+    refused = stock("item.api.update_item", 417, item="BOLT", tracking="serial")
+    assert "tracking" in refused["field_errors"]
+    stock("item.api.update_item", item="BOLT", name="Bolt M6, zinc")  # other fields still change

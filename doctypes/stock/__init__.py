@@ -1,0 +1,1 @@
+"""The stock ledger and its moves (Racko): levels per item and bin kept with every entry."""
