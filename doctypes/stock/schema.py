@@ -3,7 +3,7 @@ code, bins by code (none: the warehouse's MAIN bin)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from doctypes.item.quantities import Money, Quantity, Scaled
 from traciqo_rpc.records import Page, PageArgs
@@ -11,6 +11,8 @@ from traciqo_rpc.records import Page, PageArgs
 from .model import KINDS
 
 MAX_SERIALS_PER_MOVE = 1000
+MAX_SERIALS_TEXT = MAX_SERIALS_PER_MOVE * 128  # 1,000 lines of a serial number, with room for spaces and line ends
+_SERIAL = validate.Length(min=1, max=100)
 
 
 def _code(max_length: int, **kwargs: object) -> fields.String:
@@ -26,12 +28,40 @@ class Where(Schema):
     reference = _code(140, load_default=None, allow_none=True)
 
 
-class Units(Schema):
+class SerialNumbers(Schema):
+    """A serial-tracked item's units: `serial_numbers`, or (a form's textarea cannot post a list)
+    `serial_numbers_text`, one a line."""
+
+    serial_numbers = fields.List(fields.String(validate=_SERIAL), load_default=None, allow_none=True,
+                                 validate=validate.Length(min=1, max=MAX_SERIALS_PER_MOVE))
+    serial_numbers_text = fields.String(validate=validate.Length(max=MAX_SERIALS_TEXT), metadata={
+        "description": "Instead of serial_numbers: one serial number a line (blank lines skipped)."})
+
+    @validates_schema
+    def _one_of(self, data: dict, **_: object) -> None:
+        if data.get("serial_numbers") is not None and "serial_numbers_text" in data:
+            raise ValidationError("Send serial_numbers or serial_numbers_text.", "serial_numbers")
+
+    @post_load
+    def _lines(self, data: dict, **_: object) -> dict:
+        """serial_numbers_text as serial_numbers, each line trimmed and checked as serial_numbers' are."""
+        text = data.pop("serial_numbers_text", None)
+        if text is None:
+            return data
+        lines = [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if not 1 <= len(lines) <= MAX_SERIALS_PER_MOVE:
+            raise ValidationError(f"Give 1 to {MAX_SERIALS_PER_MOVE:,} serial numbers, one a line.",
+                                  "serial_numbers_text")
+        for number, line in lines:
+            if len(line) > 100:
+                raise ValidationError(f"Line {number}: at most 100 characters.", "serial_numbers_text")
+        return {**data, "serial_numbers": [line for _, line in lines]}
+
+
+class Units(SerialNumbers):
     """How many: a quantity, or (serial-tracked items) the serial numbers, one unit each."""
 
     quantity = Quantity(load_default=None, allow_none=True)
-    serial_numbers = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=None,
-                                 allow_none=True, validate=validate.Length(min=1, max=MAX_SERIALS_PER_MOVE))
 
 
 class ReceiveArgs(Where, Units):
@@ -54,10 +84,8 @@ class TransferArgs(Units):
     reference = _code(140, load_default=None, allow_none=True)
 
 
-class AdjustArgs(Where):
+class AdjustArgs(Where, SerialNumbers):
     change = Scaled("not zero", required=True, metadata={"description": "Units found (positive) or lost (negative)."})
-    serial_numbers = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=None,
-                                 allow_none=True, validate=validate.Length(min=1, max=MAX_SERIALS_PER_MOVE))
 
 
 class CountArgs(Where):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from traciqo_rpc.records import Name, Page, PageArgs
 
@@ -51,6 +51,31 @@ class CreateWarehouseArgs(Schema):
     address = fields.String(load_default="", validate=validate.Length(max=2000))
     bins = fields.List(Code(), load_default=list, validate=validate.Length(max=MAX_NEW_BINS), metadata={
         "description": f"Bin codes to create besides {DEFAULT_BIN}, which every warehouse has; repeats count once."})
+    # A form's textarea cannot post a list: the dashboard sends this instead.
+    bins_text = fields.String(validate=validate.Length(max=MAX_NEW_BINS * 64), metadata={
+        "description": "Instead of bins: one bin code a line (blank lines skipped)."})
+
+    @validates_schema
+    def _one_of(self, data: dict, **_: object) -> None:
+        if data.get("bins") and "bins_text" in data:
+            raise ValidationError("Send bins or bins_text.", "bins")
+
+    @post_load
+    def _lines(self, data: dict, **_: object) -> dict:
+        """bins_text as bins, each line checked as a bin code."""
+        text = data.pop("bins_text", None)
+        if text is None:
+            return data
+        lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if len(lines) > MAX_NEW_BINS:
+            raise ValidationError(f"At most {MAX_NEW_BINS} bins, one a line.", "bins_text")
+        codes = []
+        for number, line in lines:
+            try:
+                codes.append(Code().deserialize(line))
+            except ValidationError as exc:
+                raise ValidationError(f"Line {number}: {' '.join(map(str, exc.messages))}", "bins_text") from None
+        return {**data, "bins": codes}
 
 
 class WarehouseRefArgs(Schema):
