@@ -25,7 +25,9 @@ from traciqo_rpc import HtmlResult, RequestContext, errors
 
 NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"), ("/app/serials", "Serial numbers"), ("/app/warranties", "Warranties"),
        ("/app/registrations", "Registrations"), ("/app/registration-forms", "Registration forms"),
-       ("/app/trackers", "Trackers"), ("/app/tracker-templates", "Tracker templates"), ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
+       ("/app/trackers", "Trackers"), ("/app/tracker-templates", "Tracker templates"),
+       ("/app/items", "Items"), ("/app/warehouses", "Warehouses"), ("/app/stock-ledger", "Stock ledger"),
+       ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
        ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/emails", "Emails"), ("/app/account", "Account"))
 
 
@@ -195,7 +197,7 @@ STYLE = (
     "header .brand{color:#fff;font-weight:700;text-decoration:none;margin-right:auto}"
     "header form{margin:0}header button{background:#334155;color:#fff;border:1px solid #94a3b8}"
     ".sandbox-mode header{background:#7c2d12}"
-    "nav ul{list-style:none;margin:0;padding:.5rem 1rem;display:flex;gap:1rem;background:#fff;border-bottom:1px solid #d1d5db}"
+    "nav ul{list-style:none;margin:0;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.25rem 1rem;background:#fff;border-bottom:1px solid #d1d5db}"
     "nav a{color:#1d4ed8}nav a[aria-current]{font-weight:700;color:#1d2330}"
     "main{max-width:60rem;margin:0 auto;padding:1rem}"
     "button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid #1d4ed8;background:#1d4ed8;"

@@ -89,7 +89,7 @@ def _row(warehouse: dict[str, Any], bins: list[Bin], may_write: bool) -> str:
                f'{shell.alert()}<input type=hidden name=warehouse value="{ident}">'
                f'{shell.field("bin-" + ident, "bin", "Bin code")}'
                f'{shell.field("bin-" + ident, "name", "Name (a rack, a shelf)", required=False)}'
-               f'<button type=submit aria-label="Add a bin to {code}">Add bin</button></form></details>')
+               f'<button type=submit aria-label="Add bin to {code}">Add bin</button></form></details>')
     address = f'<br>{html.escape(warehouse["address"])}' if warehouse["address"] else ""
     return (f'<tr><td>{code}</td><td>{html.escape(warehouse["name"])}{address}</td>'
             f'<td>{"Yes" if warehouse["active"] else "No"}</td><td>{listed}</td><td>{add}</td></tr>')

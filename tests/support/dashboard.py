@@ -103,8 +103,15 @@ def seed(http: Any, headers: dict[str, str], marker: str) -> dict[str, Any]:
                    reference=f"{marker}-REF", customer_email=f"{lower}-tracked@example.com")
     post(http, "tracker.api.update_status", headers, tracker_id=tracker["id"], process="Device Received",
          action="complete")
+    item = post(http, "item.api.create_item", headers, sku=f"{marker}-BOLT", name=f"{marker} bolt")
+    post(http, "item.api.create_item", headers, sku=f"{marker}-BIKE", name=f"{marker} bike", tracking="serial")
+    post(http, "warehouse.api.create_warehouse", headers, code=f"{marker}-WH", name=f"{marker} store", bins=["A1"])
+    post(http, "stock.api.receive", headers, item=item["id"], warehouse=f"{marker}-WH", quantity=5,
+         unit_cost="2.5", reason=f"{marker} receipt")
+    post(http, "stock.api.issue", headers, item=item["id"], warehouse=f"{marker}-WH", quantity=1,
+         reason=f"{marker} issue")
     endpoint = post(http, "webhook.api.create_webhook", headers, url=f"http://127.0.0.1:9/{lower}",
                     events=["*"], description=f"{marker} endpoint")
     delivery = post(http, "webhook.api.ping_webhook", headers, webhook_id=endpoint["id"])["delivery_id"]
     post(http, "branding.api.update_branding", headers, display_name=f"{marker} brand")
-    return {"tracker_id": tracker["id"], "delivery_id": delivery, "codes": codes}
+    return {"tracker_id": tracker["id"], "delivery_id": delivery, "item": item["id"], "codes": codes}
