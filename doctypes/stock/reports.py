@@ -79,10 +79,10 @@ def differences() -> list[dict[str, Any]]:
     sum of its ledger entries, in every workspace and environment."""
     level_key = ("workspace_id", "is_sandbox", "item_id", "bin_id", "batch")
     by_level = _sums(StockEntry, level_key, (peewee.fn.SUM(StockEntry.quantity),))
-    levels = _sums(StockLevel, level_key, (StockLevel.quantity,))
+    levels = _sums(StockLevel, level_key, (peewee.fn.SUM(StockLevel.quantity),))  # one row a key
     item_key = ("workspace_id", "is_sandbox", "item_id")
     by_item = _sums(StockEntry, item_key, (peewee.fn.SUM(StockEntry.quantity), peewee.fn.SUM(StockEntry.value_change)))
-    items = _sums(ItemValue, item_key, (ItemValue.quantity, ItemValue.value))
+    items = _sums(ItemValue, item_key, (peewee.fn.SUM(ItemValue.quantity), peewee.fn.SUM(ItemValue.value)))
     found = []
     for key in sorted(set(by_level) | set(levels), key=str):
         ledger, kept = by_level.get(key, (0,)), levels.get(key, (0,))
