@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 PRODUCT_SORTS = {"sku": "SKU, first to last", "-sku": "SKU, last to first", "name": "Name, A to Z", "-name": "Name, Z to A"}
 PARTY_SORTS = {"name": "Name, A to Z", "-name": "Name, Z to A"}
 PRODUCT_HEADINGS = ("SKU", "Name", "Brand", "GTIN", "Warranty (months)")
-PARTY_HEADINGS = ("Name", "Email", "Phone", "Tags")
+PARTY_HEADINGS = ("Name", "Roles", "Email", "Phone", "Tags")
 
 
 @signed_in("read")
@@ -47,16 +47,18 @@ def parties_page(ctx: RequestContext, params: dict[str, str], query: dict[str, s
     name, offset, sort = _name(query), shell.offset_of(query), shell.sort_of(query, PARTY_SORTS)
     if shell.wants_csv(query):
         page = parties.list_parties(ctx, shell.CSV_ROWS, offset, name, None, sort)
-        return shell.csv_result("parties", PARTY_HEADINGS, ([p["name"], p["email"], p["phone"], ", ".join(p["tags"])]
+        return shell.csv_result("parties", PARTY_HEADINGS, ([p["name"], ", ".join(p["roles"]), p["email"], p["phone"], ", ".join(p["tags"])]
                                                             for p in page["data"]))
     page = parties.list_parties(ctx, PAGE_SIZE, offset, name, None, sort)
     rows = "".join(
-        f"<tr><td>{html.escape(p['name'])}</td><td>{html.escape(p['email'] or '')}</td><td>{html.escape(p['phone'] or '')}</td>"
+        f"<tr><td>{html.escape(p['name'])}</td><td>{html.escape(', '.join(p['roles']))}</td><td>{html.escape(p['email'] or '')}</td><td>{html.escape(p['phone'] or '')}</td>"
         f"<td>{html.escape(', '.join(p['tags']))}</td></tr>"
-        for p in page["data"]) or "<tr><td colspan=4>No parties match.</td></tr>"
+        for p in page["data"]) or "<tr><td colspan=5>No parties match.</td></tr>"
     form = _form(ctx, "/api/method/doctypes.party.api.upsert_party", "party", "Add a party", [
         shell.field("party", "name", "Name"), shell.field("party", "email", "Email", "email", required=False),
-        shell.field("party", "phone", "Phone", "tel", required=False)])
+        shell.field("party", "phone", "Phone", "tel", required=False),
+        shell.select("party", "roles", "Roles", [("", "None"), ("customer", "Customer"), ("vendor", "Vendor"),
+                                                 ("customer,vendor", "Customer and vendor")])])
     return _listing(ctx, "Parties", "/app/parties", form, PARTY_HEADINGS, rows, page, offset, name, PARTY_SORTS, sort)
 
 

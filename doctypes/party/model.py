@@ -4,6 +4,9 @@ import peewee
 
 from traciqo_rpc.db import TenantModel, utcnow
 
+CUSTOMER, VENDOR = "customer", "vendor"
+ROLES = (CUSTOMER, VENDOR)
+
 
 class Party(TenantModel):
     id = peewee.CharField(primary_key=True, max_length=32)
@@ -14,6 +17,9 @@ class Party(TenantModel):
     phone = peewee.CharField(max_length=40, null=True)
     # Comma-separated, e.g. from the customer tags of the serial numbers they registered.
     tags = peewee.CharField(max_length=1000, default="")
+    # What the party is to the workspace: a set of ROLES, stored sorted and comma-separated
+    # ("customer,vendor"); a party may be both (Racko's customers and vendors are parties).
+    roles = peewee.CharField(max_length=40, default="")
     created_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:

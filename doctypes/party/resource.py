@@ -8,7 +8,7 @@ from traciqo_rpc.resource import Column, Resource, Write
 
 from .model import Party
 
-EDITABLE = ("contact_info", "email", "phone")
+EDITABLE = ("contact_info", "email", "phone", "roles")  # roles sent are added to the set
 
 
 def _changes(name: str | None, values: dict[str, Any]) -> dict[str, Any]:
@@ -20,6 +20,7 @@ party = Resource(
     fields={
         "name": Party.name, "id": Party.id, "contact_info": Party.contact_info, "email": Party.email,
         "phone": Party.phone, "tags": Column(Party.tags, show=lambda tags: tags.split(",") if tags else []),
+        "roles": Column(Party.roles, show=lambda roles: roles.split(",") if roles else []),
     },
     filterable=("name", "id", "email"),
     created=Party.created_at,

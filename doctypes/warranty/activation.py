@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import peewee
 
 from doctypes.email.service import queue_emails_many
+from doctypes.party.model import CUSTOMER
 from doctypes.party.service import add_tags, customer_for
 from doctypes.serial_number.model import REGISTERED
 from doctypes.serial_number.model import VOID as SERIAL_VOID
@@ -213,7 +214,7 @@ def _save_customers(accepted: list[_Accepted], parties: dict[tuple[tuple[int, bo
     if new:
         values = [value for scope, party in new
                   for value in (party.id, *scope, party.name, "", party.email, party.phone, party.tags,
-                                now)]
+                                CUSTOMER, now)]
         inserted = run(queries.INSERT_CUSTOMERS, values, values=len(new)).fetchall()
         if len(inserted) != len(new):
             # Another process took a name (or an email) a moment ago: one activation alone takes the

@@ -37,8 +37,8 @@ CUSTOMERS = tenant("SELECT email, id, name, phone, tags FROM party WHERE {scope}
                    row=KnownCustomer)
 NAMES_TAKEN = tenant("SELECT name FROM party WHERE {scope} AND name IN ({values})")
 INSERT_CUSTOMERS = insert("""
-INSERT INTO party (id, workspace_id, is_sandbox, name, contact_info, email, phone, tags, created_at)
-VALUES {values} ON CONFLICT DO NOTHING RETURNING id""", width=9)
+INSERT INTO party (id, workspace_id, is_sandbox, name, contact_info, email, phone, tags, roles, created_at)
+VALUES {values} ON CONFLICT DO NOTHING RETURNING id""", width=10)
 UPDATE_CUSTOMER = unscoped("UPDATE party SET phone = ?, tags = ? WHERE id = ?",
                            why="customers this batch read through CUSTOMERS, in its scope")
 INSERT_WARRANTY = insert("""
