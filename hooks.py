@@ -3,7 +3,7 @@
 app_name = "traciqo_rpc"
 
 # Framework modules whose @whitelist functions are served.
-method_modules = ["traciqo_rpc.api", "traciqo_rpc.client"]
+method_modules = ["traciqo_rpc.api", "traciqo_rpc.client", "traciqo_rpc.exports"]
 
 # Doctype packages under doctypes/: their model, service, api and jobs modules are loaded.
 doctypes = [
@@ -12,6 +12,9 @@ doctypes = [
     "tracker_template", "branding", "tracker", "user", "session",
     "item",
     "warehouse", "stock",
+    "bom", "build",
+    "vendor_item", "purchase_order",
+    "sales_order", "shipment",
 ]
 
 # Other dotted paths that existing clients call -> our canonical path.
@@ -44,6 +47,13 @@ resources = {
     "Tracker Template": "doctypes.tracker.resource.tracker_template",
     "Item": "doctypes.item.resource.item",
     "Warehouse": "doctypes.warehouse.resource.warehouse",
+    "BOM": "doctypes.bom.resource.bom",
+    "Build": "doctypes.build.resource.build",
+    "Vendor Item": "doctypes.vendor_item.resource.vendor_item",
+    "Purchase Order": "doctypes.purchase_order.resource.purchase_order",
+    "Stock Entry": "doctypes.stock.resource.stock_entry",
+    "Sales Order": "doctypes.sales_order.resource.sales_order",
+    "Shipment": "doctypes.shipment.resource.shipment",
 }
 
 # "<doctype>:<change>" -> event name, written to the outbox in the same transaction.
@@ -61,6 +71,8 @@ doc_events = {
     "tracker:completed": "Tracker Completed",
     "stock:receipt_posted": "Stock Receipt Posted",
     "stock:low": "Stock Low",
+    "build:completed": "Build Completed",
+    "shipment:created": "Order Shipped",
 }
 event_writer = "doctypes.event.service.write_events"  # (entries of (ctx, name, data)) -> ids, None if not kept
 
@@ -89,6 +101,14 @@ page_routes = {
     "/app/items/{item}": "doctypes.dashboard.items.item_page",
     "/app/warehouses": "doctypes.dashboard.warehouses.warehouses_page",
     "/app/stock-ledger": "doctypes.dashboard.ledger.ledger_page",
+    "/app/boms": "doctypes.dashboard.builds.boms_page",
+    "/app/builds": "doctypes.dashboard.builds.builds_page",
+    "/app/builds/{build}": "doctypes.dashboard.builds.build_page",
+    "/app/stock-report": "doctypes.dashboard.reports.stock_report_page",
+    "/app/sales-orders": "doctypes.dashboard.sales_orders.orders_page",
+    "/app/sales-orders/{order}": "doctypes.dashboard.sales_orders.order_page",
+    "/app/purchase-orders": "doctypes.dashboard.purchase_orders.orders_page",
+    "/app/purchase-orders/{purchase_order}": "doctypes.dashboard.purchase_orders.order_page",
     "/app/workspace": "doctypes.dashboard.workspace.workspace_page",
     "/app/members": "doctypes.dashboard.members.members_page",
     "/app/emails": "doctypes.dashboard.emails.emails_page",
@@ -138,6 +158,47 @@ rest_routes = {
     "POST /api/v1/trackers/{tracker_id}/status": "doctypes.tracker.routes.update_status",
     "GET /api/v1/trackers/{tracker_id}/qr": "doctypes.tracker.routes.tracker_qr",
     "GET /api/v1/templates": "doctypes.tracker_template.routes.list_templates",
+    # Racko (seeds/002): RACKO-API-KEY + RACKO-SECRET, bare JSON, Racko's statuses (doctypes/item/racko.py).
+    "GET /v2/items": "doctypes.item.routes.list_items",
+    "POST /v2/items": "doctypes.item.routes.create_item",
+    "GET /v2/items/{item}": "doctypes.item.routes.get_item",
+    "PUT /v2/items/{item}": "doctypes.item.routes.update_item",
+    "GET /v2/items/{item}/stock": "doctypes.stock.routes.get_stock",
+    "GET /v2/warehouses": "doctypes.warehouse.routes.list_warehouses",
+    "POST /v2/warehouses": "doctypes.warehouse.routes.create_warehouse",
+    "GET /v2/warehouses/{warehouse}": "doctypes.warehouse.routes.get_warehouse",
+    "GET /v2/warehouses/{warehouse}/bins": "doctypes.warehouse.routes.list_bins",
+    "POST /v2/warehouses/{warehouse}/bins": "doctypes.warehouse.routes.add_bin",
+    "GET /v2/stock": "doctypes.stock.routes.get_stock",
+    "POST /v2/transfers": "doctypes.stock.routes.transfer",
+    "POST /v2/adjustments": "doctypes.stock.routes.adjust",
+    "GET /v2/customers": "doctypes.party.routes.list_customers",
+    "POST /v2/customers": "doctypes.party.routes.create_customer",
+    "GET /v2/vendors": "doctypes.party.routes.list_vendors",
+    "POST /v2/vendors": "doctypes.party.routes.create_vendor",
+    "GET /v2/sales-orders": "doctypes.sales_order.routes.list_sales_orders",
+    "POST /v2/sales-orders": "doctypes.sales_order.routes.create_sales_order",
+    "GET /v2/sales-orders/{order}": "doctypes.sales_order.routes.get_sales_order",
+    "POST /v2/sales-orders/{order}/confirm": "doctypes.sales_order.routes.confirm_sales_order",
+    "POST /v2/sales-orders/{order}/cancel": "doctypes.sales_order.routes.cancel_sales_order",
+    "GET /v2/purchase-orders": "doctypes.purchase_order.routes.list_purchase_orders",
+    "POST /v2/purchase-orders": "doctypes.purchase_order.routes.create_purchase_order",
+    "GET /v2/purchase-orders/{order}": "doctypes.purchase_order.routes.get_purchase_order",
+    "POST /v2/purchase-orders/{order}/place": "doctypes.purchase_order.routes.place_purchase_order",
+    "POST /v2/purchase-orders/{order}/receipts": "doctypes.purchase_order.routes.receive_purchase_order",
+    "GET /v2/shipments": "doctypes.shipment.routes.list_shipments",
+    "POST /v2/shipments": "doctypes.shipment.routes.create_shipment",
+    "GET /v2/shipments/{shipment}": "doctypes.shipment.routes.get_shipment",
+    "GET /v2/boms": "doctypes.bom.routes.list_boms",
+    "POST /v2/boms": "doctypes.bom.routes.create_bom",
+    "GET /v2/boms/{bom}": "doctypes.bom.routes.get_bom",
+    "GET /v2/builds": "doctypes.build.routes.list_builds",
+    "POST /v2/builds": "doctypes.build.routes.create_build",
+    "GET /v2/builds/{build}": "doctypes.build.routes.get_build",
+    "POST /v2/builds/{build}/complete": "doctypes.build.routes.complete_build",
+    "GET /v2/exports/{doctype}": "doctypes.stock.routes.export_list",
+    # CSV export of any resource's list, beside Frappe's /api/resource/<DocType> (traciqo_rpc/exports.py)
+    "GET /api/export/{doctype}": "traciqo_rpc.exports.export_route",
 }
 
 # Plain HTTP routes ("VERB /path" -> function(ctx, params, headers, body)).
@@ -149,7 +210,7 @@ http_routes = {
 
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).
 cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register", "doctypes.user.cli.register",
-                "doctypes.stock.cli.register"]
+                "doctypes.stock.cli.register", "traciqo_rpc.exports.register"]
 
 # How the framework finds an API key's principal, and where usage (minute counts, recent calls) goes.
 principal_loader = "doctypes.api_key.service.load_principal"

@@ -10,7 +10,9 @@ verify_many and activate_many do. A tracker's status update runs update_status's
 (doctypes/tracker/queries.py) for one call, either each call in its own transaction or group
 committed;
 a tracking page view looks its token up and serves the page kept for that version; the
-dashboard's scans page reads the session and the page's rows with its statements, on the loop.
+dashboard's scans page reads the session and the page's rows with its statements, on the loop;
+a stock receipt or issue (of an item tracked by quantity) looks its item, warehouse and bin up,
+locks the item's value row, changes the level, writes the entry and the value, and commits.
 bench.verify_code, bench.serial_numbers and bench.trackers load it in the same run as
 traciqo-rpc: how far a method is from the least a Python server can do for it.
 
@@ -39,6 +41,8 @@ from doctypes.auth_code.schema import VerifyArgs
 from doctypes.dashboard import scans as scans_page
 from doctypes.dashboard import shell
 from doctypes.email.queries import QUEUE
+from doctypes.item.quantities import SCALE, shown
+from doctypes.item.queries import ITEM
 from doctypes.scan import listing, tokens
 from doctypes.scan.queries import (
     COUNT_CODE_SCANS,
@@ -52,10 +56,14 @@ from doctypes.scan.queries import (
     ListedScan,
 )
 from doctypes.session.queries import SESSION_BY_TOKEN
+from doctypes.stock import queries as stock_queries
+from doctypes.stock.schema import IssueArgs, ReceiveArgs
 from doctypes.tracker import page as tracking
 from doctypes.tracker import queries as tracker_queries
 from doctypes.tracker.public import TOKEN, PublicStep, PublicTracker
 from doctypes.tracker.schema import UpdateStatusArgs
+from doctypes.warehouse.model import DEFAULT_BIN
+from doctypes.warehouse.queries import PLACE
 from doctypes.warranty import activation, dates, queries, reminders
 from doctypes.warranty.schema import ActivateWarrantyArgs
 from traciqo_rpc.db import SQLITE_PRAGMAS, with_values
@@ -235,6 +243,65 @@ def _update_alone(args: dict[str, Any]) -> dict[str, Any] | None:
     return answer
 
 
+_RECEIVE, _ISSUE = ReceiveArgs(), IssueArgs()
+_ENTRY = with_values(stock_queries.RECORD_ENTRIES.sql, 1, width=stock_queries.RECORD_ENTRIES.width)
+
+
+def _bound(statement: Statement, scope: tuple[int, bool], params: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (*params[:statement.scope_at], *scope, *params[statement.scope_at:])
+
+
+def _stock_move(db: sqlite3.Connection, kind: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """A receipt or an issue with the statements doctypes/stock/service.py runs for one (items
+    tracked by quantity only); None when refused (unknown, inactive, short)."""
+    scope, now = (_WORKSPACE, False), dt.datetime.utcnow()
+    stamp, ref, code = now.isoformat(" "), args["item"].strip(), args["warehouse"]
+    item = db.execute(ITEM.sql, (*scope, ref, ref.upper(), ref)).fetchone()
+    place = db.execute(PLACE.sql, _bound(PLACE, scope, ((args["bin"] or DEFAULT_BIN).upper(), code, code.upper(),
+                                                         code))).fetchone()
+    # item: id 0, sku 3, tracking 8, reorder_level 9, allow_negative_stock 10, active 11;
+    # place: warehouse id 0, code 3, active 6, then the bin: id 8, code 12, active 14.
+    if item is None or not item[11] or item[8] != "none" or place is None or not place[6] or place[8] is None \
+            or not place[14]:
+        return None
+    quantity = args["quantity"]
+    held, value = db.execute(stock_queries.LOCK_VALUE.sql, (*scope, item[0])).fetchone()
+    if kind == "receipt":
+        cost = args["unit_cost"] if args["unit_cost"] is not None else (value * SCALE // held if held > 0 else 0)
+        change = quantity * cost // SCALE
+        level = db.execute(stock_queries.ADD_TO_LEVEL.sql, (*scope, item[0], place[0], place[8], "", quantity,
+                                                            stamp)).fetchone()[0]
+    else:
+        change = -(value * quantity // held) if held > 0 else 0
+        taken = db.execute(stock_queries.TAKE_FROM_LEVEL.sql, _bound(
+            stock_queries.TAKE_FROM_LEVEL, scope, (quantity, stamp, item[0], place[8], "", quantity, item[10]))).fetchone()
+        if taken is None:
+            return None
+        level = taken[0]
+    move_id, signed = _new_id(), quantity if kind == "receipt" else -quantity
+    db.execute(_ENTRY, (*scope, move_id, kind, item[0], place[0], place[8], "", None, signed, level, change,
+                        args["reason"], args["reference"], "bench", stamp))
+    db.execute(stock_queries.SET_VALUE.sql, _bound(stock_queries.SET_VALUE, scope, (signed, change, item[0])))
+    return {"move": move_id, "kind": kind, "item": item[3], "entries": 1, "created_at": now, "quantity": shown(quantity),
+            "target" if kind == "receipt" else "source": f"{place[3]}/{place[12]}", "level_after": shown(level)}
+
+
+def _move_alone(kind: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """A stock move in a transaction of its own, as our server commits one (not batched)."""
+    if not hasattr(_thread, "db"):
+        _thread.db = _connect()
+    db = _thread.db
+    with _alone:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            answer = _stock_move(db, kind, args)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT" if answer is not None else "ROLLBACK")
+    return answer
+
+
 def _update_all(items: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
     """The same statements for each update of a batch, one commit for all (group commit). A
     refused update keeps its version bump here: the benchmark never sends one."""
@@ -383,6 +450,11 @@ async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[
         await receive()
         args = _UPDATE.load(_query(scope))
         answer = await asyncio.get_running_loop().run_in_executor(None, _update_alone, args)
+    elif path in ("/stock/receive", "/stock/issue") and scope["method"] == "POST":
+        await receive()
+        kind = "receipt" if path == "/stock/receive" else "issue"
+        args = (_RECEIVE if kind == "receipt" else _ISSUE).load(_query(scope))
+        answer = await asyncio.get_running_loop().run_in_executor(None, _move_alone, kind, args)
     elif path == "/update_status/grouped" and scope["method"] == "POST":
         await receive()
         answer = await _submit(_update_all, _UPDATE.load(_query(scope)))

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import api_reference, errors, health, openapi, runtime
+from . import api_reference, errors, health, ip_ban, openapi, runtime
 from .front import FrontDoor
 from .logs import configure_logging
 from .rendering import error_response
@@ -30,10 +30,14 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
     settings = settings or Settings.from_env()
     configure_logging(settings)
     rt = runtime.build(settings, hooks)
+    # Failed authentications per address, shared through Redis when there is one (ip_ban.py).
+    bans = ip_ban.build(None if rt.embedded_queue else rt.redis, settings.ip_ban_failures, settings.ip_ban_window,
+                        settings.ip_ban_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         rt.start_background()
+        bans.start()
         # Everything built so far lives as long as the process: keep the collector from
         # walking it again and again (full collections cost ~40 ms under load).
         gc.freeze()
@@ -41,6 +45,7 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
             yield
         finally:
             gc.unfreeze()
+            bans.stop()
             rt.stop_background()
 
     async def traciqo_error(request: Request, exc: Exception) -> Response:
@@ -65,6 +70,7 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
 
     app = TraciqoApp(
         rt,
+        bans,
         routes=[
             Route("/healthz", health.healthz, methods=["GET"]),
             Route("/readyz", health.readyz, methods=["GET"]),
@@ -83,10 +89,11 @@ class TraciqoApp(Starlette):
     """Starlette for pages, files and probes; every request enters through the front door
     (request id, access log line), and method calls go from there straight to the dispatcher."""
 
-    def __init__(self, rt: runtime.Runtime, **kwargs: Any) -> None:
+    def __init__(self, rt: runtime.Runtime, bans: ip_ban.LocalBans, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.state.runtime = rt
-        self.front = FrontDoor(rt, super().__call__)
+        self.state.ip_bans = bans
+        self.front = FrontDoor(rt, super().__call__, bans)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -49,6 +49,8 @@ CREDENTIAL_FORMS = {
     "X-Traciqo-API-Key and X-Traciqo-API-Secret": (b"x-traciqo-api-key", b"x-traciqo-api-secret"),
     "Authorization (token, Basic or Bearer)": (b"authorization",),
     "X-API-Key": (b"x-api-key",),  # the one-token form of Trakor's and Tracee's clients
+    # Racko's clients: the key, and the secret as issued (Racko's dashboard shows it base64-encoded).
+    "RACKO-API-KEY and RACKO-SECRET": (b"racko-api-key", b"racko-secret"),
 }
 # Headers that must not repeat: the credentials' and the environment's.
 SINGLE_HEADERS = frozenset({b"x-traciqo-sandbox", *(name for names in CREDENTIAL_FORMS.values() for name in names)})
@@ -70,11 +72,11 @@ def parse_credentials(headers: Mapping[bytes, bytes],
         return None
     if len(forms) > 1:
         raise errors.InvalidRequest(f"Send credentials in one form, not two: {' or '.join(forms)}")
-    key = headers.get(b"x-traciqo-api-key")
-    secret = headers.get(b"x-traciqo-api-secret")
-    if key is not None or secret is not None:
+    names = CREDENTIAL_FORMS[forms[0]]
+    if len(names) == 2:  # a key header and a secret header, which come together
+        key, secret = headers.get(names[0]), headers.get(names[1])
         if not key or not secret:
-            raise errors.AuthenticationError("Send both X-Traciqo-API-Key and X-Traciqo-API-Secret")
+            raise errors.AuthenticationError(f"Send both {forms[0]}")
         return Credentials(key.decode("latin-1").strip(), secret.decode("latin-1").strip(), force)
     token = headers.get(b"x-api-key")
     pair = token.decode("latin-1") if token is not None else _authorization(headers[b"authorization"])

@@ -8,6 +8,7 @@ validated arguments and return plain data or a FileResult; they never see HTTP.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
@@ -22,6 +23,7 @@ from . import errors, idempotency, sessions
 from .arguments import declared_length, load_arguments, merge, read_body
 from .auth import Credentials, parse_credentials, permit, require_right, sandbox_forced, token_credentials
 from .batching import CommitFailed, single
+from .budget import Budget, wait_within
 from .context import RequestContext
 from .principal import Principal
 from .ratelimit import Decision
@@ -63,6 +65,7 @@ class Call(NamedTuple):
     route: RestRoute | None = None
     idempotency_key: str | None = None  # authenticated calls that change things (not GET)
     session: SessionCookie | None = None  # a signed-in person's cookie, when no key was sent
+    budget: Budget | None = None  # its time (TRACIQO_REQUEST_TIMEOUT), counted from its arrival
 
     @property
     def dialect(self) -> Dialect:
@@ -95,7 +98,8 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
 
     `headers` are the request's as the server delivers them (lower-case byte names).
     """
-    dialect = METHOD
+    arrived = time.monotonic()
+    dialect: Dialect | None = None
     try:
         credentials = parse_credentials(headers, scope["headers"])
         if scope["path"] == "/":
@@ -126,7 +130,7 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
             if token is not None:
                 session = SessionCookie(token, sessions.csrf_sent(headers, raw_args))
     except errors.TraciqoError as exc:
-        return error_reply_in(dialect, exc, rt.settings.developer_mode), None
+        return error_reply_in(dialect or dialect_of(rt, scope), exc, rt.settings.developer_mode), None
     client = scope.get("client")
     user_agent = headers.get(b"user-agent")
     call = Call(spec, request_id, scope["method"], credentials,
@@ -134,11 +138,39 @@ async def answer(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[b
                 client[0] if client else None, user_agent.decode("latin-1") if user_agent else None, raw_args,
                 target.route, idempotency_key, session)
     if _admits_without_io(rt, call) and idempotency_key is None:  # a key is claimed in the database
-        if not spec.blocking:
+        if not spec.blocking:  # no I/O: over in microseconds, nothing to time
             return invoke(rt, call)
-        if spec.batch is not None:
+        if spec.batch is not None:  # the writer's batches are short transactions of their own
             return await invoke_batched(rt, call)
-    return await rt.run_blocking(invoke, rt, call)
+    budget = Budget.of(rt.settings.request_timeout, arrived)
+    if budget is None:
+        return await rt.run_blocking(invoke, rt, call)
+    call = call._replace(budget=budget)
+    running = asyncio.get_running_loop().run_in_executor(rt.executor, invoke, rt, call)  # as rt.run_blocking
+    return await wait_within(budget, running, functools.partial(_timed_out, rt, call))
+
+
+def _timed_out(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
+    """504 for a call still running past its budget (its thread rolls it back and logs its usage)."""
+    log.warning("%s ran past its budget of %s s (request %s)", call.spec.path, rt.settings.request_timeout,
+                call.request_id)
+    return error_reply_in(call.dialect, errors.RequestTimedOut(), rt.settings.developer_mode), None
+
+
+def dialect_of(rt: Runtime, scope: Scope) -> Dialect:
+    """The dialect of the REST route a request's path names, for an error met before the route
+    was resolved (ours for a method, or a path no route has)."""
+    path = scope["path"]
+    if path.startswith(PREFIX) or path == "/":
+        return METHOD
+    verb = scope["method"]
+    try:
+        match = rt.rest_router.match(verb, path)
+    except errors.MethodNotAllowed as exc:  # the route at this path, by a verb it takes
+        match = rt.rest_router.match(exc.headers["Allow"].split(",")[0], path)
+    except errors.TraciqoError:
+        return METHOD
+    return METHOD if match is None else match.route.dialect
 
 
 async def _arguments(rt: Runtime, scope: Scope, receive: Receive, headers: Mapping[bytes, bytes], target: Target,
@@ -231,16 +263,18 @@ def invoke(rt: Runtime, call: Call) -> tuple[Reply, str | None]:
             work = functools.partial(spec.func, ctx, **args)
         else:  # a batched method whose caller had to be loaded first: a batch of its own
             work = functools.partial(single, spec.batch, spec.func(ctx, **args))
+        budget = call.budget
         if call.idempotency_key is None:
-            reply = reply_to(rt, rt.run_in_transaction(ctx, work, transaction=spec.transaction), headers, call.route)
+            reply = reply_to(rt, rt.run_in_transaction(ctx, budget.guard(work) if budget else work,
+                                                       transaction=spec.transaction), headers, call.route)
         else:
             outcome = _claim(rt, call, ctx)
             if isinstance(outcome, idempotency.Replay):
                 reply = replay_reply(outcome.stored, headers)
             else:
                 claimed = outcome
-                reply = rt.run_in_transaction(ctx, functools.partial(_answer_and_keep, rt, claimed, work, call, headers),
-                                              transaction=spec.transaction)
+                keep = functools.partial(_answer_and_keep, rt, claimed, work, call, headers)
+                reply = rt.run_in_transaction(ctx, budget.guard(keep) if budget else keep, transaction=spec.transaction)
         status = reply.status
     except Exception as exc:
         if claimed is not None:
@@ -352,10 +386,12 @@ def failure_reply(rt: Runtime, call: Call, exc: Exception, headers: RawHeaders) 
 
 def error_reply_in(dialect: Dialect, exc: errors.TraciqoError, developer_mode: bool,
                    headers: Sequence[tuple[bytes, bytes]] = ()) -> Reply:
-    """The error's answer, with the status its route's clients expect (204: no body at all)."""
+    """The error's answer, with the status and body its route's clients expect (204: no body at all)."""
     status = dialect.status_of(exc)
     if status == 204:
         return Reply(204, b"", list(headers))
+    if dialect.error_body is not None:
+        return json_reply(dialect.error_body(exc, status), status, exc.headers, headers)
     reply = error_reply(exc, developer_mode, raw_headers=headers)
     reply.status = status
     return reply

@@ -113,6 +113,15 @@ class SandboxForbidden(PermissionError):
     pass
 
 
+class AddressBanned(PermissionError):
+    """Too many failed authentications from the caller's network (traciqo_rpc/ip_ban.py)."""
+
+    error_code = "ip_ban"
+
+    def default_message(self) -> str:
+        return "Network activity issues have been detected. Access from the same network may be restricted."
+
+
 class WorkspaceInactive(PermissionError):
     error_code = "inactive"
 
@@ -175,3 +184,12 @@ class ServiceUnavailable(TraciqoError):
 
     def default_message(self) -> str:
         return "Service unavailable"
+
+
+class RequestTimedOut(TraciqoError):
+    """The call ran past its budget (TRACIQO_REQUEST_TIMEOUT); whatever it wrote was rolled back."""
+
+    status, error_code = 504, "timeout"
+
+    def default_message(self) -> str:
+        return "The request timed out. Please try again later."

@@ -2,7 +2,10 @@
 method calls and REST routes handed straight to the dispatcher, and a page's GET straight to
 its page (pages.py); anything else (HEAD, files, probes) goes on to Starlette's router. Going
 round Starlette's routing, middleware and response objects took a third of a dashboard page's
-time on the event loop."""
+time on the event loop.
+
+Calls from a banned address are refused here, before anything is read (ip_ban.py), and every
+401 the dispatcher answers counts as a failed authentication of the caller's address."""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import dispatch
 from .context import new_request_id
-from .errors import TraciqoError
+from .errors import AddressBanned, TraciqoError
+from .ip_ban import LocalBans
 from .logs import log_access
 from .rendering import Reply, error_reply
+from .rest import PREFIXES
 from .runtime import Runtime
 
 log = logging.getLogger("traciqo.access")
@@ -24,9 +29,10 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class FrontDoor:
-    def __init__(self, rt: Runtime, routes: ASGIApp) -> None:
+    def __init__(self, rt: Runtime, routes: ASGIApp, bans: LocalBans) -> None:
         self.runtime = rt
         self.routes = routes
+        self.bans = bans
         self.developer_mode = rt.settings.developer_mode
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -35,7 +41,7 @@ class FrontDoor:
         headers: dict[bytes, bytes] = dict(scope["headers"])
         request_id = _request_id(headers)
         answered = None
-        if scope["path"].startswith("/api/") or scope["path"] == "/":  # a method, or a REST route onto one
+        if scope["path"].startswith(PREFIXES) or scope["path"] == "/":  # a method, or a REST route onto one
             answered = await self._method(scope, receive, send, headers, request_id)
         elif scope["method"] == "GET":
             answered = await self._page(scope, send, request_id)
@@ -45,11 +51,19 @@ class FrontDoor:
 
     async def _method(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
                       request_id: str) -> tuple[int, str | None] | None:
+        client = scope.get("client")
+        ip = client[0] if client else None
         try:
-            answered = await dispatch.answer(self.runtime, scope, receive, headers, request_id)
-            if answered is None:
-                return None
-            reply, workspace = answered
+            if ip is not None and self.bans.banned(ip):
+                dialect = dispatch.dialect_of(self.runtime, scope)
+                reply, workspace = dispatch.error_reply_in(dialect, AddressBanned(), self.developer_mode), None
+            else:
+                answered = await dispatch.answer(self.runtime, scope, receive, headers, request_id)
+                if answered is None:
+                    return None
+                reply, workspace = answered
+                if reply.status == 401 and ip is not None:
+                    self.bans.failed(ip)
         except Exception:  # the dispatcher renders every error it expects; this is a bug
             log.exception("unhandled error (request %s)", request_id)
             reply, workspace = self._internal(request_id), None

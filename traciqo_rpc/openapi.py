@@ -39,7 +39,8 @@ ERROR_STATUSES = {
     401: "Invalid API key or secret; a dashboard session that ended; a wrong email or password (`login`).",
     403: "Not permitted: no credentials, a key without the scope the method needs, a role without "
          "the right it needs, a change made with a session cookie but no CSRF token, a frozen "
-         "workspace or a plan without API access.",
+         "workspace or a plan without API access; an address banned after too many failed "
+         "authentications (`ip_ban`).",
     404: "Not found: a record the arguments name.",
     405: "Wrong HTTP verb; the Allow header lists the right ones.",
     409: "Conflicts with existing data.",
@@ -48,6 +49,7 @@ ERROR_STATUSES = {
          "(`error_code` `limit_exceeded` for a plan's limits).",
     429: "Rate limit exceeded; retry after `Retry-After` seconds.",
     503: "The change could not be saved; retry.",
+    504: "The call ran past its time budget (`timeout`); nothing of it was kept. Retry later.",
 }
 
 # Every way a key is accepted (traciqo_rpc/auth.py, CREDENTIAL_FORMS): any one of them, once.
@@ -62,8 +64,14 @@ SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "The one token `<api_key>:<api_secret>`."},
     "xApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                 "description": "The one token `<api_key>:<api_secret>`."},
+    "rackoApiKey": {"type": "apiKey", "in": "header", "name": "RACKO-API-KEY",
+                    "description": "Racko's clients: the API key, with its secret in RACKO-SECRET."},
+    "rackoSecret": {"type": "apiKey", "in": "header", "name": "RACKO-SECRET",
+                    "description": "The secret as issued (the dashboard shows it base64-encoded, as Racko's does: "
+                                   "decode it), with its key in RACKO-API-KEY."},
 }
-KEY_REQUIRED: list[dict[str, list[str]]] = [{"apiKey": [], "apiSecret": []}, {"token": []}, {"basic": []}, {"bearer": []}, {"xApiKey": []}]
+KEY_REQUIRED: list[dict[str, list[str]]] = [{"apiKey": [], "apiSecret": []}, {"token": []}, {"basic": []}, {"bearer": []},
+                                            {"xApiKey": []}, {"rackoApiKey": [], "rackoSecret": []}]
 
 DESCRIPTION = """\
 Frappe-style methods: `GET` or `POST /api/method/<dotted.path>`, answered with
@@ -77,8 +85,13 @@ Frappe's resources, `/api/resource/<DocType>` (list, create, read, update, delet
 `{"data": ...}`; the routes of Trakor's and ProductCares' clients answer as those products do.
 Each is another door to a method (named in its description), with that method's rules.
 
-Every error answers with the `Error` body and its status. The key decides the environment
-(`tq_live_...` or `tq_test_...`); `X-Traciqo-Sandbox: true` forces the sandbox.
+Every error answers with the `Error` body and its status (Racko's routes, under `/v2/`, with
+Racko's). The key decides the environment (`tq_live_...` or `tq_test_...`);
+`X-Traciqo-Sandbox: true` forces the sandbox.
+
+Any call may also answer 403 `ip_ban`, from an address with too many failed authentications
+(20 in 10 minutes: refused for 15 minutes), and 504 `timeout` past its time budget (30 s), its
+changes rolled back.
 """
 
 ArgumentsIn = Literal["query", "body"]
@@ -148,18 +161,21 @@ class ApiDocument:
             "schema": {"type": "string", "pattern": _any_case(SANDBOX_FLAGS)},
             "description": "true (or 1, yes, on): act in the sandbox, even with a live key; "
                            "false, 0, no, off or empty: as the key says. Any case."})
-        self._error_responses: set[int] = set()
+        self._error_responses: set[str] = set()
+        self._error_bodies = {"Error"}  # error schemas in the components: ours, and any dialect's
         self._bare: list[tuple[str, str, str]] = []  # operations answering a bare field, unwrapped in to_dict
 
     def add_operation(self, verb: str, path: str, *, arguments: Schema | None, arguments_in: ArgumentsIn,
                       returns: type[Schema] | Returns, envelope: str | None, errors: Iterable[int], guest: bool,
                       operation_id: str, summary: str = "", description: str = "", tags: Iterable[str] = (),
-                      status: int = 200, path_values: Mapping[str, Sequence[str]] | None = None) -> None:
+                      status: int = 200, path_values: Mapping[str, Sequence[str]] | None = None,
+                      error_schema: type[Schema] | None = None) -> None:
         """Add `verb path`: it takes the fields of `arguments` (those named in the path template,
         `{name}`, travel there; the rest in the query string or a JSON body, as `arguments_in`
         says), answers `returns` under the key `envelope` (None: the bare result) with `status`,
         and may answer each of `errors` (statuses below 400 with no body, e.g. 204).
-        `path_values` lists the only values some path parameters take (`{doctype}`)."""
+        `path_values` lists the only values some path parameters take (`{doctype}`); an error
+        answers the `Error` body, or `error_schema`'s (a dialect's own)."""
         in_path = re.findall(r"\{(\w+)\}", path)
         path_values = path_values or {}
         declared = arguments.fields if arguments is not None else {}
@@ -190,7 +206,7 @@ class ApiDocument:
             "operationId": operation_id,
             "tags": list(tags),
             "responses": {str(status): self._success(returns, envelope),
-                          **{str(status): self._error(status) for status in sorted(set(errors))}},
+                          **{str(status): self._error(status, error_schema) for status in sorted(set(errors))}},
         }
         if summary:
             operation["summary"] = summary
@@ -229,16 +245,20 @@ class ApiDocument:
         return {"description": "The result" + (f", under \"{envelope}\"." if envelope else "."),
                 "headers": {"X-Request-Id": "RequestId"}, "content": {"application/json": {"schema": body}}}
 
-    def _error(self, status: int) -> str | dict[str, Any]:
+    def _error(self, status: int, schema: type[Schema] | None = None) -> str | dict[str, Any]:
         if status < 400:
             return {"description": http.HTTPStatus(status).phrase, "headers": {"X-Request-Id": "RequestId"}}
-        name = f"Error{status}"
-        if status not in self._error_responses:
-            self._error_responses.add(status)
+        body = "Error" if schema is None else schema.__name__
+        name = f"{body}{status}"
+        if name not in self._error_responses:
+            if body not in self._error_bodies:
+                self._error_bodies.add(body)
+                self.spec.components.schema(body, schema=schema)
+            self._error_responses.add(name)
             self.spec.components.response(name, {
                 "description": ERROR_STATUSES.get(status, http.HTTPStatus(status).phrase),
                 "headers": {"X-Request-Id": "RequestId"},
-                "content": {"application/json": {"schema": "Error"}}})
+                "content": {"application/json": {"schema": body}}})
         return name
 
 
@@ -364,10 +384,11 @@ def add_rest_routes(document: ApiDocument, registry: Registry, routes: Iterable[
             verb, template, arguments=route.request() if route.request is not None else spec.schema,
             arguments_in="query" if verb in ("GET", "DELETE") else "body", returns=returns,
             envelope=route.dialect.envelope, status=route.status,
-            errors={route.dialect.status_instead_of(status) for status in method_errors(spec, verb)} | {405},
+            errors={route.dialect.status_instead_of(status) for status in method_errors(spec, verb)} | {405}
+            | route.dialect.also_answers,
             guest=spec.allow_guest, operation_id=f"{verb.lower()} {template}", summary=summary,
             description=_notes(spec, "\n\n".join(filter(None, [note, description]))),
-            tags=[speaker or _tag(spec)], path_values={"doctype": doctypes})
+            tags=[speaker or _tag(spec)], path_values={"doctype": doctypes}, error_schema=route.dialect.error_schema)
 
 
 def _version() -> str:

@@ -41,12 +41,18 @@ class Dialect:
     token_field: a body field that may carry the one-token credential `<key>:<secret>` when
         the headers carry none (ProductCares' accessToken).
     name: whose clients these are, for the OpenAPI document ("Trakor").
+    error_body: an error's body as these clients read it, from the error and the status it
+        answers (None: ours, errors.TraciqoError.to_body); `error_schema` describes it.
+    also_answers: statuses these clients are told any route may answer (Racko's 504).
     """
 
     envelope: str | None = "message"
     statuses: Mapping[type[errors.TraciqoError], int] = field(default_factory=dict)
     token_field: str | None = None
     name: str = ""
+    error_body: Callable[[errors.TraciqoError, int], dict[str, Any]] | None = None
+    error_schema: type[Schema] | None = None
+    also_answers: frozenset[int] = frozenset()
 
     def status_of(self, exc: errors.TraciqoError) -> int:
         for error_class, status in self.statuses.items():
@@ -96,15 +102,20 @@ class Match:
 _PARAM = re.compile(r"\{([a-z_]+)(:path)?\}")
 
 
+# Where REST routes may live (the front door sends only these to the dispatcher, so pages and
+# files never pay for a look here): ours and the seeds' under /api/, Racko's under /v2/.
+PREFIXES = ("/api/", "/v2/")
+
+
 class RestRouter:
-    """Finds the route of a verb and path; every route lives under /api/ (so pages and files
-    never pay for a look here). A path known for other verbs only is 405 with Allow."""
+    """Finds the route of a verb and path, under one of PREFIXES. A path known for other verbs
+    only is 405 with Allow."""
 
     def __init__(self, routes: Iterable[tuple[str, str, RestRoute]]) -> None:
         self._routes: list[tuple[re.Pattern[str], str, str, RestRoute]] = []
         for verb, template, route in routes:
-            if not template.startswith("/api/") or template.startswith("/api/method/"):
-                raise ValueError(f"REST route {template!r} must be under /api/ and outside /api/method/")
+            if not template.startswith(PREFIXES) or template.startswith("/api/method/"):
+                raise ValueError(f"REST route {template!r} must be under /api/ or /v2/, and outside /api/method/")
             parts = _PARAM.split(template)  # literal, name, ":path" or None, literal, ...
             regex = re.escape(parts[0])
             for name, kind, literal in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):

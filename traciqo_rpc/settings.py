@@ -104,6 +104,13 @@ class Settings:
     webhook_lease_seconds: int = 60
     webhook_retry_schedule: tuple[int, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
     smtp: Mapping[str, str] = field(default_factory=dict)
+    # An address (an IPv6 client's /64) with this many failed authentications (401 answers)
+    # within ip_ban_window seconds is refused (403 ip_ban) for ip_ban_seconds; 0 turns it off.
+    ip_ban_failures: int = 20
+    ip_ban_window: int = 600
+    ip_ban_seconds: int = 900
+    # Seconds a method call may take (504 timeout past them, its transaction rolled back); 0: no limit.
+    request_timeout: float = 30.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -157,6 +164,10 @@ class Settings:
             webhook_retry_schedule=read("list", "TRACIQO_WEBHOOK_RETRY_SCHEDULE", defaults.webhook_retry_schedule),
             smtp={name[len("TRACIQO_SMTP_"):].lower(): value for name, value in os.environ.items()
                   if name.startswith("TRACIQO_SMTP_")},
+            ip_ban_failures=read("int", "TRACIQO_IP_BAN_FAILURES", defaults.ip_ban_failures, **not_negative),
+            ip_ban_window=read("int", "TRACIQO_IP_BAN_WINDOW", defaults.ip_ban_window, **positive),
+            ip_ban_seconds=read("int", "TRACIQO_IP_BAN_SECONDS", defaults.ip_ban_seconds, **positive),
+            request_timeout=read("float", "TRACIQO_REQUEST_TIMEOUT", defaults.request_timeout, **not_negative),
         )
         try:
             env.seal()

@@ -105,6 +105,21 @@ def run_many(statement: Statement, rows: Sequence[Sequence[Any]]) -> None:
     db.execute_many(statement.sql, [_bound(row) for row in rows] if db.is_sqlite() else rows)
 
 
+def model_row(model: Any, columns: Sequence[str]) -> Any:
+    """A `row=` for a statement that selects these columns of `model`, in this order: each row
+    read into a model instance as peewee reads one (its fields' converters, nothing changed)."""
+    converters = [(name, model._meta.fields[name].python_value) for name in columns]
+
+    def read(*values: Any) -> Any:
+        # What peewee's Model(__no_default__=1, **data) leaves, without a setattr per field.
+        instance = model.__new__(model)
+        instance.__data__ = {name: convert(v) for (name, convert), v in zip(converters, values, strict=True)}
+        instance._dirty, instance.__rel__ = set(), {}
+        return instance
+
+    return read
+
+
 def read_datetime(value: Any) -> Any:
     """A timestamp as the driver returns it: text on SQLite (what bound_datetime wrote, ISO),
     a datetime on PostgreSQL; None stays None."""

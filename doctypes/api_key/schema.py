@@ -47,6 +47,8 @@ class IssuedKey(KeyInfo):
     """A key with its secret, shown this once."""
 
     api_secret = fields.String(required=True)
+    racko_secret = fields.String(required=True, metadata={
+        "description": "The secret base64-encoded, as Racko's dashboard shows it: its clients decode it."})
 
 
 class DayCount(Schema):

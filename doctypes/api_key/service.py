@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from typing import Any
 
@@ -51,6 +52,12 @@ def issue_key(workspace_id: int, is_sandbox: bool) -> dict[str, str]:
     return {"api_key": key.api_key, "api_secret": secret}
 
 
+def shown_once(secret: str) -> dict[str, str]:
+    """A new secret as issued, and base64-encoded as Racko's dashboard shows secrets (its
+    clients decode it and send the secret as issued in RACKO-SECRET)."""
+    return {"api_secret": secret, "racko_secret": base64.b64encode(secret.encode()).decode()}
+
+
 def create_key(ctx: RequestContext, name: str, scopes: list[str]) -> dict[str, Any]:
     """A new named key in the caller's environment; its secret is shown only now."""
     if not frozenset(scopes) <= ctx.require_principal().scopes:
@@ -62,7 +69,7 @@ def create_key(ctx: RequestContext, name: str, scopes: list[str]) -> dict[str, A
     secret = new_secret()
     key = ApiKey.create(api_key=new_key_id(ctx.is_sandbox), secret_hash=hash_secret(secret), name=name,
                         scopes=",".join(scope for scope in SCOPES if scope in scopes), **ApiKey.scope_values(ctx))
-    return {**key_dict(ctx, key), "api_secret": secret}
+    return {**key_dict(ctx, key), **shown_once(secret)}
 
 
 def key_dict(ctx: RequestContext, key: ApiKey) -> dict[str, Any]:
@@ -149,4 +156,4 @@ def rotate_secret(ctx: RequestContext, api_key: str | None = None) -> dict[str, 
     key.rotated_at = ctx.now()
     key.save(only=[ApiKey.secret_hash, ApiKey.rotated_at])
     invalidate_after_commit(ctx)
-    return {**key_dict(ctx, key), "api_secret": secret}
+    return {**key_dict(ctx, key), **shown_once(secret)}

@@ -94,7 +94,9 @@ def api_keys(ctx: RequestContext, params: dict[str, str], query: dict[str, str],
         '<p>It is shown this once; only its hash is kept.</p>'
         '<p>Key <code data-value=api_key id=issued-key></code></p>'
         '<p>Secret <code data-value=api_secret id=issued-secret></code> '
-        '<button type=button class=secondary data-copy=issued-secret>Copy secret</button></p></section>'
+        '<button type=button class=secondary data-copy=issued-secret>Copy secret</button></p>'
+        '<p>Racko clients: RACKO-SECRET is this, base64-decoded: <code data-value=racko_secret id=issued-racko>'
+        '</code> <button type=button class=secondary data-copy=issued-racko>Copy for Racko</button></p></section>'
     )
     table = ('<table><caption>Keys of this environment</caption><thead><tr><th scope=col>Name</th>'
              '<th scope=col>Key</th><th scope=col>Access</th><th scope=col>Last used</th><th scope=col>Status</th>'

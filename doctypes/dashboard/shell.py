@@ -12,21 +12,22 @@ input names (`data-url-field`).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from traciqo_rpc import HtmlResult, RequestContext, errors
+from traciqo_rpc.exports import csv_text
 
 NAV = (("/app", "Overview"), ("/app/products", "Products"), ("/app/parties", "Parties"), ("/app/codes", "Codes"), ("/app/scans", "Scans"), ("/app/serials", "Serial numbers"), ("/app/warranties", "Warranties"),
        ("/app/registrations", "Registrations"), ("/app/registration-forms", "Registration forms"),
        ("/app/trackers", "Trackers"), ("/app/tracker-templates", "Tracker templates"),
-       ("/app/items", "Items"), ("/app/warehouses", "Warehouses"), ("/app/stock-ledger", "Stock ledger"),
+       ("/app/items", "Items"), ("/app/warehouses", "Warehouses"), ("/app/stock-ledger", "Stock ledger"), ("/app/boms", "BOMs"), ("/app/builds", "Builds"), ("/app/stock-report", "Stock report"),
+       ("/app/sales-orders", "Sales orders"),
+       ("/app/purchase-orders", "Purchase orders"),
        ("/app/keys", "API keys"), ("/app/webhooks", "Webhooks"),
        ("/app/workspace", "Workspace"), ("/app/members", "Members"), ("/app/emails", "Emails"), ("/app/account", "Account"))
 
@@ -170,22 +171,10 @@ def csv_link(path: str, **filters: str | int | None) -> str:
 
 
 def csv_result(name: str, headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> HtmlResult:
-    """A list as a CSV download. A cell that a spreadsheet would run as a formula (=, +, -, @)
-    starts with an apostrophe: the data is the public's (a scan's user agent, a customer's name)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headings)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return HtmlResult(buffer.getvalue(), headers={"Content-Type": "text/csv; charset=utf-8",
-                                                  "Content-Disposition": f'attachment; filename="{name}.csv"'})
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return f"{value:%Y-%m-%dT%H:%M:%SZ}"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A list as a CSV download; a cell a spreadsheet would run as a formula starts with an
+    apostrophe (exports.cell: the data is the public's, a scan's user agent, a customer's name)."""
+    return HtmlResult(csv_text(headings, rows), headers={"Content-Type": "text/csv; charset=utf-8",
+                                                         "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 STYLE = (

@@ -16,9 +16,11 @@ from doctypes.stock.model import StockEntry
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import ordered, paginate, public_id
+from traciqo_rpc.statements import fetch
 
 from .model import Item
 from .quantities import shown
+from .queries import ITEM
 
 
 class ItemNotFound(errors.DoesNotExistError):
@@ -58,11 +60,10 @@ def create_item(ctx: RequestContext, sku: str, name: str, **values: Any) -> dict
 def find_item(ctx: RequestContext, ref: str, field: str = "item") -> Item:
     """The caller's item by id or SKU (any case); 404 naming the argument."""
     ref = ref.strip()
-    item = (Item.scoped(ctx).where(Item.id == ref).first()
-            or Item.scoped(ctx).where(Item.sku == ref.upper()).first())
-    if item is None:
+    found = fetch(ITEM, (ref, ref.upper(), ref), ctx)  # every stock move asks: by hand (queries.py)
+    if not found:
         raise ItemNotFound(field_errors={field: [f"No item {ref[:64]!r} in this workspace."]})
-    return item
+    return found[0]
 
 
 def require_active_item(ctx: RequestContext, ref: str, field: str = "item") -> Item:

@@ -1,8 +1,9 @@
-"""Reading stock: an item's levels and value, the ledger, and the check that the levels agree
-with the ledger they follow."""
+"""Reading stock: an item's levels and value, the ledger, the valuation, the items below their
+reorder level, and the check that the levels agree with the ledger they follow."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import peewee
@@ -47,9 +48,15 @@ def get_stock(ctx: RequestContext, item: str, warehouse: str | None = None) -> d
 
 
 def list_ledger(ctx: RequestContext, limit: int, offset: int, item: str | None = None, warehouse: str | None = None,
-                kind: str | None = None, order: str = "-created") -> dict[str, Any]:
-    """The ledger's entries, newest first, by item, warehouse and kind."""
+                kind: str | None = None, order: str = "-created", since: dt.datetime | None = None,
+                until: dt.datetime | None = None) -> dict[str, Any]:
+    """The ledger's entries, newest first, by item, warehouse, kind and time (`since` included,
+    `until` not): an item's movement history."""
     query = ordered(StockEntry.scoped(ctx), ORDERS, order)
+    if since is not None:
+        query = query.where(StockEntry.created_at >= since)
+    if until is not None:
+        query = query.where(StockEntry.created_at < until)
     if item is not None:
         query = query.where(StockEntry.item_id == find_item(ctx, item).id)
     if warehouse is not None:
@@ -72,6 +79,68 @@ def entry_dict(entry: StockEntry, items: dict[str, str], places: dict[int, tuple
             "quantity": shown(entry.quantity), "level_after": shown(entry.level_after),
             "value_change": money(entry.value_change), "reason": entry.reason, "reference": entry.reference,
             "created_by": entry.created_by, "created_at": entry.created_at}
+
+
+def get_valuation(ctx: RequestContext, limit: int, offset: int, warehouse: str | None = None) -> dict[str, Any]:
+    """Each item in stock (by SKU) with its quantity, value and average cost, and the total value.
+
+    An item's value is kept for the item, not per warehouse (its moving-average cost is one for
+    all its bins), so in one warehouse an item is worth the quantity there times that average
+    cost, rounded toward zero to the ten-thousandth; those shares may then add up to a little
+    less than the item's own value."""
+    item_columns = (Item.sku, Item.name, Item.unit)
+    if warehouse is None:
+        place = None
+        held = (ItemValue.scoped(ctx, *item_columns, ItemValue.quantity, ItemValue.quantity, ItemValue.value)
+                .join(Item, on=(Item.id == ItemValue.item_id))
+                .where((ItemValue.quantity != 0) | (ItemValue.value != 0)))
+    else:
+        place = find_warehouse(ctx, warehouse)
+        there = peewee.fn.SUM(StockLevel.quantity)
+        held = (StockLevel.scoped(ctx, *item_columns, there, ItemValue.quantity, ItemValue.value)
+                .join(Item, on=(Item.id == StockLevel.item_id))
+                .join(ItemValue, peewee.JOIN.LEFT_OUTER, on=(ItemValue.item_id == StockLevel.item_id), src=StockLevel)
+                .where(StockLevel.warehouse_id == place.id)
+                .group_by(*item_columns, ItemValue.quantity, ItemValue.value).having(there != 0))
+    rows, count, value_total = [], 0, 0
+    for sku, name, unit, quantity, all_held, all_value in held.order_by(Item.sku).tuples().iterator():
+        quantity, value, average = _valued(int(quantity), int(all_held or 0), int(all_value or 0))
+        value_total += value
+        if offset <= count < offset + limit:
+            rows.append({"item": sku, "name": name, "unit": unit, "quantity": shown(quantity), "value": money(value),
+                         "average_cost": money(average) if average is not None else None})
+        count += 1
+    return {"data": rows, "total": count, "limit": limit, "offset": offset,
+            "warehouse": place.code if place is not None else None, "total_value": money(value_total)}
+
+
+def _valued(quantity: int, held: int, value: int) -> tuple[int, int, int | None]:
+    """(quantity, its value, the average cost) of `quantity` of an item that holds `held` worth `value`."""
+    if held <= 0:  # nothing (or less) in stock: no average to value a share at
+        return quantity, value if quantity == held else 0, None
+    share = value if quantity == held else _toward_zero(quantity * value, held)
+    return quantity, share, value * SCALE // held
+
+
+def _toward_zero(numerator: int, denominator: int) -> int:
+    whole = abs(numerator) // denominator
+    return whole if numerator >= 0 else -whole
+
+
+def list_below_reorder(ctx: RequestContext, limit: int, offset: int) -> dict[str, Any]:
+    """Active items whose total quantity is below their reorder level (the rule of get_stock's
+    `below_reorder_level` and of the Stock Low event), by SKU, with how many are missing."""
+    held = peewee.fn.COALESCE(ItemValue.quantity, 0)
+    query = (Item.scoped(ctx, Item.sku, Item.name, Item.unit, Item.reorder_level, held.alias("held"))
+             .join(ItemValue, peewee.JOIN.LEFT_OUTER, on=(ItemValue.item_id == Item.id))
+             .where(Item.active, held < Item.reorder_level).order_by(Item.sku))
+    return paginate(query, limit, offset, _short)
+
+
+def _short(item: Item) -> dict[str, Any]:
+    held = int(item.held)  # type: ignore[attr-defined]  # the query's alias
+    return {"item": item.sku, "name": item.name, "unit": item.unit, "quantity": shown(held),
+            "reorder_level": shown(item.reorder_level), "shortfall": shown(item.reorder_level - held)}
 
 
 def differences() -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from doctypes.item.quantities import Money, Quantity, Scaled
-from traciqo_rpc.records import Page, PageArgs
+from traciqo_rpc.records import Page, PageArgs, UtcDateTime
 
 from .model import KINDS
 
@@ -102,6 +102,22 @@ class ListLedgerArgs(PageArgs):
     warehouse = _code(32)
     kind = fields.String(validate=validate.OneOf(KINDS))
     order = fields.String(load_default="-created", validate=validate.OneOf(["-created", "created"]))
+    since = UtcDateTime(metadata={"description": "Entries made at or after this time."})
+    until = UtcDateTime(metadata={"description": "Entries made before this time."})
+
+    @validates_schema
+    def _range(self, data: dict, **_: object) -> None:
+        if "since" in data and "until" in data and data["since"] >= data["until"]:
+            raise ValidationError("Must be later than since.", "until")
+
+
+class ValuationArgs(PageArgs):
+    warehouse = _code(32, load_default=None, allow_none=True, metadata={
+        "description": "Only what is in this warehouse, valued at each item's moving-average cost."})
+
+
+class BelowReorderArgs(PageArgs):
+    pass
 
 
 class Moved(Schema):
@@ -162,3 +178,32 @@ class Entry(Schema):
 
 class LedgerPage(Page):
     data = fields.List(fields.Nested(Entry), required=True)
+
+
+class Valued(Schema):
+    item = fields.String(required=True, metadata={"description": "SKU"})
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+    quantity = fields.Float(required=True)
+    value = fields.Float(required=True)
+    average_cost = fields.Float(required=True, allow_none=True, metadata={
+        "description": "The moving-average cost of one unit; none while the item holds nothing."})
+
+
+class Valuation(Page):
+    data = fields.List(fields.Nested(Valued), required=True)
+    warehouse = fields.String(required=True, allow_none=True)
+    total_value = fields.Float(required=True, metadata={"description": "The value of every item, not only this page's."})
+
+
+class Short(Schema):
+    item = fields.String(required=True, metadata={"description": "SKU"})
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+    quantity = fields.Float(required=True)
+    reorder_level = fields.Float(required=True)
+    shortfall = fields.Float(required=True, metadata={"description": "reorder_level - quantity"})
+
+
+class BelowReorderPage(Page):
+    data = fields.List(fields.Nested(Short), required=True)

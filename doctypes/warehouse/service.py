@@ -11,8 +11,10 @@ import peewee
 from traciqo_rpc import db, errors
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import ordered, paginate, public_id
+from traciqo_rpc.statements import fetch
 
 from .model import DEFAULT_BIN, Bin, Warehouse
+from .queries import PLACE
 
 MAX_BINS = 1000  # per warehouse: get_warehouse answers all of them
 
@@ -146,9 +148,18 @@ def find_bin(ctx: RequestContext, warehouse_ref: str | Warehouse, bin_code: str 
 
 def require_active_bin(ctx: RequestContext, warehouse_ref: str, bin_code: str | None,
                        warehouse_field: str = "warehouse", bin_field: str = "bin") -> tuple[Warehouse, Bin]:
-    """Where stock may move: an active bin (the default one when None) of an active warehouse."""
-    warehouse = require_active_warehouse(ctx, warehouse_ref, warehouse_field)
-    found = find_bin(ctx, warehouse, bin_code, bin_field)
+    """Where stock may move: an active bin (the default one when None) of an active warehouse.
+    Every stock move asks, so the warehouse and its bin come in one statement by hand (queries.py),
+    refused in find_warehouse's, require_active_warehouse's and find_bin's order and words."""
+    code = DEFAULT_BIN if bin_code is None else bin_code.upper()
+    places = fetch(PLACE, (code, warehouse_ref, warehouse_ref.upper(), warehouse_ref), ctx)
+    if not places:
+        raise WarehouseNotFound(field_errors={warehouse_field: [f"No warehouse {warehouse_ref!r} in this workspace."]})
+    warehouse, found = places[0]
+    if not warehouse.active:
+        raise WarehouseInactive(field_errors={warehouse_field: [f"Warehouse {warehouse.code} is inactive."]})
+    if found is None:
+        raise BinNotFound(field_errors={bin_field: [f"Warehouse {warehouse.code} has no bin {code!r}."]})
     if not found.active:
         raise BinInactive(field_errors={bin_field: [f"Bin {found.code} of {warehouse.code} is inactive."]})
     return warehouse, found

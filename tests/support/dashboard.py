@@ -110,8 +110,28 @@ def seed(http: Any, headers: dict[str, str], marker: str) -> dict[str, Any]:
          unit_cost="2.5", reason=f"{marker} receipt")
     post(http, "stock.api.issue", headers, item=item["id"], warehouse=f"{marker}-WH", quantity=1,
          reason=f"{marker} issue")
+    # A sales order of the dealer (as a customer), shipped in part: /app/sales-orders/{order}.
+    post(http, "party.api.upsert_party", headers, name=f"{marker} dealer", roles=["customer"])
+    order = post(http, "sales_order.api.create_sales_order", headers, customer=f"{marker} dealer", confirm=True,
+                 reference=f"{marker}-SO", lines=[{"item": item["id"], "quantity": 3}])
+    post(http, "shipment.api.create_shipment", headers, order=order["id"], warehouse=f"{marker}-WH",
+         lines=[{"line": 1, "quantity": 1}], carrier=f"{marker} carrier")
+    # A purchase order from a vendor, received in part: /app/purchase-orders/{purchase_order}.
+    post(http, "party.api.upsert_party", headers, name=f"{marker} vendor co", roles=["vendor"])
+    purchase = post(http, "purchase_order.api.create_purchase_order", headers, vendor=f"{marker} vendor co",
+                    reference=f"{marker}-PO", lines=[{"item": item["id"], "quantity": 10, "unit_cost": 2}])
+    post(http, "purchase_order.api.place_purchase_order", headers, order=purchase["id"])
+    post(http, "purchase_order.api.receive_purchase_order", headers, order=purchase["id"], warehouse=f"{marker}-WH",
+         line=1, quantity=4)
+    # A kit's BOM (two bolts) and a planned build of it: /app/boms, /app/builds/{build}.
+    post(http, "item.api.create_item", headers, sku=f"{marker}-KIT", name=f"{marker} kit")
+    post(http, "bom.api.create_bom", headers, item=f"{marker}-KIT", lines=[{"item": item["id"], "quantity": 2}],
+         note=f"{marker} bom")
+    build = post(http, "build.api.create_build", headers, item=f"{marker}-KIT", quantity=1, warehouse=f"{marker}-WH",
+                 note=f"{marker} build")
     endpoint = post(http, "webhook.api.create_webhook", headers, url=f"http://127.0.0.1:9/{lower}",
                     events=["*"], description=f"{marker} endpoint")
     delivery = post(http, "webhook.api.ping_webhook", headers, webhook_id=endpoint["id"])["delivery_id"]
     post(http, "branding.api.update_branding", headers, display_name=f"{marker} brand")
-    return {"tracker_id": tracker["id"], "delivery_id": delivery, "item": item["id"], "codes": codes}
+    return {"tracker_id": tracker["id"], "delivery_id": delivery, "item": item["id"], "codes": codes,
+            "order": order["id"], "purchase_order": purchase["id"], "build": build["id"]}

@@ -17,7 +17,8 @@ from traciqo_rpc import openapi, registry, whitelist
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.dispatch import PREFIX
 
-KEY_FORMS = [{"apiKey": [], "apiSecret": []}, {"token": []}, {"basic": []}, {"bearer": []}, {"xApiKey": []}]
+KEY_FORMS = [{"apiKey": [], "apiSecret": []}, {"token": []}, {"basic": []}, {"bearer": []}, {"xApiKey": []},
+             {"rackoApiKey": [], "rackoSecret": []}]
 
 
 @pytest.fixture

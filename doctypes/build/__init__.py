@@ -1,0 +1,1 @@
+"""Builds: components consumed and finished units produced from a BOM, in one transaction."""
