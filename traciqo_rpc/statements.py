@@ -133,9 +133,14 @@ def _scope_values(scope: RequestContext | Scope) -> Scope:
     return principal.workspace_id, principal.is_sandbox
 
 
+# How SQLite stores a datetime and a date (ISO text), by the value's exact type: one dict look-up
+# a value instead of two isinstance calls (a build of 1,000 units binds some 26,000 values).
+_SQLITE_TEXT: dict[type, Any] = {dt.datetime: lambda value: value.isoformat(" "), dt.date: dt.date.isoformat}
+
+
 def _bound(params: Sequence[Any]) -> tuple[Any, ...]:
     """Datetimes and dates as SQLite stores them (ISO text); PostgreSQL's driver takes them as they are."""
     if not db.is_sqlite():
         return tuple(params)
-    return tuple(db.bound_datetime(value) if isinstance(value, dt.datetime)
-                 else value.isoformat() if isinstance(value, dt.date) else value for value in params)
+    text_of = _SQLITE_TEXT.get
+    return tuple(value if (convert := text_of(type(value))) is None else convert(value) for value in params)
