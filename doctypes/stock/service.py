@@ -59,6 +59,15 @@ class QuantityMissing(errors.ValidationError):
     """A move of an item not tracked by serial number that does not say how many."""
 
 
+class StockOutOfRange(errors.ValidationError):
+    """A move that would take an item's quantity or value past what a 64-bit column holds."""
+
+
+# Far beyond any real stock, and inside a signed 64-bit column (9.2e18) with room to spare.
+MAX_HELD = 10**18  # thousandths of the unit
+MAX_VALUE = 10**18  # ten-thousandths of the currency
+
+
 class SamePlace(errors.ValidationError):
     """A transfer to the bin it comes from."""
 
@@ -160,6 +169,7 @@ def receive(ctx: RequestContext, item: str, warehouse: str, bin: str | None, qua
     held, value = _lock_value(ctx, found)
     cost = unit_cost if unit_cost is not None else (value * SCALE // held if held > 0 else 0)
     value_change = quantity * cost // SCALE
+    _in_range(found, held + quantity, value + value_change)
     level = _add(ctx, found, place, lot, quantity, move.now)
     if serials:
         _place_serials(ctx, found, place, serials, move.now)
@@ -183,6 +193,7 @@ def issue(ctx: RequestContext, item: str, warehouse: str, bin: str | None, quant
     quantity, lot, serials = _tracked(found, quantity, batch, serial_numbers)
     held, value = _lock_value(ctx, found)
     value_change = -(value * quantity // held) if held > 0 else 0
+    _in_range(found, held - quantity, value + value_change)
     level = _take(ctx, found, place, lot, quantity, move.now)
     if serials:
         _move_serials(ctx, found, place, None, serials, ISSUED, move.now)
@@ -277,6 +288,13 @@ def _tracked(item: Item, quantity: int | None, batch: str | None, serials: Seque
     if quantity is None and need_quantity:
         raise QuantityMissing("Say how many", field_errors={"quantity": ["Missing data for required field."]})
     return quantity or 0, batch or "", []
+
+
+def _in_range(item: Item, held: int, value: int) -> None:
+    """417 before a move that would take the item's quantity or value out of the columns' range."""
+    if abs(held) >= MAX_HELD or abs(value) >= MAX_VALUE:
+        raise StockOutOfRange(f"{item.sku}: this move would take its quantity or value past what can be kept",
+                              field_errors={"quantity": ["Too large for this item's stock and value."]})
 
 
 def _lock_value(ctx: RequestContext, item: Item) -> tuple[int, int]:

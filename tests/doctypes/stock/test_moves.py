@@ -79,6 +79,15 @@ def test_an_issue_past_the_level_names_the_shortfall_and_changes_nothing(stock):
     stock("stock.api.issue", 417, item="BOLT", warehouse="WH1", bin="A1", quantity=1)  # another bin holds none
 
 
+def test_a_move_past_what_the_columns_hold_is_refused(stock):
+    refused = stock("stock.api.receive", 417, item="BOLT", warehouse="WH1", quantity=10**11, unit_cost=10**11)
+    assert "past what can be kept" in refused["exception"] and StockEntry.select().count() == 0
+    for _ in range(2):  # each fits alone (4e13 of the currency); a third would take the item's value past 1e14
+        stock("stock.api.receive", item="BOLT", warehouse="WH1", quantity=10**11, unit_cost=400)
+    stock("stock.api.receive", 417, item="BOLT", warehouse="WH1", quantity=10**11, unit_cost=400)
+    assert level(stock, "BOLT")["quantity"] == 2 * 10**11
+
+
 def test_transfers_between_bins_and_warehouses_keep_the_value(stock):
     stock("stock.api.receive", item="BOLT", warehouse="WH1", quantity=10, unit_cost=1)
     moved = stock("stock.api.transfer", item="BOLT", from_warehouse="WH1", to_warehouse="WH2", quantity=4)
