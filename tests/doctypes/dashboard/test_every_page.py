@@ -16,7 +16,9 @@ OTHER, SANDBOX, LIVE = "OTHER-WS-MARKER", "SANDBOX-MARKER", "LIVE-MARKER"
 LISTS_ITS_ENVIRONMENT = {"/app/products", "/app/parties", "/app/codes", "/app/scans", "/app/warranties",
                          "/app/trackers", "/app/trackers/{tracker_id}", "/app/webhooks", "/app/workspace",
                          "/app/serials", "/app/registrations", "/app/registration-forms", "/app/tracker-templates",
-                         "/app/emails", "/app/items", "/app/items/{item}", "/app/warehouses", "/app/stock-ledger", "/app/stock-report"}
+                         "/app/emails", "/app/items", "/app/items/{item}", "/app/warehouses", "/app/stock-ledger", "/app/stock-report",
+                         "/app/purchase-orders", "/app/purchase-orders/{purchase_order}", "/app/sales-orders",
+                         "/app/sales-orders/{order}", "/app/boms", "/app/builds", "/app/builds/{build}"}
 BAD_VALUES = ("-1", "x", "nonsense", "9" * 40, "1e309", "a" * 5000, "ü€😀 ☃ \u202e", "' OR 1=1 --", "%", "\x00")
 
 
