@@ -24,7 +24,7 @@ from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
 from traciqo_rpc.statements import fetch, run
 
-from .model import IN_STOCK, ISSUED, MONEY_SCALE
+from .model import IN_STOCK, ISSUED, MONEY_SCALE, StockEntry
 from .queries import (
     ADD_TO_LEVEL,
     LEVEL,
@@ -108,14 +108,22 @@ class Move:
 
     def record(self) -> dict[str, Any]:
         assert self.entries is not None
-        for start in range(0, len(self.entries), ENTRIES_PER_INSERT):
-            chunk = self.entries[start:start + ENTRIES_PER_INSERT]
-            run(RECORD_ENTRIES, [value for row in chunk for value in row], values=len(chunk))
+        if len(self.entries) > ENTRIES_PER_INSERT:
+            # A build's or a receipt's thousand serials: PostgreSQL plans a long VALUES list each
+            # time, and COPY (db.bulk_insert) took a 1,000-unit build from 0.22 to 0.62 of a raw insert.
+            db.bulk_insert(StockEntry, ENTRY_COLUMNS, self.entries)
+        elif self.entries:
+            run(RECORD_ENTRIES, [value for row in self.entries for value in row], values=len(self.entries))
         return {"move": self.id, "kind": self.kind, "item": self.item.sku, "entries": len(self.entries),
                 "created_at": self.now}
 
 
-ENTRIES_PER_INSERT = 500  # 16 columns each: well inside both databases' parameter limits
+ENTRIES_PER_INSERT = 50  # in one INSERT statement; a move with more is copied in (db.bulk_insert)
+# A ledger entry's columns, in the order Move.entry lays them out.
+ENTRY_COLUMNS = (StockEntry.workspace_id, StockEntry.is_sandbox, StockEntry.move_id, StockEntry.kind,
+                 StockEntry.item_id, StockEntry.warehouse_id, StockEntry.bin_id, StockEntry.batch, StockEntry.serial,
+                 StockEntry.quantity, StockEntry.level_after, StockEntry.value_change, StockEntry.reason,
+                 StockEntry.reference, StockEntry.created_by, StockEntry.created_at)
 
 
 @dataclass(frozen=True)

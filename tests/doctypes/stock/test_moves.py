@@ -118,6 +118,17 @@ def test_serial_tracked_items_move_by_serial(stock):
     stock("stock.api.receive", 417, item="BOLT", warehouse="WH1", serial_numbers=["X"])
 
 
+def test_a_move_of_many_serials_is_copied_into_the_ledger(stock):
+    serials = [f"SN-{n:04}" for n in range(300)]  # past ENTRIES_PER_INSERT: db.bulk_insert's path
+    moved = stock("stock.api.receive", item="BIKE", warehouse="WH1", serial_numbers=serials, unit_cost=100)
+    assert moved["entries"] == 300 and level(stock, "BIKE")["serials_in_stock"] == 300
+    stock("stock.api.transfer", item="BIKE", from_warehouse="WH1", to_warehouse="WH2", serial_numbers=serials[:120])
+    entries = StockEntry.select().where(StockEntry.item_id == StockEntry.select(StockEntry.item_id).limit(1))
+    assert entries.count() == 300 + 240
+    newest = stock("stock.api.list_ledger", item="BIKE", limit=1)["data"][0]
+    assert newest["kind"] == "transfer" and newest["created_at"] >= moved["created_at"]
+
+
 def test_batch_tracked_items_move_by_batch(stock):
     stock("stock.api.receive", item="PAINT", warehouse="WH1", quantity="2.5", batch="L-7")
     stock("stock.api.receive", item="PAINT", warehouse="WH1", quantity=1, batch="L-8")
