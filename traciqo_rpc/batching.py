@@ -32,10 +32,10 @@ import contextlib
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from . import db
+from . import db, errors
 from .context import RequestContext, use_context
 from .unit_of_work import UnitOfWork
 
@@ -71,6 +71,33 @@ def single(batch: BatchFunction, item: Any) -> Any:
     if isinstance(result, Exception):
         raise result
     return result
+
+
+Call = TypeVar("Call")
+
+
+def each_in_order(calls: Sequence[Call], run: Callable[[Call], Any], order: Callable[[Call], Any]) -> list[Any]:
+    """A batch function's calls, each run as it would run alone. Where writers run side by side
+    (PostgreSQL), calls that hold row locks until the commit must take them in one order, or two
+    batches can wait on each other in a circle: they run sorted by `order` (a refusal there is
+    that call's answer), each in a savepoint so a refusal undoes only its own work. SQLite has
+    one writer: the calls run as they came (a refusal reruns the batch call by call)."""
+    if db.is_sqlite():
+        return [run(call) for call in calls]
+    outcomes: list[Any] = [None] * len(calls)
+    keyed = []
+    for position, call in enumerate(calls):
+        try:
+            keyed.append((order(call), position))
+        except errors.TraciqoError as refusal:  # before anything was written for it
+            outcomes[position] = refusal
+    for _, position in sorted(keyed):
+        try:
+            with db.database.atomic():
+                outcomes[position] = run(calls[position])
+        except errors.TraciqoError as refusal:
+            outcomes[position] = refusal
+    return outcomes
 
 
 class WriteBatcher:

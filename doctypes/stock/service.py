@@ -16,10 +16,10 @@ from typing import Any
 
 from doctypes.item.model import Item
 from doctypes.item.quantities import SCALE, shown
-from doctypes.item.service import ItemNotFound, find_item, require_active_item
+from doctypes.item.service import find_item, require_active_item
 from doctypes.warehouse.model import Bin, Warehouse
 from doctypes.warehouse.service import require_active_bin
-from traciqo_rpc import db, errors, publish
+from traciqo_rpc import batching, db, errors, publish
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
 from traciqo_rpc.statements import fetch, run
@@ -136,30 +136,11 @@ class MoveCall:
 
 
 def move_many(calls: Sequence[MoveCall]) -> list[dict[str, Any] | errors.TraciqoError]:
-    """The stock methods' calls that arrived together, in one transaction (group commit, see
-    traciqo_rpc/batching.py): each move as it would run alone. A move locks its item's value row
-    and levels until the commit, so where batches run side by side (PostgreSQL's several
-    writers; SQLite has one) a batch moves its items in the order of their ids: two batches
-    never wait on each other in a circle."""
-    if db.is_sqlite():
-        return [call.move(call.ctx, **call.args) for call in calls]
-    outcomes: list[dict[str, Any] | errors.TraciqoError] = [{} for _ in calls]
-    ordered: list[tuple[str, int]] = []
-    for position, call in enumerate(calls):
-        try:
-            ordered.append((find_item(call.ctx, call.args["item"]).id, position))
-        except ItemNotFound as refusal:  # before anything was written for it
-            outcomes[position] = refusal
-    for item_id, position in sorted(ordered):
-        call = calls[position]
-        try:
-            # A savepoint: a refusal undoes its own move and the batch goes on in item order (a
-            # batch that raises runs again call by call, in the order the calls came).
-            with db.database.atomic():
-                outcomes[position] = call.move(call.ctx, **{**call.args, "item": item_id})  # by id: found already
-        except errors.TraciqoError as refusal:
-            outcomes[position] = refusal
-    return outcomes
+    """The stock methods' calls that arrived together, in one transaction (group commit), each as
+    it would run alone. A move locks its item's value row and levels until the commit, so the
+    calls take them in the order of their items' ids (batching.each_in_order)."""
+    return batching.each_in_order(calls, lambda call: call.move(call.ctx, **call.args),
+                                  lambda call: find_item(call.ctx, call.args["item"]).id)
 
 
 def place_of(ctx: RequestContext, warehouse: str, bin_code: str | None, side: str = "") -> Place:
