@@ -8,23 +8,12 @@ from __future__ import annotations
 import pytest
 
 from doctypes.dashboard import purchase_orders as order_pages
-from tests.support.dashboard import sign_in_headers
+from tests.support.dashboard import call, form, sign_in_headers
 from tests.support.helpers import key_headers
 
 METHOD = "/api/method/doctypes."
 
 
-def call(client, headers, method: str, **body) -> dict:
-    response = client.post(METHOD + method, json=body, headers=headers)
-    assert response.status_code == 200, f"{method}: {response.text}"
-    return response.json()["message"]
-
-
-def form(client, headers, method: str, expect: int = 200, **fields: str) -> dict:
-    """A dashboard form's post: urlencoded fields, the session's CSRF token."""
-    response = client.post(METHOD + method, data=fields, headers=headers)
-    assert response.status_code == expect, f"{method}: {response.text}"
-    return response.json()
 
 
 def supplies(client, headers, marker: str) -> dict:

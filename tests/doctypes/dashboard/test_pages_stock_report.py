@@ -9,17 +9,12 @@ import io
 
 import pytest
 
-from tests.support.dashboard import sign_in_headers
+from tests.support.dashboard import call, sign_in_headers
 from tests.support.helpers import key_headers
 
 METHOD = "/api/method/doctypes."
 PATH = "/app/stock-report"
 
-
-def call(client, headers, method: str, **body) -> dict:
-    response = client.post(METHOD + method, json=body, headers=headers)
-    assert response.status_code == 200, f"{method}: {response.text}"
-    return response.json()["message"]
 
 
 def stock(client, headers, marker: str) -> None:
