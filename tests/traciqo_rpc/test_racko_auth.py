@@ -101,3 +101,13 @@ def test_the_dashboard_shows_a_new_secret_base64_encoded_for_racko(site, rt, wor
         answer = racko_client.get("/v2/items", headers={"RACKO-API-KEY": key,
                                                        "RACKO-SECRET": base64.b64decode(shown).decode()})
         assert answer.status_code == 200 and answer.json()["total"] == 0
+
+
+@pytest.mark.parametrize("key, secret", [
+    ("k" * 8000, "s" * 8000), ("\xff\xfe\xe9", "\xe9\x80"), (" ", " "), ("tq_live_" + "0" * 24, "\t"),
+])
+def test_strange_racko_headers_are_4xx(client, workspace, key, secret):
+    headers = {"RACKO-API-KEY": key.encode("latin-1"), "RACKO-SECRET": secret.encode("latin-1")}
+    for path in (WHOAMI, "/v2/items"):
+        response = client.get(path, headers=headers)
+        assert 400 <= response.status_code < 500, (path, response.status_code, response.text)
