@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import sources
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,7 +54,7 @@ def _import_graph() -> dict[str, set[str]]:
     paths = {_module_name(p): p for package in ("traciqo_rpc", "doctypes") for p in (ROOT / package).rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in paths.items():
-        tree = ast.parse(path.read_text())
+        tree = sources.parse(path)
         type_only = {id(node) for block in ast.walk(tree)
                      if isinstance(block, ast.If) and getattr(block.test, "id", getattr(block.test, "attr", "")) == "TYPE_CHECKING"
                      for statement in block.body for node in ast.walk(statement)}
@@ -107,7 +109,7 @@ def test_doctypes_name_their_refusals():
              "DuplicateEntryError", "ValidationError", "LimitExceeded", "RateLimitExceeded"}
     bare = []
     for path in (ROOT / "doctypes").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(sources.parse(path)):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in bases
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "errors"):
                 bare.append(f"{path.relative_to(ROOT)}:{node.lineno} errors.{node.func.attr}(...)")

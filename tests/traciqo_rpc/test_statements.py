@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import sources
 from traciqo_rpc import statements, wiring
 from traciqo_rpc.db import TenantModel
 
@@ -37,7 +38,7 @@ def test_sql_is_written_only_in_queries_modules():
     for path in (ROOT / "doctypes").rglob("*.py"):
         if path.name == "queries.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(sources.parse(path)):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL_START.match(node.value):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} SQL text")
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
