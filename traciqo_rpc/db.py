@@ -231,9 +231,11 @@ def _cursor(connection: Any) -> Any:
 @functools.lru_cache(maxsize=512)
 def with_values(sql: str, count: int, width: int = 1) -> str:
     """`sql` with `count` placeholders (or `count` rows of `width` of them) where it says
-    {values}: hot-path statements for a whole batch (`IN (...)`, multi-row `VALUES`)."""
-    one = "?" if width == 1 else f"({', '.join('?' * width)})"
-    return sql.format(values=", ".join([one] * count))
+    {values}: hot-path statements for a whole batch (`IN (...)`, multi-row `VALUES`); {rows}
+    is always rows, one-value rows included (`VALUES (?), (?)`)."""
+    row = f"({', '.join('?' * width)})"
+    one = "?" if width == 1 else row
+    return sql.format(values=", ".join([one] * count), rows=", ".join([row] * count))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -252,16 +254,20 @@ def bulk_insert(model: type[peewee.Model], fields: Sequence[Any], rows: Sequence
     peewee's insert_many builds one Python expression per value; for 100,000 rows that costs
     several times the insert itself.
     """
+    copy_rows(model._meta.table_name, [f.column_name for f in fields], rows)
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """bulk_insert by the table's and its columns' names."""
     if not rows:
         return
-    table = model._meta.table_name
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    named = ", ".join(f'"{column}"' for column in columns)
     cursor = database.cursor()
     if is_sqlite():
-        placeholders = ", ".join("?" * len(fields))
-        cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({placeholders})', rows)
+        placeholders = ", ".join("?" * len(columns))
+        cursor.executemany(f'INSERT INTO "{table}" ({named}) VALUES ({placeholders})', rows)
     else:
-        with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:  # PostgreSQL's bulk load
+        with cursor.copy(f'COPY "{table}" ({named}) FROM STDIN') as copy:  # PostgreSQL's bulk load
             for row in rows:
                 copy.write_row(row)
 

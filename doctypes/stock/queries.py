@@ -35,15 +35,17 @@ RETURNING quantity""")
 LEVEL = tenant("SELECT quantity FROM stock_level WHERE {scope} AND item_id = ? AND bin_id = ? AND batch = ?")
 
 # Serial-tracked units. A receipt puts each serial in its bin, unless it is already in stock
-# (answered: the serials it placed). Taking answers the serials that were in the bin.
+# (answered: the serials it placed). Taking answers the serials that were in the bin. Only the
+# serial differs from row to row, so it alone is listed: PostgreSQL parses a thousand rows of
+# one value in a fraction of a thousand of eight. (WHERE true: SQLite would read ON as a join's.)
 PLACE_SERIALS = insert("""
 INSERT INTO stock_serial (workspace_id, is_sandbox, item_id, serial, warehouse_id, bin_id, status, updated_at)
-VALUES {values}
+SELECT ?, ?, ?, column1, ?, ?, ?, ? FROM (VALUES {rows}) AS listed WHERE true
 ON CONFLICT (workspace_id, is_sandbox, item_id, serial)
 DO UPDATE SET warehouse_id = excluded.warehouse_id, bin_id = excluded.bin_id, status = excluded.status,
               updated_at = excluded.updated_at
 WHERE stock_serial.status != 'in_stock'
-RETURNING serial""", width=8)
+RETURNING serial""")
 MOVE_SERIALS = tenant("""
 UPDATE stock_serial SET warehouse_id = ?, bin_id = ?, status = ?, updated_at = ?
 WHERE {scope} AND item_id = ? AND bin_id = ? AND status = 'in_stock' AND serial IN ({values})

@@ -19,12 +19,12 @@ from doctypes.item.quantities import SCALE, shown
 from doctypes.item.service import find_item, require_active_item
 from doctypes.warehouse.model import Bin, Warehouse
 from doctypes.warehouse.service import require_active_bin
-from traciqo_rpc import batching, db, errors, publish
+from traciqo_rpc import batching, errors, publish
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import public_id
-from traciqo_rpc.statements import fetch, run
+from traciqo_rpc.statements import fetch, insert_rows, run
 
-from .model import IN_STOCK, ISSUED, MONEY_SCALE, StockEntry
+from .model import IN_STOCK, ISSUED, MONEY_SCALE
 from .queries import (
     ADD_TO_LEVEL,
     LEVEL,
@@ -108,22 +108,9 @@ class Move:
 
     def record(self) -> dict[str, Any]:
         assert self.entries is not None
-        if len(self.entries) > ENTRIES_PER_INSERT:
-            # A build's or a receipt's thousand serials: PostgreSQL plans a long VALUES list each
-            # time, and COPY (db.bulk_insert) took a 1,000-unit build from 0.22 to 0.62 of a raw insert.
-            db.bulk_insert(StockEntry, ENTRY_COLUMNS, self.entries)
-        elif self.entries:
-            run(RECORD_ENTRIES, [value for row in self.entries for value in row], values=len(self.entries))
+        insert_rows(RECORD_ENTRIES, self.entries)
         return {"move": self.id, "kind": self.kind, "item": self.item.sku, "entries": len(self.entries),
                 "created_at": self.now}
-
-
-ENTRIES_PER_INSERT = 50  # in one INSERT statement; a move with more is copied in (db.bulk_insert)
-# A ledger entry's columns, in the order Move.entry lays them out.
-ENTRY_COLUMNS = (StockEntry.workspace_id, StockEntry.is_sandbox, StockEntry.move_id, StockEntry.kind,
-                 StockEntry.item_id, StockEntry.warehouse_id, StockEntry.bin_id, StockEntry.batch, StockEntry.serial,
-                 StockEntry.quantity, StockEntry.level_after, StockEntry.value_change, StockEntry.reason,
-                 StockEntry.reference, StockEntry.created_by, StockEntry.created_at)
 
 
 @dataclass(frozen=True)
@@ -314,9 +301,9 @@ def _take(ctx: RequestContext, item: Item, place: Place, batch: str, quantity: i
 
 def _place_serials(ctx: RequestContext, item: Item, place: Place, serials: list[str], now: dt.datetime) -> None:
     principal = ctx.require_principal()
-    rows = [(principal.workspace_id, principal.is_sandbox, item.id, serial, place.warehouse.id, place.bin.id, IN_STOCK, now)
-            for serial in serials]
-    placed = {row[0] for row in fetch(PLACE_SERIALS, [v for row in rows for v in row], values=len(rows))}
+    placed = {row[0] for row in fetch(PLACE_SERIALS, (principal.workspace_id, principal.is_sandbox, item.id,
+                                                     place.warehouse.id, place.bin.id, IN_STOCK, now, *serials),
+                                      values=len(serials))}
     already = [serial for serial in serials if serial not in placed]
     if already:
         raise SerialsAlreadyInStock(f"Already in stock: {', '.join(already[:20])}",

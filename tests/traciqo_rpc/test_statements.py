@@ -74,6 +74,14 @@ def test_the_declarations_refuse_what_the_rule_forbids():
         statements.unscoped("UPDATE party SET name = ? WHERE id = ?", why=" ")
 
 
+def test_insert_rows_copies_only_a_plain_insert():
+    upsert = statements.insert("INSERT INTO t (workspace_id, is_sandbox, x) VALUES {values} ON CONFLICT DO NOTHING",
+                               width=3)
+    statements.insert_rows(upsert, [])  # nothing to send
+    with pytest.raises(ValueError, match="plain multi-row insert"):
+        statements.insert_rows(upsert, [(1, False, n) for n in range(statements.ROWS_PER_INSERT + 1)])
+
+
 def test_the_scope_is_bound_where_the_clause_is(rt, client, make_workspace):
     """Two workspaces with the same serial: each scope sees its own, and values before the scope
     clause keep their places."""

@@ -119,7 +119,7 @@ def test_serial_tracked_items_move_by_serial(stock):
 
 
 def test_a_move_of_many_serials_is_copied_into_the_ledger(stock):
-    serials = [f"SN-{n:04}" for n in range(300)]  # past ENTRIES_PER_INSERT: db.bulk_insert's path
+    serials = [f"SN-{n:04}" for n in range(300)]  # past statements.ROWS_PER_INSERT: copied in
     moved = stock("stock.api.receive", item="BIKE", warehouse="WH1", serial_numbers=serials, unit_cost=100)
     assert moved["entries"] == 300 and level(stock, "BIKE")["serials_in_stock"] == 300
     stock("stock.api.transfer", item="BIKE", from_warehouse="WH1", to_warehouse="WH2", serial_numbers=serials[:120])
@@ -127,6 +127,11 @@ def test_a_move_of_many_serials_is_copied_into_the_ledger(stock):
     assert entries.count() == 300 + 240
     newest = stock("stock.api.list_ledger", item="BIKE", limit=1)["data"][0]
     assert newest["kind"] == "transfer" and newest["created_at"] >= moved["created_at"]
+    # Of many serials, the few already in stock are named and nothing moves.
+    again = [f"SN-{n:04}" for n in range(290, 360)]
+    refused = stock("stock.api.receive", 409, item="BIKE", warehouse="WH1", serial_numbers=again)
+    assert refused["field_errors"]["serial_numbers"] == [f"Already in stock: {', '.join(again[:10])}"]
+    assert entries.count() == 300 + 240 and level(stock, "BIKE")["serials_in_stock"] == 300
 
 
 def test_batch_tracked_items_move_by_batch(stock):
