@@ -181,6 +181,7 @@ rest_routes = {
     "GET /v2/sales-orders/{order}": "doctypes.sales_order.routes.get_sales_order",
     "POST /v2/sales-orders/{order}/confirm": "doctypes.sales_order.routes.confirm_sales_order",
     "POST /v2/sales-orders/{order}/cancel": "doctypes.sales_order.routes.cancel_sales_order",
+    "POST /v2/sales-orders/{order}/close": "doctypes.sales_order.routes.close_sales_order",
     "GET /v2/purchase-orders": "doctypes.purchase_order.routes.list_purchase_orders",
     "POST /v2/purchase-orders": "doctypes.purchase_order.routes.create_purchase_order",
     "GET /v2/purchase-orders/{order}": "doctypes.purchase_order.routes.get_purchase_order",

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from doctypes.item.lines import NumberedRef
 from doctypes.party import service as parties
 from doctypes.sales_order import service as orders
-from doctypes.sales_order.model import CANCELLABLE, DRAFT, SHIPPABLE, STATUSES
+from doctypes.sales_order.model import CANCELLABLE, CLOSABLE, DRAFT, SHIPPABLE, STATUSES
 from doctypes.sales_order.schema import MAX_LINES
 from doctypes.shipment import service as shipments
 from doctypes.warehouse import service as warehouses
@@ -121,6 +121,7 @@ def _create_form(ctx: RequestContext) -> str:
 def _actions(order: dict[str, Any]) -> str:
     buttons = [("confirm_sales_order", "Confirm")] if order["status"] == DRAFT else []
     buttons += [("cancel_sales_order", "Cancel order")] if order["status"] in CANCELLABLE else []
+    buttons += [("close_sales_order", "Close (the rest will not ship)")] if order["status"] in CLOSABLE else []
     return "".join(f'<form method=post action="{API}{method}" data-method class=inline>{shell.alert()}'
                    f'<input type=hidden name=order value="{html.escape(order["id"])}">'
                    f'<button type=submit class=secondary>{label}</button></form>' for method, label in buttons)

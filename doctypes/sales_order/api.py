@@ -8,7 +8,14 @@ from typing import Any
 from traciqo_rpc import RequestContext, whitelist
 
 from . import service
-from .schema import CreateSalesOrderArgs, ListSalesOrdersArgs, OrderRefArgs, SalesOrderInfo, SalesOrderPage
+from .schema import (
+    CloseOrderArgs,
+    CreateSalesOrderArgs,
+    ListSalesOrdersArgs,
+    OrderRefArgs,
+    SalesOrderInfo,
+    SalesOrderPage,
+)
 
 
 @whitelist(methods=["POST"], schema=CreateSalesOrderArgs, returns=SalesOrderInfo)
@@ -41,3 +48,9 @@ def confirm_sales_order(ctx: RequestContext, order: str) -> dict[str, Any]:
 def cancel_sales_order(ctx: RequestContext, order: str) -> dict[str, Any]:
     """Cancel an order while nothing of it has shipped (417 after). Repeating it is harmless."""
     return service.cancel_sales_order(ctx, order)
+
+
+@whitelist(methods=["POST"], schema=CloseOrderArgs, returns=SalesOrderInfo)
+def close_sales_order(ctx: RequestContext, order: str, reason: str = "") -> dict[str, Any]:
+    """End an order shipped in part: the rest will not ship (417 otherwise). Repeating it is harmless."""
+    return service.close_sales_order(ctx, order, reason)

@@ -8,11 +8,12 @@ import peewee
 
 from traciqo_rpc.db import TenantModel, utcnow
 
-DRAFT, CONFIRMED, PARTIALLY_SHIPPED, SHIPPED, CANCELLED = (
-    "draft", "confirmed", "partially_shipped", "shipped", "cancelled")
-STATUSES = (DRAFT, CONFIRMED, PARTIALLY_SHIPPED, SHIPPED, CANCELLED)
+DRAFT, CONFIRMED, PARTIALLY_SHIPPED, SHIPPED, CANCELLED, CLOSED = (
+    "draft", "confirmed", "partially_shipped", "shipped", "cancelled", "closed")
+STATUSES = (DRAFT, CONFIRMED, PARTIALLY_SHIPPED, SHIPPED, CANCELLED, CLOSED)
 SHIPPABLE = (CONFIRMED, PARTIALLY_SHIPPED)  # a draft is confirmed first, as ERPNext submits one
 CANCELLABLE = (DRAFT, CONFIRMED)  # nothing shipped yet
+CLOSABLE = (PARTIALLY_SHIPPED,)  # shipped in part, the rest will not ship
 PREFIX = "SO-"  # the number as shown: SO-00042
 
 
@@ -29,6 +30,8 @@ class SalesOrder(TenantModel):
     updated_at = peewee.DateTimeField(default=utcnow)  # also the row a shipment or a cancel locks first
     confirmed_at = peewee.DateTimeField(null=True)
     cancelled_at = peewee.DateTimeField(null=True)
+    closed_at = peewee.DateTimeField(null=True)
+    reason = peewee.CharField(max_length=255, default="")  # why it was closed
 
     class Meta:
         table_name = "sales_order"

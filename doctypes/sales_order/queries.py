@@ -19,6 +19,9 @@ WHERE {scope} AND id = ? AND status = 'draft' RETURNING id""")
 CANCEL = tenant("""
 UPDATE sales_order SET status = 'cancelled', cancelled_at = ?, updated_at = ?
 WHERE {scope} AND id = ? AND status IN ('draft', 'confirmed') RETURNING id""")
+CLOSE = tenant("""
+UPDATE sales_order SET status = 'closed', closed_at = ?, updated_at = ?, reason = ?
+WHERE {scope} AND id = ? AND status = 'partially_shipped' RETURNING id""")
 # Units shipped of a line, only while that leaves it at most what was ordered; answers the line's
 # shipped quantity after, or nothing (over-shipment).
 SHIP_LINE = tenant("""

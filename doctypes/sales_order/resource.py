@@ -29,6 +29,7 @@ sales_order = Resource(
         "name": Column(SalesOrder.number, show=_shown, store=_stored), "id": SalesOrder.id,
         "customer": SalesOrder.customer_id, "reference": SalesOrder.reference, "ship_to": SalesOrder.ship_to,
         "status": SalesOrder.status, "confirmed_at": SalesOrder.confirmed_at, "cancelled_at": SalesOrder.cancelled_at,
+        "closed_at": SalesOrder.closed_at, "reason": SalesOrder.reason,
     },
     filterable=("name", "id", "customer", "status"),
     created=SalesOrder.created_at,

@@ -64,6 +64,10 @@ class OrderRefArgs(Schema):
     order = order_field(required=True)
 
 
+class CloseOrderArgs(OrderRefArgs):
+    reason = fields.String(load_default="", validate=validate.Length(max=255))
+
+
 class ListSalesOrdersArgs(PageArgs):
     customer = customer_field()
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -102,6 +106,8 @@ class SalesOrderInfo(Schema):
     updated_at = fields.DateTime(required=True)
     confirmed_at = fields.DateTime(required=True, allow_none=True)
     cancelled_at = fields.DateTime(required=True, allow_none=True)
+    closed_at = fields.DateTime(required=True, allow_none=True)
+    reason = fields.String(required=True, metadata={"description": "Why it was closed."})
 
 
 class SalesOrderPage(Page):

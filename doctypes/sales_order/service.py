@@ -1,10 +1,11 @@
 """Sales orders: created for a customer (a party with the customer role) as a draft or confirmed,
-confirmed, cancelled while nothing is shipped, read and listed. Shipments (doctypes/shipment)
+confirmed, cancelled while nothing is shipped, closed when shipped in part and the rest will not
+ship, read and listed. Shipments (doctypes/shipment)
 ship their lines through ship_line and set_status, under lock_shippable's lock.
 
 The status follows from the lines: a draft until confirmed; then confirmed, partially_shipped
-or shipped as the lines' shipped quantities reach what was ordered; cancelled only while
-nothing has shipped (as in ERPNext, a shipped order is not cancelled: its stock has left)."""
+or shipped as the lines' shipped quantities reach what was ordered; closed by hand once shipped
+in part; cancelled only while nothing has shipped (as in ERPNext, a shipped order is not cancelled: its stock has left)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from traciqo_rpc.statements import fetch
 
 from .model import (
     CANCELLED,
+    CLOSED,
     CONFIRMED,
     DRAFT,
     PARTIALLY_SHIPPED,
@@ -35,7 +37,7 @@ from .model import (
     SalesOrder,
     SalesOrderLine,
 )
-from .queries import CANCEL, CONFIRM, LOCK_SHIPPABLE, SHIP_LINE
+from .queries import CANCEL, CLOSE, CONFIRM, LOCK_SHIPPABLE, SHIP_LINE
 
 
 class SalesOrderNotFound(errors.DoesNotExistError):
@@ -55,6 +57,10 @@ class OrderNotConfirmable(errors.ValidationError):
 
 class OrderNotCancellable(errors.ValidationError):
     """An order with shipments is not cancelled: its units have left."""
+
+
+class OrderNotClosable(errors.ValidationError):
+    """Only an order shipped in part is closed (cancel one with nothing shipped)."""
 
 
 class OrderNotShippable(errors.ValidationError):
@@ -155,6 +161,21 @@ def cancel_sales_order(ctx: RequestContext, ref: str) -> dict[str, Any]:
     return get_sales_order(ctx, order.id)
 
 
+def close_sales_order(ctx: RequestContext, ref: str, reason: str) -> dict[str, Any]:
+    """End an order shipped in part: the rest will not ship (as a purchase order is closed).
+    One closed already is answered as it is."""
+    order = find_order(ctx, ref)
+    now = ctx.now()
+    if not fetch(CLOSE, (now, now, reason, order.id), ctx):
+        order = find_order(ctx, order.id)
+        if order.status != CLOSED:
+            why = {DRAFT: "nothing has shipped: cancel it instead", CONFIRMED: "nothing has shipped: cancel it instead",
+                   SHIPPED: "it has shipped in full", CANCELLED: "it is cancelled"}[order.status]
+            raise OrderNotClosable(f"{number_of(order)} cannot be closed: {why}",
+                                   field_errors={"order": [f"Not closable: {why}."]})
+    return get_sales_order(ctx, order.id)
+
+
 # -- for shipments ------------------------------------------------------------------------------
 
 def lock_shippable(ctx: RequestContext, order: SalesOrder) -> None:
@@ -234,6 +255,7 @@ def _order(order: SalesOrder, lines: list[SalesOrderLine], items: dict[str, Item
         "reference": order.reference, "ship_to": order.ship_to, "status": order.status, "lines": shown_lines,
         "total": total / MONEY_SCALE, "created_by": order.created_by, "created_at": order.created_at,
         "updated_at": order.updated_at, "confirmed_at": order.confirmed_at, "cancelled_at": order.cancelled_at,
+        "closed_at": order.closed_at, "reason": order.reason,
     }
 
 

@@ -62,6 +62,12 @@ def test_buy_build_sell_ship_and_export(racko):
     assert racko.call("GET", "/v2/shipments", 200, params={"order": sale["id"]})["total"] == 1
     assert racko.call("GET", "/v2/sales-orders", 200)["total"] == 1
     assert racko.call("GET", "/v2/stock", 200, params={"item": "KIT"})["quantity"] == 1
+    rest = racko.call("POST", "/v2/sales-orders", 201, json={
+        "customer": "Bike Shop", "lines": [{"item": "KIT", "quantity": 2}], "confirm": True})
+    assert racko.call("POST", f"/v2/sales-orders/{rest['id']}/close", 400, json={})["code"] == "invalid_request"
+    racko.call("POST", "/v2/shipments", 201, json={"order": rest["id"], "warehouse": "AMS", "lines": [{"line": 1, "quantity": 1}]})
+    closed = racko.call("POST", f"/v2/sales-orders/{rest['id']}/close", 200, json={"reason": "out of kits"})
+    assert (closed["status"], closed["reason"]) == ("closed", "out of kits")
 
     exported = racko.client.get("/v2/exports/Item", headers=racko.headers, params={"limit": 1, "offset": 1})
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")

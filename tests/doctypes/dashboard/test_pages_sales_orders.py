@@ -91,12 +91,14 @@ def test_the_forms_create_confirm_ship_by_serial_and_cancel(client, workspace, o
     shipped = form(client, owner, "shipment.api.create_shipment", order=made["id"], warehouse="MINE-WH", line="1",
                    serial_numbers_text="MINE-SN-2\n\nMINE-SN-1\n")["message"]
     assert shipped["serial_numbers"] == ["MINE-SN-2", "MINE-SN-1"] and shipped["order_status"] == "partially_shipped"
+    assert f'action="{METHOD}sales_order.api.close_sales_order"' in client.get("/app/sales-orders/SO-00002").text
     refused = form(client, owner, "shipment.api.create_shipment", 417, order=made["id"], warehouse="MINE-WH",
                    line="2", quantity="5")
     assert "lines.0.quantity" in refused["field_errors"] and "1 left to ship" in refused["exception"]
     form(client, owner, "shipment.api.create_shipment", order=made["id"], warehouse="MINE-WH", line="2", quantity="1")
     page = client.get("/app/sales-orders/SO-00002").text
     assert "Shipped</strong>status" in page and "create_shipment" not in page and "MINE-SN-2, MINE-SN-1" in page
+    assert "close_sales_order" not in page
     bad = form(client, owner, "sales_order.api.create_sales_order", 417, customer=customer, lines_text="MINE-BOLT lots")
     assert bad["field_errors"]["lines_text"][0].startswith("Row 1: quantity")
     third = form(client, owner, "sales_order.api.create_sales_order", customer=customer, lines_text="MINE-BOLT 1",

@@ -56,6 +56,28 @@ def test_partial_then_full_shipments_move_stock_and_the_status(shop):
     assert "shipped in full" in refused["exception"]
 
 
+def test_an_order_shipped_in_part_is_closed_and_ships_no_more(shop):
+    made = order(shop, ("BOLT", 10))
+    refused = shop("sales_order.api.close_sales_order", 417, order=made["id"])
+    assert "nothing has shipped: cancel it instead" in refused["exception"] and refused["field_errors"]["order"]
+    ship(shop, made, {"line": 1, "quantity": 4})
+    closed = shop("sales_order.api.close_sales_order", order=made["number"], reason="customer took the rest elsewhere")
+    assert (closed["status"], closed["reason"], closed["lines"][0]["shipped"]) == (
+        "closed", "customer took the rest elsewhere", 4)
+    assert closed["closed_at"] and closed["cancelled_at"] is None
+    assert shop("sales_order.api.close_sales_order", order=made["id"])["status"] == "closed"  # harmless
+    refused = ship(shop, made, {"line": 1, "quantity": 1}, expect=417)
+    assert "closed" in refused["exception"] and held(shop, "BOLT") == 96
+    assert "its units have left" in shop("sales_order.api.cancel_sales_order", 417, order=made["id"])["exception"]
+    assert shop("sales_order.api.list_sales_orders", status="closed")["total"] == 1
+    full = order(shop, ("BOLT", 1))
+    ship(shop, full, {"line": 1, "quantity": 1})
+    assert "shipped in full" in shop("sales_order.api.close_sales_order", 417, order=full["id"])["exception"]
+    shop("sales_order.api.close_sales_order", 404, order="SO-00099")
+    shop("sales_order.api.close_sales_order", 417, order=made["id"], reason="x" * 256)
+    shop("sales_order.api.close_sales_order", 417)
+
+
 def test_over_shipment_names_the_line_and_what_is_left_and_changes_nothing(shop):
     made = order(shop, ("BOLT", 10))
     ship(shop, made, {"line": 1, "quantity": 7})
