@@ -1,4 +1,4 @@
-"""traciqo-rpc serve | worker | migrate | fixtures, plus the commands doctypes add via hooks.cli_commands."""
+"""traciqo-rpc serve | worker | migrate | fixtures | start, plus the commands doctypes add via hooks.cli_commands."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import runtime, wiring
+from . import runtime, start, wiring
 from .context import RequestContext
 from .errors import TraciqoError
 from .logs import configure_logging
@@ -40,7 +40,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         access_log=False,  # our middleware logs one line per request, with the request id
         log_level="warning",
-        proxy_headers=True,
         **uvicorn_options(Settings.from_env()),
     )
     return 0
@@ -84,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="create/upgrade tables; safe to re-run").set_defaults(func=cmd_migrate)
     sub.add_parser("fixtures", help="load fixtures/ (idempotent)").set_defaults(func=cmd_fixtures)
+    start.register(sub, build_runtime)
 
     for register in wiring.load().cli_commands:
         register(sub)

@@ -39,6 +39,20 @@ log = logging.getLogger("traciqo")
 # Writer threads on PostgreSQL: while one batch waits for its round trips and its commit's
 # WAL flush, the others run theirs (the server groups concurrent flushes).
 POSTGRES_WRITERS = 4
+# Connections besides the call threads' and the writers': the usage-log writer, other background
+# threads, and room for a connection being replaced.
+BACKGROUND_CONNECTIONS = 8
+
+
+def pool_size(settings: Settings) -> tuple[int, int]:
+    """(PostgreSQL connections, call threads) of one process. By default the threads decide
+    (TRACIQO_THREADS 16 + 4 writers + 8 = 28); TRACIQO_DATABASE_POOL_SIZE caps the connections
+    and the call threads shrink to fit beside the writers, so no call waits for a connection
+    a writer it waits on would need."""
+    if not settings.database_pool_size:
+        return settings.threads + POSTGRES_WRITERS + BACKGROUND_CONNECTIONS, settings.threads
+    threads = max(1, min(settings.threads, settings.database_pool_size - POSTGRES_WRITERS - 3))
+    return settings.database_pool_size, threads
 
 
 class Runtime:
@@ -57,10 +71,12 @@ class Runtime:
         self.resources = self._resources(wired)
         self.secret_key = settings.resolved_secret_key()  # read (or generated) once per process
         # Room for the call threads, the writers (PostgreSQL) and the background threads.
-        self.database: peewee.Database = db.open_database(settings.database_url,
-                                                          max_connections=settings.threads + POSTGRES_WRITERS + 8,
+        connections, threads = pool_size(settings)
+        self.database: peewee.Database = db.open_database(settings.database_url, max_connections=connections,
                                                           prepared_statements=settings.database_prepared_statements)
         db.bind(self.database)
+        if db.is_sqlite():
+            threads = settings.threads  # one file, no pool to fit
         self.redis: redis.Redis = jobs.connect_redis(settings.redis_url)
         self.embedded_queue = settings.redis_url is None
         self.authenticator = Authenticator(wired.principal_loader, settings.auth_cache_seconds)
@@ -79,7 +95,7 @@ class Runtime:
         self._embedded_worker: worker.EmbeddedWorker | None = None
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
         # and its size caps the database connections of this process.
-        self.executor = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="traciqo-call")
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="traciqo-call")
         # Batched methods share transactions on writer threads (batching.py): one on SQLite,
         # several on PostgreSQL.
         self.batcher = batching.WriteBatcher(writers=1 if db.is_sqlite() else POSTGRES_WRITERS)

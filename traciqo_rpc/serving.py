@@ -162,4 +162,6 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     return {
         "http": functools.partial(GuardedHttpProtocol, limits=ConnectionLimits.from_settings(settings)),
         "timeout_keep_alive": settings.http_keepalive_timeout,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
     }

@@ -14,6 +14,9 @@ from environs import Env, EnvValidationError
 from marshmallow import ValidationError, validate
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The fewest PostgreSQL connections a process works with: its batch writers, one call thread
+# and its background threads (runtime.pool_size).
+MIN_POOL_SIZE = 8
 
 
 class SettingsError(Exception):
@@ -50,6 +53,25 @@ def _networks(listed: list[str]) -> tuple[str, ...]:
     return networks
 
 
+def _pool_size(value: int) -> None:
+    if value != 0 and value < MIN_POOL_SIZE:
+        raise ValidationError(f"0 (automatic) or at least {MIN_POOL_SIZE}.")
+
+
+def _trusted_proxies(value: str) -> str:
+    """TRACIQO_FORWARDED_ALLOW_IPS: `*`, or addresses and networks (10.0.0.0/8), comma-separated."""
+    listed = [item.strip() for item in value.split(",") if item.strip()]
+    for item in listed:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError({"TRACIQO_FORWARDED_ALLOW_IPS": [
+                f"{item!r} is not an address or a network (e.g. 10.0.0.5 or 10.0.0.0/8), nor *."]}) from None
+    return ",".join(listed)
+
+
 def _schedule(listed: list[str]) -> tuple[int, ...]:
     """TRACIQO_WEBHOOK_RETRY_SCHEDULE's seconds before each attempt."""
     try:
@@ -65,6 +87,8 @@ class Settings:
     # PostgreSQL: prepare hot statements once per connection (off behind a pooler that keeps no
     # session state between transactions, e.g. PgBouncer in transaction mode).
     database_prepared_statements: bool = True
+    # PostgreSQL connections one process may open (0: what its threads need, runtime.pool_size).
+    database_pool_size: int = 0
     redis_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
@@ -95,6 +119,9 @@ class Settings:
     http_keepalive_timeout: int = 5
     http_max_head_bytes: int = 64 * 1024
     http_max_connections: int = 1000
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (the proxy in front): the
+    # client's address then comes from the header, for per-IP limits, bans and logs.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
     # Overrides every guest method's per-IP limit (requests/minute); 0 turns the limits off.
     guest_rate_limit: int | None = None
     # A code verified more often than this is reported as a likely cloned label.
@@ -129,6 +156,7 @@ class Settings:
         values = dict(
             database_url=read("str", "TRACIQO_DATABASE_URL", defaults.database_url),
             database_prepared_statements=read("bool", "TRACIQO_DATABASE_PREPARED_STATEMENTS", True),
+            database_pool_size=read("int", "TRACIQO_DATABASE_POOL_SIZE", 0, validate=_pool_size),
             redis_url=read("str", "TRACIQO_REDIS_URL", None),
             secret_key=read("str", "TRACIQO_SECRET_KEY", None),
             base_url=read("str", "TRACIQO_BASE_URL", defaults.base_url),
@@ -155,6 +183,7 @@ class Settings:
             http_max_head_bytes=read("int", "TRACIQO_HTTP_MAX_HEAD_BYTES", defaults.http_max_head_bytes, **positive),
             http_max_connections=read("int", "TRACIQO_HTTP_MAX_CONNECTIONS", defaults.http_max_connections,
                                       **positive),
+            forwarded_allow_ips=read("str", "TRACIQO_FORWARDED_ALLOW_IPS", defaults.forwarded_allow_ips),
             guest_rate_limit=read("int", "TRACIQO_GUEST_RATE_LIMIT", None, **not_negative),
             max_scans_before_suspicious=read("int", "TRACIQO_MAX_SCANS", defaults.max_scans_before_suspicious,
                                              **positive),
@@ -177,6 +206,7 @@ class Settings:
         return cls(**values).with_changes(
             base_url=values["base_url"].rstrip("/"), log_level=values["log_level"].upper(),
             webhook_allow_cidrs=_networks(values["webhook_allow_cidrs"]),
+            forwarded_allow_ips=_trusted_proxies(values["forwarded_allow_ips"]),
             webhook_retry_schedule=_schedule(values["webhook_retry_schedule"]))
 
     def with_changes(self, **changes) -> Settings:
