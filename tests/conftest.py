@@ -18,8 +18,9 @@ from traciqo_rpc.app import create_app
 from traciqo_rpc.runtime import Runtime
 from traciqo_rpc.settings import Settings
 
-# Browser fixtures (browser, open_page, site) for the public pages' tests.
-pytest_plugins = ["tests.support.browser"]
+# Browser fixtures (browser, open_page, site) for the public pages' tests; a private
+# redis-server a test may stop and start (redis_server).
+pytest_plugins = ["tests.support.browser", "tests.support.redis_server"]
 
 PG_URL = os.environ.get("TRACIQO_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TRACIQO_TEST_REDIS_URL")

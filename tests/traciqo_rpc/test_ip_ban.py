@@ -186,7 +186,7 @@ def test_the_hot_path_never_waits_for_a_redis_that_is_down():
 def test_an_app_on_redis_bans_and_keeps_banning_through_an_outage(make_app, settings, tmp_path):
     from doctypes.workspace.service import create_workspace
     from tests.support.helpers import call
-    from tests.traciqo_rpc.test_redis_outage import REDIS_SERVER, RedisServer
+    from tests.support.redis_server import REDIS_SERVER, RedisServer
 
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (CI installs it)")
