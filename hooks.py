@@ -125,9 +125,12 @@ scheduled_jobs = {
     "doctypes.api_request_log.jobs.prune_request_logs": 3600,
     "doctypes.idempotency_key.jobs.prune_idempotency_keys": 3600,
     "doctypes.email.jobs.send_due_emails": 60,
+    "doctypes.email.jobs.prune_emails": 3600,
     "doctypes.warranty.jobs.queue_warranty_reminders": 3600,
     "doctypes.webhook.jobs.sweep_webhooks": 30,
     "doctypes.session.jobs.prune_sessions": 3600,
+    "doctypes.event.jobs.prune_events": 3600,
+    "doctypes.upload.jobs.prune_uploads": 3600,
 }
 
 # Fixture file under fixtures/ -> loader.
@@ -211,7 +214,8 @@ http_routes = {
 
 # Functions that add `traciqo-rpc` subcommands: register(subparsers).
 cli_commands = ["doctypes.workspace.cli.register", "doctypes.auth_code.cli.register", "doctypes.user.cli.register",
-                "doctypes.stock.cli.register", "traciqo_rpc.exports.register"]
+                "doctypes.stock.cli.register", "traciqo_rpc.exports.register", "traciqo_rpc.copy_database.register",
+                "traciqo_rpc.backup.register"]
 
 # How the framework finds an API key's principal, and where usage (minute counts, recent calls) goes.
 principal_loader = "doctypes.api_key.service.load_principal"

@@ -5,7 +5,7 @@ Run from the repository root: `make bench`, or
     .venv/bin/python -m bench.method_overhead [--seconds 5] [--rounds 3] [--no-redis] [--no-pin]
 
 Every server is uvicorn with the settings of `traciqo-rpc serve` (one worker, access log off,
-log level warning, uvicorn's default loop and HTTP implementation) on 127.0.0.1, loaded by the
+uvicorn logging through ours, uvicorn's default loop and HTTP implementation) on 127.0.0.1, loaded by the
 same generator (wrk, else a small asyncio client) with the same headers, for a fixed time after
 a warm-up, in interleaved rounds; figures are medians. With `taskset` and two CPUs, the servers
 run on the first CPU and the load generator (and Redis) on the second.

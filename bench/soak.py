@@ -58,9 +58,9 @@ def rss_kib(pid: int) -> int:
 
 
 def outbox_lag(database_url: str) -> float:
-    """Seconds since the oldest event, or delivery, still waiting was written."""
-    query = ("SELECT MIN(created_at) FROM (SELECT created_at FROM event WHERE status = 'pending' UNION ALL "
-             "SELECT created_at FROM delivery WHERE status = 'pending') AS waiting")
+    """Seconds since the oldest webhook delivery still waiting was written (deliveries are made
+    in the event's own transaction, so this is the oldest undelivered event's age)."""
+    query = "SELECT MIN(created_at) FROM delivery WHERE status = 'pending'"
     if database_url.startswith("postgresql"):
         import psycopg
 

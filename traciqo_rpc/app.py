@@ -14,9 +14,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import api_reference, errors, health, ip_ban, openapi, runtime
+from . import api_reference, errors, health, ip_ban, metrics, openapi, runtime
 from .front import FrontDoor
-from .logs import configure_logging
+from .logs import configure_logging, write_at_once
 from .rendering import error_response
 from .routes import route_endpoint
 from .settings import Settings
@@ -33,11 +33,15 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
     # Failed authentications per address, shared through Redis when there is one (ip_ban.py).
     bans = ip_ban.build(None if rt.embedded_queue else rt.redis, settings.ip_ban_failures, settings.ip_ban_window,
                         settings.ip_ban_seconds)
+    # Prometheus metrics, when they have a reader (a token or a port): nothing is counted otherwise.
+    recorder = metrics.build(settings, rt)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         rt.start_background()
         bans.start()
+        if recorder is not None:
+            recorder.start()
         # Everything built so far lives as long as the process: keep the collector from
         # walking it again and again (full collections cost ~40 ms under load).
         gc.freeze()
@@ -45,8 +49,11 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
             yield
         finally:
             gc.unfreeze()
+            if recorder is not None:
+                recorder.stop()
             bans.stop()
             rt.stop_background()
+            write_at_once()  # the server's last lines: a signal may end the process before exit handlers
 
     async def traciqo_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, errors.TraciqoError)
@@ -71,11 +78,13 @@ def create_app(settings: Settings | None = None, hooks=None) -> Starlette:
     app = TraciqoApp(
         rt,
         bans,
+        recorder,
         routes=[
             Route("/healthz", health.healthz, methods=["GET"]),
             Route("/readyz", health.readyz, methods=["GET"]),
             Route("/api/openapi.json", openapi_json, methods=["GET"]),
             Route("/api/docs", reference_page, methods=["GET"]),
+            *metrics.routes(recorder, rt),
             *(Route(path, page.endpoint, methods=["GET"]) for path, page in rt.page_routes.pages.items()),
             *(Route(path, route_endpoint(func), methods=[verb]) for (verb, path), func in rt.wiring.http_routes.items()),
         ],
@@ -89,11 +98,13 @@ class TraciqoApp(Starlette):
     """Starlette for pages, files and probes; every request enters through the front door
     (request id, access log line), and method calls go from there straight to the dispatcher."""
 
-    def __init__(self, rt: runtime.Runtime, bans: ip_ban.LocalBans, **kwargs: Any) -> None:
+    def __init__(self, rt: runtime.Runtime, bans: ip_ban.LocalBans, recorder: metrics.Metrics | None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.state.runtime = rt
         self.state.ip_bans = bans
-        self.front = FrontDoor(rt, super().__call__, bans)
+        self.state.metrics = recorder
+        self.front = FrontDoor(rt, super().__call__, bans, recorder)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -179,8 +179,12 @@ class WriteBatcher:
                 if call.error is None:
                     call.error = CommitFailed(str(exc))
                     call.error.__cause__ = exc
-        _answer(calls)
-        unit.committed()
+        # After-commit actions first (pages and caches forgotten, jobs handed to the enqueuer):
+        # a caller answered before them could read its own change's stale page.
+        try:
+            unit.committed()
+        finally:
+            _answer(calls)
 
 
 def _run_together(calls: list[_Call], unit: UnitOfWork) -> None:

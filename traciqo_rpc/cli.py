@@ -30,18 +30,23 @@ def call(rt: runtime.Runtime, func: Callable[[RequestContext], Any]) -> Any:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from . import metrics
     from .serving import uvicorn_options
 
-    uvicorn.run(
-        "traciqo_rpc.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=False,  # our middleware logs one line per request, with the request id
-        log_level="warning",
-        **uvicorn_options(Settings.from_env()),
-    )
+    settings = Settings.from_env()
+    configure_logging(settings)  # uvicorn's own lines too, in our format, from its first (logs.py)
+    # Before the workers start, in this process only: where they keep their counts, the metrics port.
+    with metrics.serving(settings, args.workers):
+        uvicorn.run(
+            "traciqo_rpc.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=False,  # our middleware logs one line per request, with the request id
+            log_config=None,  # no handlers or levels of uvicorn's: TRACIQO_LOG_LEVEL and logs.py decide
+            **uvicorn_options(settings),
+        )
     return 0
 
 

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from .principal import Principal
+from .tracing import current_trace_id, new_trace_id
 
 if TYPE_CHECKING:
     from .services import Services
@@ -21,19 +22,21 @@ def new_request_id() -> str:
 
 
 class RequestContext:
-    """Who is calling, in which workspace and environment; the process's services; and the
-    unit of work the call runs in (its transaction's after-commit actions).
+    """Who is calling, in which workspace and environment; the process's services; the unit
+    of work the call runs in (its transaction's after-commit actions); and the trace it is part
+    of (the request's or job's being handled, tracing.py; else a new one).
 
     A plain class with slots: one is made per request, and a dataclass's generated __init__
     with default factories cost twice as much.
     """
 
-    __slots__ = ("request_id", "principal", "ip", "user_agent", "services", "unit")
+    __slots__ = ("request_id", "principal", "ip", "user_agent", "services", "unit", "trace_id")
 
     def __init__(self, request_id: str | None = None, principal: Principal | None = None, ip: str | None = None,
                  user_agent: str | None = None, services: Services | None = None,
-                 unit: UnitOfWork | None = None) -> None:
+                 unit: UnitOfWork | None = None, trace_id: str | None = None) -> None:
         self.request_id = request_id or new_request_id()
+        self.trace_id = trace_id or current_trace_id() or new_trace_id()
         self.principal = principal
         self.ip = ip
         self.user_agent = user_agent
@@ -69,7 +72,7 @@ class RequestContext:
         Shares the unit of work, so events queued through it still wait for the commit.
         """
         return RequestContext(self.request_id, Principal.system(workspace_id, is_sandbox), self.ip, self.user_agent,
-                              self.services, self.unit)
+                              self.services, self.unit, self.trace_id)
 
     def on_commit(self, action: Callable[[], Any]) -> None:
         """Run `action` only once the current transaction has committed."""
@@ -83,6 +86,11 @@ class RequestContext:
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("traciqo_request_context", default=None)
+
+
+def current_context_or_none() -> RequestContext | None:
+    """The active request context, if any (for log lines, which are written anywhere)."""
+    return _current.get()
 
 
 def current_context() -> RequestContext:

@@ -21,6 +21,12 @@ from .context import RequestContext
 
 database = peewee.DatabaseProxy()
 
+# SQLite keeps its WAL file at the largest it ever grew (one long read during constant writes
+# left it at hundreds of MB for good); with a limit, the first commit after the WAL starts over
+# cuts the file back to it. Processes without the web's checkpoint thread (checkpoint.py)
+# checkpoint in the commit that takes the WAL past 1,000 pages (SQLite's default, said here).
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "normal",
@@ -28,6 +34,8 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 15000,
     "cache_size": -32000,
     "temp_store": "memory",
+    "journal_size_limit": WAL_SIZE_LIMIT,
+    "wal_autocheckpoint": 1000,
 }
 
 

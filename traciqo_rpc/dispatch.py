@@ -444,14 +444,14 @@ def admit_person(rt: Runtime, call: Call, headers: RawHeaders) -> Principal:
     now = time.time()
     if principal.rate_limit_per_minute > 0:
         window = rt.counters.hit(f"user:{principal.user_id}", now)[1]
-        enforce(rt.rate_limiter.decide(window, principal.rate_limit_per_minute, now), headers)
+        enforce(rt.rate_limiter.decide(window, principal.rate_limit_per_minute, now, "user"), headers)
     return principal
 
 
 def limit_guest(rt: Runtime, ip: str, limit: int, headers: RawHeaders) -> None:
     """Guest calls (public verification) are limited per client IP."""
     now = time.time()
-    enforce(rt.rate_limiter.decide(rt.counters.hit(f"ip:{ip}", now)[1], limit, now), headers)
+    enforce(rt.rate_limiter.decide(rt.counters.hit(f"ip:{ip}", now)[1], limit, now, "ip"), headers)
 
 
 def enforce(decision: Decision, headers: RawHeaders) -> None:

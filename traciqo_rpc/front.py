@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import re
 import time
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import dispatch
+from . import dispatch, tracing
 from .context import new_request_id
 from .errors import AddressBanned, TraciqoError
 from .ip_ban import LocalBans
@@ -24,15 +25,19 @@ from .rendering import Reply, error_reply
 from .rest import PREFIXES
 from .runtime import Runtime
 
+if TYPE_CHECKING:
+    from .metrics import Metrics
+
 log = logging.getLogger("traciqo.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class FrontDoor:
-    def __init__(self, rt: Runtime, routes: ASGIApp, bans: LocalBans) -> None:
+    def __init__(self, rt: Runtime, routes: ASGIApp, bans: LocalBans, metrics: Metrics | None = None) -> None:
         self.runtime = rt
         self.routes = routes
         self.bans = bans
+        self.metrics = metrics  # counts each request where its access line is written (metrics.py)
         self.developer_mode = rt.settings.developer_mode
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -40,14 +45,18 @@ class FrontDoor:
         # Servers deliver lower-case names; where a header repeats, the last one counts.
         headers: dict[bytes, bytes] = dict(scope["headers"])
         request_id = _request_id(headers)
-        answered = None
-        if scope["path"].startswith(PREFIXES) or scope["path"] == "/":  # a method, or a REST route onto one
-            answered = await self._method(scope, receive, send, headers, request_id)
-        elif scope["method"] == "GET":
-            answered = await self._page(scope, send, request_id)
-        status, workspace = answered or await self._route(scope, receive, send, request_id)
-        log_access(scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000, request_id,
-                   workspace)
+        # Every line logged while it is handled carries the request id and its trace (W3C traceparent).
+        with tracing.handling(tracing.request_fields(request_id, headers.get(b"traceparent"))):
+            answered = None
+            if scope["path"].startswith(PREFIXES) or scope["path"] == "/":  # a method, or a REST route onto one
+                answered = await self._method(scope, receive, send, headers, request_id)
+            elif scope["method"] == "GET":
+                answered = await self._page(scope, send, request_id)
+            status, workspace = answered or await self._route(scope, receive, send, request_id)
+            ms = (time.perf_counter() - started) * 1000
+            log_access(scope["method"], scope["path"], status, ms, request_id, workspace)
+            if self.metrics is not None:
+                self.metrics.count(scope, status, ms)
 
     async def _method(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
                       request_id: str) -> tuple[int, str | None] | None:

@@ -16,7 +16,7 @@ from typing import Any
 import redis
 from rq import Queue
 
-from . import process
+from . import process, tracing
 from .context import RequestContext
 from .principal import Principal
 from .registry import job_path, job_runs_in_transaction
@@ -57,13 +57,15 @@ def enqueue_after_commit(ctx: RequestContext, func: Callable[..., Any], *args: A
 
 def push(connection: redis.Redis, path: str, scope: tuple[int, bool] | None, request_id: str, args: list[Any],
          kwargs: Mapping[str, Any], delay: float = 0) -> None:
-    """Put one job on the queue (the runtime's enqueuer thread calls this after commit)."""
+    """Put one job on the queue (the runtime's enqueuer thread calls this after commit, in the
+    context of the request or job that queued it: the job carries that one's trace)."""
     try:
         job_args = (run_job, path, scope, request_id, args, kwargs)
+        meta = tracing.job_meta(request_id)  # for the job's log lines (worker.py)
         if delay > 0:
-            queue(connection).enqueue_in(dt.timedelta(seconds=delay), *job_args)
+            queue(connection).enqueue_in(dt.timedelta(seconds=delay), *job_args, meta=meta)
         else:
-            queue(connection).enqueue(*job_args)
+            queue(connection).enqueue(*job_args, meta=meta)
     except redis.RedisError:
         # The caller's data is committed; durable work keeps its own outbox row.
         log.warning("could not enqueue %s (request %s): Redis unavailable", path, request_id)

@@ -4,6 +4,11 @@ Requests log through `logging` as usual; the handler formats the record and appe
 line to a buffer, and a writer thread wakes every 50 ms (at once for warnings and errors)
 and writes what has gathered in one go. No thread is woken per line, and no record is kept
 alive past its request.
+
+The same handler takes every other logger's lines too (uvicorn's, RQ's, any library's, and
+Python's warnings with JSON), so a process writes one format. In JSON, a line logged while a
+request or a job is handled carries its ids as fields: request_id, trace_id, job_id (tracing.py).
+A forked child (an RQ job horse, RQ's scheduler) has no writer thread: it writes each line at once.
 """
 
 from __future__ import annotations
@@ -11,16 +16,26 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import os
 import sys
 import threading
 import time
 from collections import deque
 from typing import TextIO
 
+from .context import current_context_or_none
 from .settings import Settings
+from .tracing import current_fields
 
-_RESERVED = set(vars(logging.makeLogRecord({}))) | {"taskName"}
+# A record's own attributes; the rest are extras, shown as fields. uvicorn adds a coloured copy
+# of its message as an extra: left out.
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"taskName", "color_message"}
 FLUSH_SECONDS = 0.05
+# Loggers that bring handlers of their own (uvicorn's dictConfig, RQ's colour handlers): ours
+# replace them. uvicorn's access log stays off: our access line has the request id.
+_TAKEN_OVER = ("uvicorn", "uvicorn.error", "rq.worker", "rq.job", "rq.scheduler", "rq.cron")
+# json.dumps builds an encoder per call when given any option; one encoder, built once.
+_dumps = json.JSONEncoder(default=str).encode
 
 
 class JsonFormatter(logging.Formatter):
@@ -32,18 +47,33 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED and not k.startswith("_")})
+        _add_handled(entry)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _dumps(entry)
 
     def access_line(self, created: float, fields: tuple) -> str:
         """What format() makes of AccessRecord(*fields) created at `created`."""
         method, path, status, ms, request_id, workspace = fields
-        return json.dumps({
+        entry = {
             "ts": _json_time(created, (created - int(created)) * 1000), "level": "info", "logger": access_log.name,
             "msg": _ACCESS_FORMAT % fields, "method": method, "path": path, "status": status, "ms": round(ms, 2),
             "request_id": request_id, "workspace": workspace,
-        }, default=str)
+        }
+        _add_handled(entry)
+        return _dumps(entry)
+
+
+def _add_handled(entry: dict) -> None:
+    """The ids of the request or job being handled, as fields (a record's own extras win)."""
+    fields = current_fields()
+    if fields is None:
+        ctx = current_context_or_none()  # e.g. a call in the batch writer's thread
+        if ctx is None:
+            return
+        fields = {"request_id": ctx.request_id, "trace_id": ctx.trace_id}
+    for name, value in fields.items():
+        entry.setdefault(name, value)
 
 
 def _json_time(created: float, msecs: float) -> str:
@@ -153,12 +183,35 @@ def _sole_handler() -> _BufferingHandler | None:
     return handler
 
 
+class _WriteAtOnce:
+    """Stands in for the buffer where no writer thread runs (a forked child, or after stop):
+    each line is written as it comes, so nothing waits for a thread that is not there."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()
+
+    def append(self, line: str) -> None:
+        try:
+            with self.lock:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+        except (OSError, ValueError):  # the stream is gone (closed at exit)
+            pass
+
+    def popleft(self) -> str:
+        raise IndexError("nothing is buffered")
+
+    def __bool__(self) -> bool:
+        return False
+
+
 class _Writer(threading.Thread):
     """Writes the buffered lines every FLUSH_SECONDS (or when woken) with one write and one flush."""
 
     def __init__(self, formatter: PlainFormatter | JsonFormatter, stream: TextIO) -> None:
         super().__init__(name="traciqo-log-writer", daemon=True)
-        self.lines: deque[str] = deque()
+        self.lines: deque[str] | _WriteAtOnce = deque()
         self.wake = threading.Event()
         self.stopping = False
         self.formatter, self.stream = formatter, stream
@@ -181,7 +234,18 @@ class _Writer(threading.Thread):
     def stop(self) -> None:
         self.stopping = True
         self.wake.set()
-        self.join(timeout=5)
+        if self.is_alive():
+            self.join(timeout=5)
+        # A line logged from now on (a daemon thread at exit) is written at once; then what the
+        # thread left, so no line falls between its last drain and the switch.
+        buffered = self.write_at_once()
+        while buffered:
+            self.lines.append(buffered.popleft())
+
+    def write_at_once(self) -> deque[str] | _WriteAtOnce:
+        """Write each line as it comes from now on; answers the buffer it replaces."""
+        buffered, self.lines = self.lines, _WriteAtOnce(self.stream)
+        return buffered
 
     def format(self, record: logging.LogRecord) -> str:
         try:
@@ -194,7 +258,8 @@ _writer: _Writer | None = None
 
 
 def configure_logging(settings: Settings) -> None:
-    """Lines to stderr (plain, or JSON with TRACIQO_LOG_JSON=1), written by a background thread."""
+    """Lines to stderr (plain, or JSON with TRACIQO_LOG_JSON=1), written by a background thread:
+    ours, and uvicorn's, RQ's and any other logger's that reach the root logger."""
     global _writer
     stop_logging()
     # The logging HOWTO's public switches: no thread or process look-ups per record.
@@ -202,16 +267,56 @@ def configure_logging(settings: Settings) -> None:
     formatter = JsonFormatter() if settings.log_json else PlainFormatter()
     _writer = _Writer(formatter, sys.stderr)
     _writer.start()
-    root = logging.getLogger("traciqo")
-    root.handlers[:] = [_BufferingHandler(_writer)]
-    root.setLevel(settings.log_level)
-    root.propagate = False
+    handler = _BufferingHandler(_writer)
+    ours = logging.getLogger("traciqo")
+    ours.handlers[:] = [handler]  # its own, not through the root: the access line's fast path
+    ours.setLevel(settings.log_level)
+    ours.propagate = False
+    root = logging.getLogger()
+    # Only our earlier handler goes: others (a test runner's) stay.
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _BufferingHandler)] + [handler]
+    for name in _TAKEN_OVER:
+        taken = logging.getLogger(name)
+        taken.handlers.clear()
+        taken.propagate = True
+    logging.getLogger("uvicorn").setLevel(settings.log_level)  # its start-up and shut-down lines
+    _plain_rq_messages()
+    if settings.log_json:
+        logging.captureWarnings(True)  # a warning is one JSON line too (logger py.warnings)
+
+
+def _plain_rq_messages() -> None:
+    """RQ colours parts of its messages when stdout is a terminal; its lines are ours now."""
+    from rq.logutils import colorizer
+
+    colorizer.notty = True
 
 
 @atexit.register
 def stop_logging() -> None:
-    """Write what is buffered and stop the writer (at exit, or before logging is configured again)."""
+    """Write what is buffered and stop the writer (at exit, or before logging is configured
+    again); a line logged afterwards is written at once, in the same format."""
     global _writer
     if _writer is not None:
+        logging.captureWarnings(False)
         _writer.stop()
         _writer = None
+
+
+def write_at_once() -> None:
+    """From now on write each line as it comes (a server whose application has shut down).
+
+    uvicorn ends by raising the SIGTERM it caught again, and that kills the process before
+    exit handlers run: its last lines ("Finished server process") died in the buffer."""
+    if _writer is not None:
+        _writer.stop()
+
+
+def _write_at_once_in_child() -> None:
+    # Lines buffered before the fork are the parent's to write; the child writes its own at once
+    # (an RQ job horse ends with os._exit: nothing would flush a buffer).
+    if _writer is not None:
+        _writer.write_at_once()
+
+
+os.register_at_fork(after_in_child=_write_at_once_in_child)

@@ -9,6 +9,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import redis
@@ -38,9 +39,12 @@ class RateLimiter:
 
     def __init__(self, window: int = WINDOW_SECONDS) -> None:
         self.window = window
+        # Told which limit refused a request: "key", "user" or "ip" (metrics.py counts them).
+        self.on_refusal: Callable[[str], None] = lambda limit_name: None
 
-    def decide(self, results: list[Any], limit: int, now: float) -> Decision:
-        """`results` are the current window's count (after this request) and the previous one's."""
+    def decide(self, results: list[Any], limit: int, now: float, limit_name: str = "key") -> Decision:
+        """`results` are the current window's count (after this request) and the previous one's;
+        `limit_name` says whose window it is (an API key's, a signed-in user's, a guest ip's)."""
         current, previous = int(results[0]), int(results[1] or 0)
         slot_start = (now // self.window) * self.window
         elapsed = now - slot_start
@@ -54,6 +58,7 @@ class RateLimiter:
             retry = math.ceil((used - limit) / previous * self.window)
         else:
             retry = math.ceil(slot_start + self.window - now)
+        self.on_refusal(limit_name)
         return Decision(False, limit, 0, reset_at, max(1, retry))
 
 

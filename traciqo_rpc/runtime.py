@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import peewee
@@ -32,6 +31,7 @@ from .rest import RestRoute, RestRouter
 from .services import Services
 from .sessions import CookieJar, token_hash
 from .settings import Settings
+from .tracing import ContextThreadPool
 from .usage import RequestLogBuffer
 
 log = logging.getLogger("traciqo")
@@ -94,14 +94,15 @@ class Runtime:
         self.ticker = jobs.PeriodicTicker(self.redis, wired.scheduled_jobs)
         self._embedded_worker: worker.EmbeddedWorker | None = None
         # Our own pool for the synchronous part of each request: cheaper per call than anyio's,
-        # and its size caps the database connections of this process.
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="traciqo-call")
+        # and its size caps the database connections of this process. A call runs in its request's
+        # context (log fields, trace: tracing.py).
+        self.executor = ContextThreadPool(max_workers=threads, thread_name_prefix="traciqo-call")
         # Batched methods share transactions on writer threads (batching.py): one on SQLite,
         # several on PostgreSQL.
         self.batcher = batching.WriteBatcher(writers=1 if db.is_sqlite() else POSTGRES_WRITERS)
         self.checkpointer = Checkpointer(self.database) if isinstance(self.database, peewee.SqliteDatabase) else None
         # One thread pushes jobs to the queue after commit, in order, off the request path.
-        self.enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traciqo-enqueue")
+        self.enqueuer = ContextThreadPool(max_workers=1, thread_name_prefix="traciqo-enqueue")
         self.services = Services(
             settings=settings, secret_key=self.secret_key, cache=self.settings_cache, clock=db.utcnow,
             doc_events=wired.doc_events, event_writer=wired.event_writer, queue_job=self.queue_job,

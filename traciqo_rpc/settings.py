@@ -53,6 +53,22 @@ def _networks(listed: list[str]) -> tuple[str, ...]:
     return networks
 
 
+def _metrics_host(values: Mapping[str, Any]) -> str:
+    """TRACIQO_METRICS_HOST: past loopback, the metrics port answers only with TRACIQO_METRICS_TOKEN."""
+    host = values["metrics_host"].strip()
+    if values["metrics_port"] is not None and values["metrics_token"] is None and not _loopback(host):
+        raise SettingsError({"TRACIQO_METRICS_HOST": [
+            f"{host} is not a loopback address: set TRACIQO_METRICS_TOKEN too, or anyone could read the metrics."]})
+    return host
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def _pool_size(value: int) -> None:
     if value != 0 and value < MIN_POOL_SIZE:
         raise ValidationError(f"0 (automatic) or at least {MIN_POOL_SIZE}.")
@@ -72,13 +88,41 @@ def _trusted_proxies(value: str) -> str:
     return ",".join(listed)
 
 
-def _schedule(listed: list[str]) -> tuple[int, ...]:
-    """TRACIQO_WEBHOOK_RETRY_SCHEDULE's seconds before each attempt."""
+def _schedule(name: str, listed: list[str]) -> tuple[int, ...]:
+    """A retry schedule's seconds before each attempt (TRACIQO_WEBHOOK_RETRY_SCHEDULE,
+    TRACIQO_EMAIL_RETRY_SCHEDULE), as read from the variable `name`."""
     try:
-        return tuple(int(str(item).strip()) for item in listed if str(item).strip())
+        seconds = tuple(int(str(item).strip()) for item in listed if str(item).strip())
     except ValueError:
-        raise SettingsError({"TRACIQO_WEBHOOK_RETRY_SCHEDULE": ["Seconds before each attempt, e.g. 0,5,300."]}
-                            ) from None
+        seconds = None
+    if seconds is None or any(second < 0 for second in seconds):
+        raise SettingsError({name: ["Seconds before each attempt, e.g. 0,5,300."]})
+    return seconds
+
+
+SMTP_FLAGS = ("ssl", "starttls")
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _smtp(values: Mapping[str, str]) -> dict[str, str]:
+    """TRACIQO_SMTP_*: a port that is a number, SSL and STARTTLS on or off (not both), a CA file
+    that exists; the flags come out as "1" or "0" (an empty variable counts as unset)."""
+    smtp = {name: value if name == "password" else value.strip() for name, value in values.items() if value.strip()}
+    problems: dict[str, list[str]] = {}
+    if "port" in smtp and not (smtp["port"].isdigit() and 0 < int(smtp["port"]) < 65536):
+        problems["TRACIQO_SMTP_PORT"] = ["Not a valid port."]
+    for flag in SMTP_FLAGS:
+        if flag in smtp:
+            if smtp[flag].lower() not in TRUE_WORDS + FALSE_WORDS:
+                problems[f"TRACIQO_SMTP_{flag.upper()}"] = ["Not a valid boolean."]
+            smtp[flag] = "1" if smtp[flag].lower() in TRUE_WORDS else "0"
+    if smtp.get("ssl") == "1" and smtp.get("starttls") == "1":
+        problems["TRACIQO_SMTP_SSL"] = ["SMTPS (TLS from the start) and STARTTLS exclude each other: set one."]
+    if "cafile" in smtp and not Path(smtp["cafile"]).is_file():
+        problems["TRACIQO_SMTP_CAFILE"] = [f"No such file: {smtp['cafile']}."]
+    if problems:
+        raise SettingsError(problems)
+    return smtp
 
 
 @dataclass(frozen=True)
@@ -131,6 +175,12 @@ class Settings:
     webhook_lease_seconds: int = 60
     webhook_retry_schedule: tuple[int, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
     smtp: Mapping[str, str] = field(default_factory=dict)
+    # Seconds before each retry of an email after its first attempt: about 28 hours in all, past
+    # what a greylisting server (or a mail server down for a day) asks for.
+    email_retry_schedule: tuple[int, ...] = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200)
+    # Days an outbox keeps sent and failed messages (0: for ever).
+    retain_sent_emails_days: int = 30
+    retain_failed_emails_days: int = 90
     # An address (an IPv6 client's /64) with this many failed authentications (401 answers)
     # within ip_ban_window seconds is refused (403 ip_ban) for ip_ban_seconds; 0 turns it off.
     ip_ban_failures: int = 20
@@ -138,6 +188,19 @@ class Settings:
     ip_ban_seconds: int = 900
     # Seconds a method call may take (504 timeout past them, its transaction rolled back); 0: no limit.
     request_timeout: float = 30.0
+    # Prometheus metrics (metrics.py): GET /metrics answers `Authorization: Bearer <token>` (404
+    # without a token set), and/or a listener of `serve` on metrics_host:metrics_port answers
+    # them; PROMETHEUS_MULTIPROC_DIR is where each process keeps its counts so that they add up.
+    metrics_token: str | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    metrics_dir: Path | None = None
+    # Retention, days or hours (0 keeps forever): events all of whose deliveries succeeded, with
+    # those deliveries and their attempts; deliveries that failed, kept longer (they can be
+    # redelivered), and their events with the last of them; uploads nothing refers to.
+    retain_events_days: int = 30
+    retain_failed_events_days: int = 90
+    retain_unattached_uploads_hours: int = 168  # a week: a customer may register days after uploading
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -191,12 +254,26 @@ class Settings:
             webhook_lease_seconds=read("int", "TRACIQO_WEBHOOK_LEASE_SECONDS", defaults.webhook_lease_seconds,
                                        **positive),
             webhook_retry_schedule=read("list", "TRACIQO_WEBHOOK_RETRY_SCHEDULE", defaults.webhook_retry_schedule),
+            email_retry_schedule=read("list", "TRACIQO_EMAIL_RETRY_SCHEDULE", defaults.email_retry_schedule),
+            retain_sent_emails_days=read("int", "TRACIQO_RETAIN_SENT_EMAILS_DAYS", defaults.retain_sent_emails_days,
+                                         **not_negative),
+            retain_failed_emails_days=read("int", "TRACIQO_RETAIN_FAILED_EMAILS_DAYS",
+                                           defaults.retain_failed_emails_days, **not_negative),
             smtp={name[len("TRACIQO_SMTP_"):].lower(): value for name, value in os.environ.items()
                   if name.startswith("TRACIQO_SMTP_")},
             ip_ban_failures=read("int", "TRACIQO_IP_BAN_FAILURES", defaults.ip_ban_failures, **not_negative),
             ip_ban_window=read("int", "TRACIQO_IP_BAN_WINDOW", defaults.ip_ban_window, **positive),
             ip_ban_seconds=read("int", "TRACIQO_IP_BAN_SECONDS", defaults.ip_ban_seconds, **positive),
             request_timeout=read("float", "TRACIQO_REQUEST_TIMEOUT", defaults.request_timeout, **not_negative),
+            metrics_token=read("str", "TRACIQO_METRICS_TOKEN", None, validate=validate.Length(min=16)),
+            metrics_port=read("int", "TRACIQO_METRICS_PORT", None, validate=validate.Range(min=1, max=65535)),
+            metrics_host=read("str", "TRACIQO_METRICS_HOST", defaults.metrics_host),
+            metrics_dir=read("path", "PROMETHEUS_MULTIPROC_DIR", None),
+            retain_events_days=read("int", "TRACIQO_RETAIN_EVENTS_DAYS", defaults.retain_events_days, **not_negative),
+            retain_failed_events_days=read("int", "TRACIQO_RETAIN_FAILED_EVENTS_DAYS",
+                                           defaults.retain_failed_events_days, **not_negative),
+            retain_unattached_uploads_hours=read("int", "TRACIQO_RETAIN_UNATTACHED_UPLOADS_HOURS",
+                                                 defaults.retain_unattached_uploads_hours, **not_negative),
         )
         try:
             env.seal()
@@ -207,7 +284,9 @@ class Settings:
             base_url=values["base_url"].rstrip("/"), log_level=values["log_level"].upper(),
             webhook_allow_cidrs=_networks(values["webhook_allow_cidrs"]),
             forwarded_allow_ips=_trusted_proxies(values["forwarded_allow_ips"]),
-            webhook_retry_schedule=_schedule(values["webhook_retry_schedule"]))
+            webhook_retry_schedule=_schedule("TRACIQO_WEBHOOK_RETRY_SCHEDULE", values["webhook_retry_schedule"]),
+            email_retry_schedule=_schedule("TRACIQO_EMAIL_RETRY_SCHEDULE", values["email_retry_schedule"]),
+            smtp=_smtp(values["smtp"]), metrics_host=_metrics_host(values))
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -9,6 +9,9 @@ restart without persistence) the webhook sweeper finds in the database.
 Idle workers also logged "could not connect to Redis ... Timeout reading" every few seconds
 while Redis was fine: the shared client's 5 s socket timeout was shorter than RQ's blocking
 dequeue. Each worker now gets a client of its own, whose timeout RQ sets to outlast its wait.
+
+RQ's lines go through our logging (logs.py takes its loggers over); while a job runs, every
+line, RQ's and the job's, carries the job's id, its request's id and its trace as fields.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
+from rq.job import Job
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 from rq.worker.base import BaseWorker
 
+from . import tracing
 from .jobs import QUEUE_NAMES, PeriodicTicker, queue
 
 log = logging.getLogger("traciqo.worker")
@@ -110,7 +115,16 @@ class PromptPubSub(BaseWorker):
             sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler)
 
 
-class ProcessWorker(PromptPubSub, Worker):
+class LoggedJobs(BaseWorker):
+    """Each job is handled with its ids as log fields: its id, the request that queued it and
+    that request's trace (tracing.job_fields), in the worker and in the horse it forks."""
+
+    def execute_job(self, job: Job, queue: Queue) -> Any:
+        with tracing.handling(tracing.job_fields(job.id, job.meta)):
+            return super().execute_job(job, queue)
+
+
+class ProcessWorker(LoggedJobs, PromptPubSub, Worker):
     """RQ's forking worker that tells us when it is asked to stop (SIGTERM, SIGINT)."""
 
     stopping: threading.Event
@@ -170,7 +184,7 @@ def _tick_forever(ticker: PeriodicTicker, stop: threading.Event) -> None:
         stop.wait(1)
 
 
-class ThreadWorker(PromptPubSub, SimpleWorker):
+class ThreadWorker(LoggedJobs, PromptPubSub, SimpleWorker):
     """RQ's SimpleWorker made safe for a non-main thread (no signals, timer-based timeouts)."""
 
     death_penalty_class = TimerDeathPenalty

@@ -8,7 +8,7 @@ from typing import Any
 from peewee import SQL, Case, fn
 
 from doctypes.api_key.queries import MARK_USED
-from traciqo_rpc import db
+from traciqo_rpc import db, retention
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.statements import run_many
 from traciqo_rpc.usage import UsageCall, UsageCount
@@ -90,7 +90,7 @@ def usage_summary(ctx: RequestContext, days: int, limit: int) -> dict[str, Any]:
 
 
 def prune(now: dt.datetime) -> int:
-    """Drop minute counts past the retention period and individual calls past a week."""
-    counts = ApiUsage.delete().where(ApiUsage.minute < now - dt.timedelta(days=RETENTION_DAYS)).execute()
-    calls = ApiRequestLog.delete().where(ApiRequestLog.created_at < now - dt.timedelta(days=RECENT_DAYS)).execute()
+    """Drop minute counts past the retention period and individual calls past a week, in batches."""
+    counts = retention.delete_where(ApiUsage, ApiUsage.minute < now - dt.timedelta(days=RETENTION_DAYS))
+    calls = retention.delete_where(ApiRequestLog, ApiRequestLog.created_at < now - dt.timedelta(days=RECENT_DAYS))
     return counts + calls

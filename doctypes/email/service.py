@@ -1,23 +1,16 @@
-"""Queueing email in the outbox and sending what is due."""
+"""Queueing email in the outbox and listing it (sending.py sends what is due)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
-from email.message import EmailMessage as MimeMessage
 from typing import Any
 
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.records import ordered, paginate
 from traciqo_rpc.statements import run_many
 
-from .model import FAILED, QUEUED, SENT, EmailMessage
+from .model import QUEUED, EmailMessage
 from .queries import QUEUE
-
-MAX_ATTEMPTS = 5
-BATCH = 100
-
-
 
 
 def queue_emails(ctx: RequestContext, to: str, messages: list[tuple[str, str, str, dt.datetime | None]]) -> None:
@@ -38,39 +31,6 @@ def queue_emails_many(entries: list[tuple[RequestContext, str, list[tuple[str, s
                   now if send_after is None else send_after, QUEUED, now)
                  for subject, body, kind, send_after in messages]
     run_many(QUEUE, rows)
-
-
-def send_due(ctx: RequestContext, limit: int = BATCH) -> int:
-    """Send queued messages whose time has come; without SMTP settings they wait in the outbox."""
-    smtp = ctx.services.settings.smtp
-    if not smtp.get("host"):
-        return 0
-    due = list(EmailMessage.select().where((EmailMessage.status == QUEUED) & (EmailMessage.send_after <= ctx.now()))
-               .order_by(EmailMessage.send_after).limit(limit))
-    if not due:
-        return 0
-    sent = 0
-    with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=15) as client:
-        if smtp.get("starttls", "").lower() in ("1", "true", "yes"):
-            client.starttls()
-        if smtp.get("user"):
-            client.login(smtp["user"], smtp.get("password", ""))
-        for message in due:
-            mime = MimeMessage()
-            mime["From"] = smtp.get("from", "no-reply@localhost")
-            mime["To"] = message.to
-            mime["Subject"] = message.subject
-            mime.set_content(message.body)
-            message.attempts += 1
-            try:
-                client.send_message(mime)
-                message.status, message.sent_at, message.error = SENT, ctx.now(), None
-                sent += 1
-            except smtplib.SMTPException as exc:
-                message.error = str(exc)[:500]
-                message.status = FAILED if message.attempts >= MAX_ATTEMPTS else QUEUED
-            message.save()
-    return sent
 
 
 # Messages that carry a sign-in capability (an invitation, a password reset): their bodies are

@@ -23,6 +23,9 @@ class Event(TenantModel):
     body = peewee.BlobField()
     status = peewee.CharField(max_length=16, default=PENDING)
     created_at = peewee.DateTimeField(default=utcnow)
+    # The W3C trace of the request or job that published it: every delivery sends it on
+    # (traceparent). Null for events stored before traces were kept.
+    trace_id = peewee.CharField(max_length=32, null=True)
 
     class Meta:
         indexes = ((("workspace_id", "is_sandbox", "created_at"), False),)

@@ -68,7 +68,7 @@ def _store(entries: Sequence[tuple[RequestContext, str, dict[str, Any]]]) -> lis
             "environment": "sandbox" if principal.is_sandbox else "live",
             "data": data,
         })
-        rows.append((event_id, principal.workspace_id, principal.is_sandbox, name, body, PENDING, stamp))
+        rows.append((event_id, principal.workspace_id, principal.is_sandbox, name, body, PENDING, stamp, ctx.trace_id))
     run_many(INSERT_EVENT, rows)
     return [row[0] for row in rows]
 

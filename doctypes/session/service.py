@@ -12,7 +12,7 @@ from doctypes.user.model import User
 from doctypes.user.roles import ROLE_RIGHTS, key_scopes
 from doctypes.user.service import find_user, workspaces_of
 from doctypes.workspace.model import ACTIVE
-from traciqo_rpc import db, errors
+from traciqo_rpc import db, errors, retention
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.principal import Principal
 from traciqo_rpc.sessions import SignedIn, SignedOut, new_token, token_hash
@@ -176,5 +176,5 @@ def _person(ctx: RequestContext) -> Principal:
 
 def prune(now: dt.datetime) -> int:
     """Expired sessions, and failures the throttle no longer counts; answers how many rows went."""
-    gone = Session.delete().where(Session.expires_at <= now).execute()
-    return gone + LoginFailure.delete().where(LoginFailure.failed_at <= now - THROTTLE_WINDOW).execute()
+    gone = retention.delete_where(Session, Session.expires_at <= now)
+    return gone + retention.delete_where(LoginFailure, LoginFailure.failed_at <= now - THROTTLE_WINDOW)

@@ -98,4 +98,7 @@ def serve(ctx: RequestContext, params: dict[str, str], headers: dict[str, str], 
     upload = Upload.get_or_none((Upload.key == params["key"]) & (Upload.file_name == params["name"]))
     if upload is None:
         raise UploadedFileNotFound("File not found")
-    return FileResult(storage(ctx).read(upload.key), upload.file_type, max_age=3600)
+    try:
+        return FileResult(storage(ctx).read(upload.key), upload.file_type, max_age=3600)
+    except FileNotFoundError:  # retention deleted it after the look-up (the row goes first)
+        raise UploadedFileNotFound("File not found") from None

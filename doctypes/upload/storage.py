@@ -12,6 +12,8 @@ class Storage(Protocol):
 
     def read(self, key: str) -> bytes: ...
 
+    def delete(self, key: str) -> None: ...
+
 
 class LocalStorage:
     """Files under a folder (TRACIQO_DATA_DIR/uploads by default), two levels of fan-out."""
@@ -31,3 +33,7 @@ class LocalStorage:
 
     def read(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        """Remove the file if it is there (deleting twice is no error)."""
+        self._path(key).unlink(missing_ok=True)

@@ -21,11 +21,12 @@ from typing import Any, NamedTuple
 import httpx
 
 from doctypes.event.model import Event
-from traciqo_rpc import db, outbound
+from traciqo_rpc import db, metrics, outbound
 from traciqo_rpc.caching import invalidate_after_commit
 from traciqo_rpc.context import RequestContext
 from traciqo_rpc.services import Services
 from traciqo_rpc.statements import fetch, run
+from traciqo_rpc.tracing import traceparent
 
 from . import queries, signing
 from .model import FAILED, PENDING, SUCCEEDED, Delivery, DeliveryAttempt, WebhookEndpoint
@@ -120,10 +121,12 @@ def attempt(ctx: RequestContext, delivery_id: str) -> Attempted:
     status_code, excerpt, error, retry_after = None, "", None, None
     try:
         body = bytes(event.body)
+        headers = signing.headers(event.name, event.id, body, int(time.time()), _secrets_in_use(ctx, endpoint))
+        # The publisher's trace, a new span per attempt; not signed (it says nothing of the content).
+        headers["traceparent"] = traceparent(event.trace_id or ctx.trace_id)
         # Checked again at every send: where a name points can change after registration.
         response = _http.post(endpoint.url, outbound.networks(ctx.services.settings.webhook_allow_cidrs),
-                              content=body, headers=signing.headers(
-                                  event.name, event.id, body, int(time.time()), _secrets_in_use(ctx, endpoint)))
+                              content=body, headers=headers)
         status_code, excerpt = response.status_code, response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
         retry_after = _retry_after(response.headers.get("retry-after"))
     except outbound.UnsafeUrl as exc:
@@ -131,6 +134,7 @@ def attempt(ctx: RequestContext, delivery_id: str) -> Attempted:
     except httpx.HTTPError as exc:
         error = type(exc).__name__
     duration = (time.perf_counter() - clock) * 1000
+    metrics.count_delivery_attempt(status_code, error)
     with db.transaction():
         delivery.attempts += 1
         DeliveryAttempt.create(delivery_id=delivery.id, number=delivery.attempts, started_at=started,

@@ -8,6 +8,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 SCRIPT = shutil.which("traciqo-rpc", path=str(Path(sys.executable).parent)) or "traciqo-rpc"
@@ -32,3 +34,12 @@ def stop(process: subprocess.Popen, group: bool = False, timeout: float = 15) ->
     except subprocess.TimeoutExpired:
         signal_it(signal.SIGKILL)
         process.wait(timeout=10)
+
+
+def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> None:
+    """Poll `predicate` every 0.1 s until it holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(0.1)

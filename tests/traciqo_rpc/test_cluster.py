@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import PG_URL, quoted
-from tests.support.processes import SCRIPT, command_env, stop
+from tests.support.processes import SCRIPT, command_env, stop, wait_until
 from tests.support.receiver import receiver
 from tests.support.redis_server import REDIS_SERVER, RedisServer
 from traciqo_rpc import wiring
@@ -61,14 +61,6 @@ def empty_database() -> None:
     tables = [model._meta.table_name for model in wiring.load().models]
     with psycopg.connect(PG_URL, autocommit=True) as connection:
         connection.execute(f"TRUNCATE {', '.join(map(quoted, tables))} RESTART IDENTITY CASCADE")
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.1)
 
 
 def answers(url: str) -> bool:

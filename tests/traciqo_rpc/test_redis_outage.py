@@ -13,7 +13,7 @@ from pathlib import Path
 
 from doctypes.webhook.model import Delivery
 from tests.support.helpers import key_headers
-from tests.support.processes import SCRIPT, command_env, stop
+from tests.support.processes import SCRIPT, command_env, stop, wait_until
 from tests.support.receiver import receiver
 
 
@@ -30,14 +30,6 @@ def worker_process(settings, redis_url: str, tmp_path: Path) -> Iterator[tuple[s
         yield worker, log
     finally:
         stop(worker, group=True)
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.1)
 
 
 def test_the_worker_outlives_a_redis_outage(make_app, settings, redis_server, tmp_path):

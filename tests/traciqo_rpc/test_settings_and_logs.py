@@ -142,3 +142,150 @@ def test_direct_access_lines_match_what_a_record_gives(log_json, tmp_path):
     finally:
         logging.getLogger("traciqo.access").filters.clear()
         logs.stop_logging()
+
+
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+TRACEPARENT = f"00-{TRACE}-00f067aa0ba902b7-01"
+
+
+def json_lines(text: str) -> list[dict]:
+    """Each line as the JSON object it must be (one that is not fails the test)."""
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert all({"ts", "level", "logger", "msg"} <= set(line) for line in lines), lines
+    return lines
+
+
+def test_a_line_logged_while_a_request_is_handled_carries_its_ids(make_app, settings, capsys):
+    """The dispatcher logs an unexpected error from the call's thread, after the call's context
+    has ended: the request id and trace are fields of that line all the same."""
+    from starlette.testclient import TestClient
+
+    app = make_app(settings.with_changes(log_json=True))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            response = client.post("/api/method/tests.support.methods.boom", headers={"traceparent": TRACEPARENT})
+    finally:
+        logs.stop_logging()
+    assert response.status_code == 500
+    lines = json_lines(capsys.readouterr().err)
+    [error] = [line for line in lines if line["level"] == "error"]
+    assert error["request_id"] == response.headers["x-request-id"] and error["trace_id"] == TRACE
+    assert "secret internals" in error["exc"]
+    [access] = [line for line in lines if line["logger"] == "traciqo.access"]
+    assert (access["request_id"], access["trace_id"], access["status"]) == (error["request_id"], TRACE, 500)
+
+
+def test_plain_lines_stay_as_they_were(settings, capsys):
+    from traciqo_rpc import tracing
+
+    logs.configure_logging(settings)
+    try:
+        with tracing.handling(tracing.request_fields("r1", TRACEPARENT.encode())):
+            logging.getLogger("traciqo.test").warning("plain %s", "words")
+            logging.getLogger("rq.worker").warning("RQ's line, in our format")
+    finally:
+        logs.stop_logging()
+    first, second = capsys.readouterr().err.splitlines()
+    assert first.endswith(" WARNING traciqo.test plain words") and "r1" not in first and TRACE not in first
+    assert second.endswith(" WARNING rq.worker RQ's line, in our format")
+
+
+def test_a_python_warning_is_a_json_line_too(settings, capsys):
+    import warnings
+
+    logs.configure_logging(settings.with_changes(log_json=True))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("an old way", UserWarning, stacklevel=1)
+    finally:
+        logs.stop_logging()
+    [line] = json_lines(capsys.readouterr().err)
+    assert line["logger"] == "py.warnings" and line["level"] == "warning" and "UserWarning: an old way" in line["msg"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_writes_one_json_object_a_line_uvicorns_own_included(tmp_path, backend):
+    import contextlib
+    import subprocess
+
+    import httpx
+
+    from tests.support.helpers import wait_for
+    from tests.support.processes import SCRIPT, command_env, stop
+
+    if backend != "sqlite+embedded":
+        pytest.skip("runs its own server on SQLite")
+    env = command_env(TRACIQO_DATABASE_URL=f"sqlite:///{tmp_path / 'json.db'}", TRACIQO_DATA_DIR=str(tmp_path / "data"),
+                      TRACIQO_LOG_JSON="1")
+    subprocess.run([SCRIPT, "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([SCRIPT, "serve", "--port", str(port)], cwd=tmp_path, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            def up() -> bool:
+                with contextlib.suppress(httpx.HTTPError):
+                    return http.get("/healthz").status_code == 200
+                return False
+
+            wait_for(up, timeout=30, interval=0.2)
+            assert http.get("/api/method/traciqo_rpc.api.ping", headers={"X-Request-Id": "probe-1"}).status_code == 200
+            assert http.get("/api/method/no.such.method").status_code == 404
+    finally:
+        stop(server)
+    assert server.stdout is not None and server.stderr is not None
+    lines = json_lines(server.stdout.read() + server.stderr.read())
+    said = [(line["logger"], line["msg"]) for line in lines]
+    for started in ("Started server process", "Application startup complete.", "Uvicorn running on http://127.0.0.1"):
+        assert any(logger == "uvicorn.error" and msg.startswith(started) for logger, msg in said), said
+    # The last line, written although uvicorn ends the process with the SIGTERM it caught.
+    assert said[-1] == ("uvicorn.error", f"Finished server process [{server.pid}]"), said[-3:]
+    access = [line for line in lines if line["logger"] == "traciqo.access"]
+    assert [(line["path"], line["status"]) for line in access if line["request_id"] == "probe-1"] == [
+        ("/api/method/traciqo_rpc.api.ping", 200)]
+    assert len(access) >= 3 and all(len(line["trace_id"]) == 32 and line["request_id"] for line in access)
+    assert all("color_message" not in line for line in lines)
+
+
+def test_a_worker_process_writes_rq_lines_as_json_with_the_jobs_ids(rt, settings, tmp_path):
+    import subprocess
+
+    from rq.job import Job
+
+    from tests.support.helpers import wait_for
+    from tests.support.processes import SCRIPT, command_env, stop
+    from traciqo_rpc import tracing
+    from traciqo_rpc.jobs import push, queue
+
+    if rt.embedded_queue:
+        pytest.skip("needs a real Redis (TRACIQO_TEST_REDIS_URL)")
+    env = command_env(TRACIQO_DATABASE_URL=settings.database_url, TRACIQO_REDIS_URL=settings.redis_url,
+                      TRACIQO_DATA_DIR=str(tmp_path / "data"), TRACIQO_LOG_JSON="1")
+    worker = subprocess.Popen([SCRIPT, "worker"], cwd=tmp_path, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def done() -> list[str]:
+        finished = queue(rt.redis).finished_job_registry.get_job_ids()
+        return [i for i in finished if Job.fetch(i, connection=rt.redis).meta.get("request_id") == "req-traced"]
+
+    try:
+        with tracing.handling(tracing.request_fields("req-traced", TRACEPARENT.encode())):
+            push(rt.redis, "doctypes.api_request_log.jobs.prune_request_logs", None, "req-traced", [], {})
+        [job_id] = wait_for(done, timeout=30)
+    finally:
+        stop(worker)
+    assert worker.stdout is not None and worker.stderr is not None
+    lines = json_lines(worker.stdout.read() + worker.stderr.read())
+    assert any(line["logger"] == "rq.worker" and "started with PID" in line["msg"] for line in lines)
+    assert any(line["logger"] == "rq.scheduler" for line in lines)  # the scheduler's forked process too
+    of_job = [line for line in lines if line.get("job_id") == job_id]
+    assert any(line["logger"] == "rq.worker" and "Job OK" in line["msg"] for line in of_job), of_job
+    assert all((line["request_id"], line["trace_id"]) == ("req-traced", TRACE) for line in of_job)
